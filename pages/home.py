@@ -1,0 +1,23 @@
+"""Home: what the playground is and where to start."""
+
+import streamlit as st
+
+st.title("How neural networks are trained: a playground")
+st.markdown(
+    "Every optimizer here is written from scratch, shown as readable math and checked "
+    "step by step against `torch.optim`. Every experiment lives in its link: copy the "
+    "address bar to share exactly what you see."
+)
+cols = st.columns(3)
+cols[0].page_link("pages/optimizer_race.py", label="Optimizer race", icon="🏁")
+cols[0].caption("SGD, Momentum, NAG, AdaGrad, RMSprop and Adam across 2-D loss surfaces.")
+cols[1].page_link("pages/regularization_lab.py", label="Regularization lab", icon="🧪")
+cols[1].caption("Watch a small network overfit, then fix it with L1/L2, dropout, batchnorm "
+                "and early stopping.")
+cols[2].page_link("pages/training_runs.py", label="Training runs", icon="🚀")
+cols[2].caption("Real MNIST, Fashion-MNIST and CIFAR-10 runs, on the GPU when there is one.")
+cols = st.columns(3)
+cols[0].page_link("pages/backprop_stepper.py", label="Backprop, step by step", icon="🔗")
+cols[0].caption("The chain rule with real numbers, node by node, checked against autograd.")
+cols[1].page_link("pages/gradient_health.py", label="Gradient health", icon="🩺")
+cols[1].caption("Vanishing and exploding gradients, and what cures them.")

@@ -1,0 +1,3 @@
+import streamlit as st
+
+st.title("regularization_lab (coming soon)")

@@ -1,0 +1,42 @@
+"""A torch.optim.Optimizer whose math is one plain update-rule function.
+
+Each algorithm in this package is a function ``rule(param, grad, state, **hyperparameters)``
+that updates ``param`` and ``state`` in place. The function is the whole algorithm; the
+class around it only does torch.optim's bookkeeping (param groups, state_dict, closures,
+zero_grad, lr schedulers), which we inherit from ``torch.optim.Optimizer`` unchanged.
+The 2-D trajectory engine calls the very same functions on numpy arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar
+
+import torch
+
+UpdateRule = Callable[..., None]
+
+
+class ScratchOptimizer(torch.optim.Optimizer):
+    """Base class: subclasses set ``rule`` and ``hyperparameters`` and validate in __init__."""
+
+    rule: ClassVar[UpdateRule]
+    #: The param-group keys handed to ``rule`` as keyword arguments, in signature order.
+    hyperparameters: ClassVar[tuple[str, ...]]
+
+    @torch.no_grad()
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Perform one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        rule = type(self).rule
+        for group in self.param_groups:
+            hyper = {name: group[name] for name in self.hyperparameters}
+            for param in group["params"]:
+                if param.grad is None:
+                    continue
+                if param.grad.is_sparse:
+                    raise RuntimeError(f"{type(self).__name__} does not support sparse gradients")
+                rule(param, param.grad, self.state[param], **hyper)
+        return loss

@@ -1,0 +1,94 @@
+r"""The methods the app presents by name: six teaching methods plus the extra algorithms.
+
+A *method* is an optimizer class plus the hyperparameters that make it the named textbook
+method (Momentum is SGD with ``momentum=0.9``; NAG adds ``nesterov=True``). Everything else
+falls back to the torch.optim default taken from the class signature, so there is one
+source of truth for defaults.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from playground.optim.adadelta import Adadelta
+from playground.optim.adagrad import Adagrad
+from playground.optim.adam import Adam, AdamW
+from playground.optim.adamax import Adamax
+from playground.optim.base import ScratchOptimizer, UpdateRule
+from playground.optim.nadam import NAdam
+from playground.optim.radam import RAdam
+from playground.optim.rmsprop import RMSprop
+from playground.optim.sgd import SGD
+
+
+@dataclass(frozen=True)
+class Method:
+    name: str
+    optimizer: type[ScratchOptimizer]
+    latex: str
+    blurb: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> UpdateRule:
+        return self.optimizer.rule
+
+    def hyperparameters(self, **overrides: Any) -> dict[str, Any]:
+        """The full keyword set for :attr:`rule`: class defaults < method defaults < overrides."""
+        unknown = set(overrides) - set(self.optimizer.hyperparameters)
+        if unknown:
+            raise ValueError(f"{self.name} has no hyperparameter {', '.join(sorted(unknown))}")
+        signature = inspect.signature(self.optimizer.__init__).parameters
+        merged = {name: signature[name].default for name in self.optimizer.hyperparameters}
+        merged.update(self.defaults)
+        merged.update(overrides)
+        return merged
+
+    def make(self, params, **overrides: Any) -> ScratchOptimizer:
+        """A torch optimizer over ``params`` configured as this method."""
+        return self.optimizer(params, **self.hyperparameters(**overrides))
+
+
+TEACHING = ("SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam")
+
+METHODS: dict[str, Method] = {m.name: m for m in (
+    Method("SGD", SGD, r"\theta \leftarrow \theta - \eta\, g",
+           "Step straight down the gradient.", {"lr": 0.01}),
+    Method("Momentum", SGD, r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\, v",
+           "Accumulate a velocity so consistent directions speed up.",
+           {"lr": 0.01, "momentum": 0.9}),
+    Method("NAG", SGD,
+           r"v \leftarrow \mu v + g,\quad \theta \leftarrow \theta - \eta\,(g + \mu v)",
+           "Nesterov: correct the velocity with a look-ahead.",
+           {"lr": 0.01, "momentum": 0.9, "nesterov": True}),
+    Method("AdaGrad", Adagrad,
+           r"s \leftarrow s + g^2,\quad \theta \leftarrow \theta - \frac{\eta}{\sqrt{s} + \epsilon}\, g",
+           "Per-coordinate steps shrink with the sum of squared gradients.", {"lr": 0.1}),
+    Method("RMSprop", RMSprop,
+           r"s \leftarrow \alpha s + (1-\alpha) g^2,\quad "
+           r"\theta \leftarrow \theta - \frac{\eta}{\sqrt{s} + \epsilon}\, g",
+           "A decaying average of squared gradients, so steps do not die out.", {"lr": 0.01}),
+    Method("Adam", Adam,
+           r"m \leftarrow \beta_1 m + (1-\beta_1) g,\ v \leftarrow \beta_2 v + (1-\beta_2) g^2,\ "
+           r"\theta \leftarrow \theta - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
+           "Momentum plus RMSprop, with bias correction for the zero start.", {"lr": 0.05}),
+    Method("AdamW", AdamW,
+           r"\theta \leftarrow \theta(1 - \eta\lambda) - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}",
+           "Adam with weight decay applied to the weights, not the gradient.", {"lr": 0.05}),
+    Method("NAdam", NAdam,
+           r"\theta \leftarrow \theta - \eta\,\frac{\mu_{t+1}\hat m + (1-\mu_t)\hat g}{\sqrt{\hat v} + \epsilon}",
+           "Adam with a Nesterov look-ahead on the first moment.", {"lr": 0.05}),
+    Method("RAdam", RAdam,
+           r"\theta \leftarrow \theta - \eta\, r_t\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}\ (\rho_t > 5)",
+           "Adam whose adaptive step is switched on only once its variance is tractable.",
+           {"lr": 0.05}),
+    Method("Adadelta", Adadelta,
+           r"\Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{s + \epsilon}}\, g,\quad \theta \leftarrow \theta - \eta\,\Delta",
+           "Unit-consistent steps from a ratio of running averages.", {"lr": 1.0}),
+    Method("Adamax", Adamax,
+           r"u \leftarrow \max(\beta_2 u, |g| + \epsilon),\quad "
+           r"\theta \leftarrow \theta - \frac{\eta}{1-\beta_1^t}\,\frac{m}{u}",
+           "Adam with an infinity-norm second moment.", {"lr": 0.05}),
+)}

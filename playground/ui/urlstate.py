@@ -1,0 +1,126 @@
+"""Every setting on a page lives in the URL, so a copied link reopens the same experiment.
+
+A page declares each setting once with :meth:`QueryState.field`, which returns the widget
+key and seeds the widget's value: from the URL the first time, else from what the user last
+chose on this page (kept across page switches), else the default. A URL value that does
+not parse or is out of range falls back to the default and leaves a notice for the page to
+show. After the widgets, :meth:`QueryState.sync` writes the non-default values back to the
+query string.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import streamlit as st
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    default: Any
+    choices: Sequence[Any] | None = None
+    lo: float | None = None
+    hi: float | None = None
+
+    def parse(self, text: str) -> Any:
+        """The typed value of ``text`` or ValueError saying why not."""
+        kind = type(self.default)
+        if kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError("expected true or false")
+        if kind in (list, tuple):
+            items = [item.strip() for item in text.split(",") if item.strip()]
+            element = type(self.default[0]) if self.default else str
+            values = [self._scalar(item, element) for item in items]
+            return kind(values)
+        return self._scalar(text, kind)
+
+    def _scalar(self, text: str, kind: type) -> Any:
+        if kind is int:
+            value: Any = int(text)
+        elif kind is float:
+            value = float(text)
+            if not math.isfinite(value):
+                raise ValueError("not a finite number")
+        else:
+            value = text
+        if self.choices is not None and value not in self.choices:
+            raise ValueError("not one of the choices")
+        if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
+            raise ValueError(f"outside [{self.lo}, {self.hi}]")
+        return value
+
+    def format(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (list, tuple)):
+            return ",".join(self.format(item) for item in value)
+        if isinstance(value, float):
+            return repr(value)
+        return str(value)
+
+
+class QueryState:
+    """The URL-backed settings of one page; ``namespace`` keeps pages' widget keys apart."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.fields: dict[str, Field] = {}
+        self.notices: list[str] = []
+        self._memory: dict[str, Any] = st.session_state.setdefault(f"_memory.{namespace}", {})
+
+    def key(self, name: str) -> str:
+        return f"{self.namespace}.{name}"
+
+    def field(self, name: str, default: Any, *, choices: Sequence[Any] | None = None,
+              lo: float | None = None, hi: float | None = None) -> str:
+        """Declare a setting and return the widget key that holds it."""
+        spec = Field(name, default, choices, lo, hi)
+        self.fields[name] = spec
+        key = self.key(name)
+        if key not in st.session_state:
+            st.session_state[key] = self._initial(spec)
+        return key
+
+    def _initial(self, spec: Field) -> Any:
+        text = st.query_params.get(spec.name)
+        if text is not None:
+            try:
+                return spec.parse(text)
+            except ValueError as error:
+                self.notices.append(f"Ignored `{spec.name}={text[:40]}` from the link ({error}); "
+                                    f"using the default {spec.format(spec.default)}.")
+                return spec.default
+        return self._memory.get(spec.name, spec.default)
+
+    def get(self, name: str) -> Any:
+        return st.session_state[self.key(name)]
+
+    def set(self, name: str, value: Any) -> None:
+        """Change a setting from code (e.g. a chart click); call before its widget is drawn."""
+        st.session_state[self.key(name)] = value
+
+    def show_notices(self, show: Callable[[str], Any] = st.warning) -> None:
+        for notice in self.notices:
+            show(notice, icon="🔗")
+
+    def sync(self) -> None:
+        """Write every non-default setting to the query string, and remember it for this page."""
+        wanted: dict[str, str] = {}
+        for name, spec in self.fields.items():
+            value = self.get(name)
+            self._memory[name] = value
+            if value != spec.default:
+                wanted[name] = spec.format(value)
+        current = {name: st.query_params.get(name) for name in st.query_params}
+        if current != wanted:
+            st.query_params.from_dict(wanted)

@@ -1,0 +1,20 @@
+"""AppTest helpers: open the app at a page, optionally with a query string."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_page(page_file: str, timeout: float = 60, **query: str) -> AppTest:
+    """Run app.py switched to ``pages/<page_file>``, with ``query`` as URL parameters."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(f"pages/{page_file}")
+    at.run()
+    return at
