@@ -12,6 +12,8 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+import torch
+
 from playground.optim.adadelta import Adadelta
 from playground.optim.adagrad import Adagrad
 from playground.optim.adam import Adam, AdamW
@@ -46,9 +48,13 @@ class Method:
         merged.update(overrides)
         return merged
 
-    def make(self, params, **overrides: Any) -> ScratchOptimizer:
-        """A torch optimizer over ``params`` configured as this method."""
-        return self.optimizer(params, **self.hyperparameters(**overrides))
+    def make(self, params, backend: str = "scratch", **overrides: Any) -> torch.optim.Optimizer:
+        """An optimizer over ``params`` configured as this method: ours (``"scratch"``) or
+        the torch.optim class of the same name (``"torch"``), for side-by-side comparison."""
+        if backend not in ("scratch", "torch"):
+            raise ValueError(f"backend must be 'scratch' or 'torch', not {backend!r}")
+        cls = self.optimizer if backend == "scratch" else getattr(torch.optim, self.optimizer.__name__)
+        return cls(params, **self.hyperparameters(**overrides))
 
 
 TEACHING = ("SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam")

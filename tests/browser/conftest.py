@@ -77,12 +77,12 @@ def page(browser):
     context.close()
 
 
-def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no spinner, no 'Running')."""
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
+def wait_for_app(page, timeout: float = 60_000) -> None:
+    """Wait until Streamlit has finished running the page script (after a load or a widget change)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
+                           state="attached", timeout=timeout)
+    page.wait_for_timeout(300)
 
 
 def screenshot(page, name: str) -> Path:

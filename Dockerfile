@@ -1,0 +1,22 @@
+# The playground, headless on port 8501, as a non-root user. CPU torch by default:
+# the CPU wheel index keeps the image small; drop --extra-index-url for a CUDA build.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PLAYGROUND_DATA=/home/app/data PLAYGROUND_HOSTED=1
+
+RUN useradd --create-home --uid 1000 app
+WORKDIR /home/app/playground
+
+COPY requirements.txt .
+RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
+
+COPY --chown=app:app . .
+USER app
+
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"
+
+CMD ["streamlit", "run", "app.py", "--server.headless=true", "--server.port=8501", \
+     "--server.address=0.0.0.0", "--browser.gatherUsageStats=false"]

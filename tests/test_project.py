@@ -1,0 +1,45 @@
+"""The project's set-up promises: the Dockerfile, pinned requirements, the CI entry point."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_dockerfile_installs_requirements_and_serves_the_app_healthily():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^COPY requirements\.txt", dockerfile, re.M)
+    assert re.search(r"pip install .*-r requirements\.txt", dockerfile)
+    assert re.search(r"^EXPOSE 8501$", dockerfile, re.M)
+    assert re.search(r"^HEALTHCHECK .*\n?.*/_stcore/health", dockerfile, re.M)
+    assert re.search(r'^CMD \["streamlit", "run", "app\.py"', dockerfile, re.M)
+    assert "--server.headless=true" in dockerfile
+    users = re.findall(r"^USER (\S+)", dockerfile, re.M)
+    assert users and users[-1] not in ("root", "0"), "the app must not run as root"
+
+
+def test_requirements_are_pinned_exactly_and_torch_is_2_13_without_torchvision():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    pins = [line for line in lines if line]
+    assert pins and all(re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][^\s]*", pin) for pin in pins), pins
+    assert "torch==2.13.0" in pins
+    assert not any(pin.startswith(("torchvision", "torchaudio")) for pin in pins)
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make run" in readme
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_core_modules_import_without_streamlit():
+    code = ("import sys, playground.optim, playground.surfaces, playground.trajectories, "
+            "playground.schedules, playground.datasets, playground.regularization, "
+            "playground.train, playground.backprop; "
+            "assert 'streamlit' not in sys.modules, 'core imported streamlit'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

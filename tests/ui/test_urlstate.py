@@ -1,0 +1,63 @@
+"""A copied link reopens the same settings; a bad link falls back with a notice."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _script():
+    import streamlit as st
+
+    from playground.ui.urlstate import QueryState
+
+    qs = QueryState("demo")
+    st.selectbox("Surface", ["bowl", "rosenbrock"], key=qs.field("surface", "bowl",
+                                                                  choices=["bowl", "rosenbrock"]))
+    st.number_input("Learning rate", 1e-4, 1.0, key=qs.field("lr", 0.01, lo=1e-4, hi=1.0), format="%g")
+    st.slider("Steps", 10, 1000, key=qs.field("steps", 100, lo=10, hi=1000))
+    st.checkbox("Noise", key=qs.field("noise", False))
+    st.multiselect("Methods", ["SGD", "Adam", "NAG"], key=qs.field("methods", ["SGD"],
+                                                                  choices=["SGD", "Adam", "NAG"]))
+    qs.show_notices()
+    qs.sync()
+
+
+def _open(**query: str) -> AppTest:
+    at = AppTest.from_function(_script)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def test_link_values_seed_every_widget():
+    at = _open(surface="rosenbrock", lr="0.2", steps="300", noise="true", methods="Adam,NAG")
+    assert at.selectbox[0].value == "rosenbrock"
+    assert at.number_input[0].value == 0.2
+    assert at.slider[0].value == 300
+    assert at.checkbox[0].value is True
+    assert at.multiselect[0].value == ["Adam", "NAG"]
+    assert not at.warning
+
+
+def test_widget_changes_are_written_to_the_link_and_defaults_are_left_out():
+    at = _open()
+    assert dict(at.query_params) == {}
+    at.slider[0].set_value(500)
+    at.selectbox[0].set_value("rosenbrock")
+    at.run()
+    assert at.query_params["steps"] == ["500"] or at.query_params["steps"] == "500"
+    assert "rosenbrock" in str(at.query_params["surface"])
+    assert "lr" not in at.query_params
+
+
+def test_bad_link_values_fall_back_to_defaults_with_a_notice():
+    at = _open(surface="__import__('os')", lr="nan", steps="99999", noise="maybe", methods="SGD,Evil")
+    assert at.selectbox[0].value == "bowl"
+    assert at.number_input[0].value == 0.01
+    assert at.slider[0].value == 100
+    assert at.checkbox[0].value is False
+    assert at.multiselect[0].value == ["SGD"]
+    notices = " ".join(w.value for w in at.warning)
+    for name in ("surface", "lr", "steps", "noise", "methods"):
+        assert f"`{name}=" in notices
+    assert not at.exception
