@@ -1,3 +1,96 @@
+"""Backprop, step by step: the chain rule with real numbers, node by node, checked against autograd."""
+
+import math
+
 import streamlit as st
 
-st.title("backprop_stepper (coming soon)")
+from playground.backprop.chain import Chain
+from playground.backprop.graph import gradients_after
+from playground.backprop.mlp import BUGS, batch, gradient_checks
+from playground.ui import backprop_charts as charts
+from playground.ui.backprop_inputs import network, step_control
+from playground.ui.urlstate import QueryState
+
+st.title("Backprop, step by step")
+st.caption("The forward pass computes every node's value; the backward pass then visits the nodes from the "
+           "loss back to the inputs, multiplying the gradient that arrives by each local derivative.")
+notices = st.container()
+qs = QueryState("backprop")
+net = network(qs)
+lr = st.sidebar.number_input("Learning rate for one update", 1e-4, 10.0, format="%g",
+                             key=qs.field("lr", 0.1, lo=1e-4, hi=10.0))
+
+graph = net.graph()
+steps = graph.backward()
+autograd = net.autograd()
+done = step_control(qs, len(steps))
+
+st.graphviz_chart(charts.to_dot(graph, steps, done), width="stretch")
+left, right = st.columns(2)
+if done:
+    step = steps[done - 1]
+    left.markdown(f"**Step {done} of {len(steps)}: node `{step.node}`** (`{graph.nodes[step.node].formula}`) "
+                  f"passes its gradient **{charts.fmt(step.incoming)}** to its parents.")
+    left.latex(charts.step_latex(step))
+    right.dataframe(charts.step_table(step), hide_index=True)
+else:
+    left.markdown(f"**Forward pass done**: the loss is **{charts.fmt(graph.loss.value)}**. Press *Next* to "
+                  "start the backward pass at the loss, where ∂L/∂L = 1.")
+
+st.subheader("Every gradient against torch autograd")
+table = charts.gradient_table(graph, steps, done, autograd)
+worst = charts.max_difference(graph, autograd)
+if not math.isfinite(graph.loss.value + worst):
+    notices.error("These numbers overflow float64 (a softmax probability rounds to 0, so log p = −∞, or a "
+                  "product exceeds 1e308). Make the weights or inputs smaller.")
+st.metric("max |backprop − autograd| (all nodes, float64)", f"{worst:.1e}",
+          delta="✓ match" if worst <= charts.TOLERANCE else "✗ mismatch",
+          delta_color="green" if worst <= charts.TOLERANCE else "red", delta_arrow="off")
+st.dataframe(table, hide_index=True,
+             column_config={"|difference|": st.column_config.NumberColumn(format="%.1e")})
+
+final = gradients_after(steps)
+if isinstance(net, Chain):
+    for name, (formula, value) in net.closed_forms().items():
+        st.markdown(f"Textbook formula: ∂L/∂{name} = {formula} = **{charts.fmt(value)}**; "
+                    f"backprop gave **{charts.fmt(final[name])}**.")
+elif (error := net.output_error()) is not None:
+    st.markdown("**Softmax + cross-entropy**: the chain through the softmax collapses to ∂L/∂o = p − y.")
+    st.dataframe(charts.output_error_table(error + net.y, net.y, final), hide_index=True)
+
+st.subheader("One gradient-descent update")
+after = net.stepped(lr).graph().loss.value
+before_col, after_col = st.columns(2)
+before_col.metric("loss before", charts.fmt(graph.loss.value))
+after_col.metric(f"loss after one step, lr = {lr:g}", charts.fmt(after),
+                 delta=float(f"{after - graph.loss.value:.4g}"), delta_color="inverse")
+if not after < graph.loss.value:
+    st.warning(f"With lr = {lr:g} the step did not lower the loss: it overshot (or the gradient is zero). "
+               "Try a smaller learning rate.")
+
+st.subheader("Gradient checking")
+if isinstance(net, Chain):
+    st.info("Pick the 2-layer MLP in the sidebar to check its hand-written backprop with finite differences.")
+else:
+    bug_col, h_col = st.columns(2)
+    bug = bug_col.selectbox("Plant a bug in the manual backward pass", list(BUGS),
+                            format_func=lambda b: BUGS[b][0], key=qs.field("bug", "none", choices=list(BUGS)))
+    exponents = [e / 2 for e in range(-24, -1)]
+    log_h = h_col.select_slider("Finite-difference step h", exponents, format_func=lambda e: f"1e{e:g}",
+                                key=qs.field("log_h", -6.0, choices=exponents))
+    X, Y = batch(net, m=4, seed=qs.get("seed"))
+    hs = [10**e for e in exponents]
+    reports = gradient_checks(net.net, X, Y, bug, [10**log_h, *hs])
+    report = reports[0]
+    st.metric(f"overall relative error at h = 1e{log_h:g} (batch of 4)", f"{report.relative_error:.2e}",
+              delta=charts.VERDICT_MARKS[report.verdict], delta_color=charts.VERDICT_COLORS[report.verdict],
+              delta_arrow="off")
+    st.dataframe(charts.gradcheck_table(report, BUGS[bug][1]), hide_index=True,
+                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
+    st.caption("Below 1e-7 the gradient is correct, up to 1e-4 suspicious, above that wrong. Large h: "
+               "truncation error shrinks like h²; tiny h: round-off grows like ε/h. The best h lies between.")
+    frame = charts.error_vs_h_frame(hs, [r.relative_error for r in reports[1:]])
+    st.altair_chart(charts.error_vs_h_chart(frame, 10**log_h), width="stretch")
+
+qs.show_notices(notices.warning)
+qs.sync()

@@ -1,3 +1,71 @@
+"""Gradient health: vanishing and exploding gradients in deep MLPs, and what cures them."""
+
 import streamlit as st
 
-st.title("gradient_health (coming soon)")
+from playground.backprop.health import diagnose
+from playground.ui import health_charts as charts
+from playground.ui.health_inputs import CLIP_LABELS, cached_run, presets, settings
+from playground.ui.urlstate import QueryState
+
+st.title("Gradient health")
+st.caption("A deep MLP, one fixed batch, full-batch SGD. Backprop multiplies one factor per layer, so the "
+           "gradient reaching the first layer can shrink or grow exponentially with depth.")
+qs = QueryState("health")
+presets(qs)
+s = settings(qs)
+qs.show_notices()
+
+plain = cached_run(s.config, s.steps, s.lr, "none", s.threshold)
+at_init = plain.at_init()
+norms = at_init.grad_norm
+verdict = diagnose(norms)
+first, last, spread = st.columns(3)
+first.metric("‖∂L/∂W‖, first layer", f"{norms.iloc[0]:.2e}")
+last.metric(f"‖∂L/∂W‖, last layer ({s.config.depth})", f"{norms.iloc[-1]:.2e}")
+spread.metric("first ÷ last", f"{norms.iloc[0] / norms.iloc[-1]:.1e}", delta=verdict, delta_arrow="off",
+              delta_color="green" if verdict == "healthy" else "red",
+              help="Healthy: first and last layer within 100× of each other, every norm in [1e-6, 1e3].")
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Activations at initialization**")
+    st.altair_chart(charts.activation_chart(at_init), width="stretch")
+    st.caption("Look for a band that collapses to a constant (a saturated or dead signal) or blows up: "
+               "either way later layers learn from noise.")
+with right:
+    st.markdown("**Gradient norm per layer at initialization**")
+    st.altair_chart(charts.grad_norm_chart(at_init), width="stretch")
+    st.caption("A healthy net keeps this roughly flat. A line falling toward layer 1 is a vanishing gradient "
+               "(deep sigmoid); a line climbing is an explosion (too-large init).")
+
+st.markdown("**Gradient norm per layer over training**")
+st.altair_chart(charts.grad_norm_heatmap(plain.layers), width="stretch")
+st.caption("One row per layer, one column per step: dark early rows mean the first layers barely move.")
+if plain.diverged_at is not None:
+    st.error(f"Without clipping, the run diverged at step {plain.diverged_at} (the loss or gradient "
+             f"overflowed or grew a million-fold); the charts stop there.")
+with st.expander("Per-layer numbers at initialization"):
+    st.dataframe(at_init.drop(columns="step"), hide_index=True)
+
+st.subheader("Gradient clipping")
+if s.clip == "none":
+    st.info("Switch on clipping in the sidebar to compare a clipped run with this one.")
+else:
+    clipped = cached_run(s.config, s.steps, s.lr, s.clip, s.threshold)
+    label = f"clipped {CLIP_LABELS[s.clip]} at {s.threshold:g}"
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Loss, with and without clipping**")
+        st.altair_chart(charts.loss_chart({"no clipping": plain, label: clipped}), width="stretch")
+        st.caption("Clipping bounds each step, so a learning rate that makes the plain run blow up can still "
+                   "make progress.")
+    with right:
+        st.markdown("**Global gradient norm of the clipped run, per step**")
+        st.altair_chart(charts.clip_norm_chart(clipped.steps), width="stretch")
+        st.caption("By norm, the after-line is capped at the threshold and the step keeps its direction; "
+                   "by value, each entry is capped and the direction can turn.")
+    outcome = (f"diverged at step {clipped.diverged_at}" if clipped.diverged_at is not None
+               else f"finished all {s.steps} steps, final loss {clipped.steps.loss.iloc[-1]:.3g}")
+    (st.warning if clipped.diverged_at is not None else st.success)(f"With clipping the run {outcome}.")
+
+qs.sync()

@@ -1,3 +1,31 @@
+"""Optimizer race: several optimizers descend the same 2-D loss surface side by side."""
+
 import streamlit as st
 
-st.title("optimizer_race (coming soon)")
+from playground.ui import race_controls as controls
+from playground.ui import race_views
+from playground.ui.race_compute import load_surface, race_paths
+from playground.ui.urlstate import QueryState
+
+qs = QueryState(controls.NAMESPACE)
+st.title("Optimizer race")
+st.caption("Every optimizer here is the from-scratch rule that trains networks elsewhere in the app, run "
+           "on a 2-D loss surface so you can watch it move. Same start, same gradients: only the method "
+           "differs.")
+notices = st.container()
+
+with st.sidebar:
+    surface_key = controls.pick_surface(qs)
+    surface = load_surface(*surface_key)
+    methods = controls.pick_methods(qs, surface)
+    start, steps, options, tol = controls.pick_run(qs, surface)
+
+st.latex(rf"f(x, y) = {surface.latex}")
+if methods:
+    spec = controls.spec_from(surface_key, methods, start, steps, options)
+    race_views.main(qs, spec, surface, race_paths(spec), tol)
+else:
+    st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
+with notices:
+    qs.show_notices()
+qs.sync()

@@ -1,3 +1,38 @@
+"""Regularization lab: watch a small network overfit, then see each regularizer fix it."""
+
 import streamlit as st
 
-st.title("regularization_lab (coming soon)")
+from playground.ui import lab_views as views
+from playground.ui.lab_controls import sidebar
+from playground.ui.lab_training import runs_for
+from playground.ui.urlstate import QueryState
+
+qs = QueryState("lab")
+st.title("Regularization lab")
+st.caption("A wide network on a few noisy points memorizes them: the training loss falls to zero while the "
+           "validation loss climbs. Switch on L1, L2, weight decay, dropout, batch normalization or early "
+           "stopping in the sidebar and watch the gap close.")
+settings = sidebar(qs)
+qs.show_notices()
+qs.sync()
+for error in settings.errors:
+    st.error(error)
+if settings.errors or settings.data is None:
+    st.stop()
+
+views.explain(settings.config)
+runs = runs_for(settings)
+views.notices(runs)
+views.headline(runs)
+views.comparison(runs)
+
+st.subheader("The network during training")
+views.network_at_epoch(runs, settings.data)
+views.early_stopping(runs, settings.data)
+
+st.subheader("Training vs validation")
+views.curves(runs)
+views.weights_and_norms(runs)
+views.batchnorm(runs)
+views.confusion(runs, settings.data)
+views.export(runs, settings.data, settings.source)

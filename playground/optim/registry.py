@@ -9,8 +9,9 @@ source of truth for defaults.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 
@@ -81,17 +82,23 @@ METHODS: dict[str, Method] = {m.name: m for m in (
            r"\theta \leftarrow \theta - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
            "Momentum plus RMSprop, with bias correction for the zero start.", {"lr": 0.05}),
     Method("AdamW", AdamW,
-           r"\theta \leftarrow \theta(1 - \eta\lambda) - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}",
+           r"\theta \leftarrow \theta(1 - \eta\lambda) "
+           r"- \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
            "Adam with weight decay applied to the weights, not the gradient.", {"lr": 0.05}),
     Method("NAdam", NAdam,
-           r"\theta \leftarrow \theta - \eta\,\frac{\mu_{t+1}\hat m + (1-\mu_t)\hat g}{\sqrt{\hat v} + \epsilon}",
+           r"\theta \leftarrow \theta - \eta\,\frac{(1-\mu_t)\,g/(1-\Pi_t) + \mu_{t+1}\, m/(1-\Pi_{t+1})}"
+           r"{\sqrt{v/(1-\beta_2^t)} + \epsilon},\quad \Pi_t = \textstyle\prod_{i \le t} \mu_i",
            "Adam with a Nesterov look-ahead on the first moment.", {"lr": 0.05}),
     Method("RAdam", RAdam,
-           r"\theta \leftarrow \theta - \eta\, r_t\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}\ (\rho_t > 5)",
+           r"\theta \leftarrow \theta - \eta\,\hat m \cdot \begin{cases} r_t\,\sqrt{1-\beta_2^t}\,/\,"
+           r"(\sqrt{v} + \epsilon) & \rho_t > 5 \\ 1 & \text{otherwise} \end{cases},\quad "
+           r"\hat m = \frac{m}{1-\beta_1^t}",
            "Adam whose adaptive step is switched on only once its variance is tractable.",
            {"lr": 0.05}),
     Method("Adadelta", Adadelta,
-           r"\Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{s + \epsilon}}\, g,\quad \theta \leftarrow \theta - \eta\,\Delta",
+           r"s \leftarrow \rho s + (1-\rho) g^2,\ "
+           r"\Delta = \frac{\sqrt{u + \epsilon}}{\sqrt{s + \epsilon}}\, g,\ "
+           r"u \leftarrow \rho u + (1-\rho)\Delta^2,\ \theta \leftarrow \theta - \eta\,\Delta",
            "Unit-consistent steps from a ratio of running averages.", {"lr": 1.0}),
     Method("Adamax", Adamax,
            r"u \leftarrow \max(\beta_2 u, |g| + \epsilon),\quad "

@@ -6,7 +6,7 @@ from typing import Any
 
 from playground.optim import arrays
 from playground.optim.base import ScratchOptimizer
-from playground.optim.validation import check_non_negative
+from playground.optim.validation import check_lr, check_non_negative
 
 
 def sgd(param, grad, state: dict, *, lr: float, momentum: float, dampening: float,
@@ -51,9 +51,9 @@ class SGD(ScratchOptimizer):
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False,
                  fused: bool | None = None) -> None:
-        check_non_negative("learning rate", lr)
-        check_non_negative("momentum value", momentum)
-        check_non_negative("weight_decay value", weight_decay)
+        check_lr(lr, nan_passes=True)
+        check_non_negative("momentum value", momentum, nan_passes=True)
+        check_non_negative("weight_decay value", weight_decay, nan_passes=True)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults: dict[str, Any] = dict(lr=lr, momentum=momentum, dampening=dampening,

@@ -1,20 +1,57 @@
-"""Hyperparameter checks that raise exactly what torch.optim raises, with its messages."""
+"""Hyperparameter checks that raise exactly what torch.optim raises, with its messages.
+
+Each constructor calls these in the order torch.optim's class of the same name checks, so the
+first invalid value reported is the same one torch would report.
+"""
 
 from __future__ import annotations
 
 import torch
 
 
-def check_non_negative(name: str, value: float | torch.Tensor) -> None:
-    if isinstance(value, torch.Tensor) and value.numel() != 1:
-        raise ValueError(f"Tensor {name} must be 1-element")
-    if not 0.0 <= value:
+def check_lr(lr: float | torch.Tensor, *, nan_passes: bool = False) -> None:
+    if isinstance(lr, torch.Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    check_non_negative("learning rate", lr, nan_passes=nan_passes)
+
+
+def check_non_negative(name: str, value: float | torch.Tensor, *, nan_passes: bool = False) -> None:
+    """``0 <= value``. torch.optim.SGD tests ``value < 0`` instead, which lets NaN through:
+    ``nan_passes=True`` reproduces that."""
+    invalid = value < 0.0 if nan_passes else not 0.0 <= value
+    if invalid:
         raise ValueError(f"Invalid {name}: {value}")
 
 
-def check_betas(betas: tuple[float, float]) -> None:
+def check_unit_interval(name: str, value: float) -> None:
+    """``0 <= value <= 1`` (Adadelta's rho)."""
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"Invalid {name}: {value}")
+
+
+def check_beta_ranges(betas: tuple[float | torch.Tensor, float | torch.Tensor]) -> None:
+    """``0 <= beta < 1`` for both coefficients."""
     for index, beta in enumerate(betas):
-        if isinstance(beta, torch.Tensor) and beta.numel() != 1:
-            raise ValueError("betas must be either both floats or both Tensors")
         if not 0.0 <= beta < 1.0:
             raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+
+
+def check_beta_types(betas: tuple[float | torch.Tensor, float | torch.Tensor], *, foreach: bool | None,
+                     capturable: bool) -> None:
+    """Adam/AdamW only: both betas Python floats or both 1-element tensors."""
+    both_floats = all(isinstance(beta, float) for beta in betas)
+    both_tensors = all(isinstance(beta, torch.Tensor) for beta in betas)
+    if not (both_floats or both_tensors):
+        raise ValueError("betas must be either both floats or both Tensors")
+    for index, beta in enumerate(betas):
+        if isinstance(beta, torch.Tensor):
+            if foreach and not capturable:
+                raise ValueError(
+                    f"betas[{index}] as a Tensor is not supported for capturable=False and foreach=True")
+            if beta.numel() != 1:
+                raise ValueError(f"Tensor betas[{index}] must be 1-element")
+
+
+def as_scalar(x: float | torch.Tensor) -> float | torch.Tensor:
+    """A 1-element tensor hyperparameter as a 0-d tensor; anything else unchanged."""
+    return x.squeeze() if isinstance(x, torch.Tensor) and x.dim() != 0 else x

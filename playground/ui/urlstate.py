@@ -106,8 +106,10 @@ class QueryState:
         return st.session_state[self.key(name)]
 
     def set(self, name: str, value: Any) -> None:
-        """Change a setting from code (e.g. a chart click); call before its widget is drawn."""
+        """Change a setting from code (e.g. a chart click); call before its widget is drawn.
+        The value is also remembered, so a setting whose widget is hidden this run keeps it."""
         st.session_state[self.key(name)] = value
+        self._memory[name] = value
 
     def show_notices(self, show: Callable[[str], Any] = st.warning) -> None:
         for notice in self.notices:

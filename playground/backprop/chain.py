@@ -1,0 +1,57 @@
+r"""The smallest network there is: x → w1 → w2 → ŷ, identity activations, loss ½(y − ŷ)².
+
+.. math::
+    z_1 = w_1 x,\quad \hat y = w_2 z_1,\quad L = \tfrac12 (y - \hat y)^2 \\
+    \frac{\partial L}{\partial w_2} = -(y - \hat y)\, z_1,\quad
+    \frac{\partial L}{\partial w_1} = -(y - \hat y)\, w_2\, x
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import torch
+
+from playground.backprop.graph import INPUT, PARAM, Graph, Node, gradients_after, spread
+
+
+@dataclass(frozen=True)
+class Chain:
+    x: float = 1.5
+    w1: float = 0.8
+    w2: float = -0.5
+    y: float = 1.0
+
+    def graph(self) -> Graph:
+        g = Graph()
+        x = g.add(Node("x", self.x, INPUT))
+        w1 = g.add(Node("w1", self.w1, PARAM))
+        z1 = g.add(Node("z1", w1 * x, parents=("w1", "x"), local=(x, w1), formula="w1·x", column=1))
+        w2 = g.add(Node("w2", self.w2, PARAM, column=1))
+        y_hat = g.add(Node("ŷ", w2 * z1, parents=("w2", "z1"), local=(z1, w2), formula="w2·z1", column=2))
+        g.add(Node("L", 0.5 * (self.y - y_hat) ** 2, parents=("ŷ",), local=(-(self.y - y_hat),),
+                   formula=f"½(y − ŷ)², y = {self.y:g}", column=3))
+        return g
+
+    def closed_forms(self) -> dict[str, tuple[str, float]]:
+        """The two weight gradients from their textbook formulas, a check on the stepped chain rule."""
+        z1 = self.w1 * self.x
+        error = self.y - self.w2 * z1
+        return {"w2": ("−(y − ŷ)·z1", -error * z1), "w1": ("−(y − ŷ)·w2·x", -error * self.w2 * self.x)}
+
+    def autograd(self) -> dict[str, float]:
+        x, w1, w2 = (torch.tensor(v, dtype=torch.float64, requires_grad=True)
+                     for v in (self.x, self.w1, self.w2))
+        z1 = w1 * x
+        y_hat = w2 * z1
+        loss = 0.5 * (self.y - y_hat) ** 2
+        for inner in (z1, y_hat, loss):
+            inner.retain_grad()
+        loss.backward()
+        named = {"x": x, "w1": w1, "z1": z1, "w2": w2, "ŷ": y_hat, "L": loss}
+        return spread({name: t.grad for name, t in named.items()})
+
+    def stepped(self, lr: float) -> Chain:
+        """The chain after one gradient-descent step on its weights (x and y are data, not learned)."""
+        grads = gradients_after(self.graph().backward())
+        return replace(self, w1=self.w1 - lr * grads["w1"], w2=self.w2 - lr * grads["w2"])

@@ -1,0 +1,52 @@
+"""Run A (no regularization) against run B (the chosen regularizers) on the same data, split,
+initial weights and seed, and tabulate where they end up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from playground.datasets.toy import SplitData
+from playground.regularization.config import TrainConfig
+from playground.regularization.trainer import Run, train
+
+
+def variants(config: TrainConfig) -> dict[str, TrainConfig]:
+    """A: every regularizer off; B: as configured. Same seed, so same initial weights."""
+    return {"A: no regularization": config.unregularized(), "B: regularized": config}
+
+
+def compare(data: SplitData, config: TrainConfig, progress: Callable[[str, Run], None] | None = None,
+            report_every: int = 0) -> dict[str, Run]:
+    """Train both :func:`variants`; ``progress(label, run)`` as in :func:`train`."""
+    runs = {}
+    for label, variant in variants(config).items():
+        def report(run: Run, label: str = label) -> None:
+            if progress:
+                progress(label, run)
+
+        runs[label] = train(data, variant, report, report_every)
+    return runs
+
+
+def summary(runs: dict[str, Run]) -> pd.DataFrame:
+    """One row per run: the final (possibly restored) network's losses, accuracies, gap and weights."""
+    rows = []
+    for label, run in runs.items():
+        final = run.final
+        rows.append({
+            "run": label,
+            "epochs": run.epochs_run,
+            "train loss": final["train_loss"],
+            "val loss": final["val_loss"],
+            "gap (val − train loss)": final["val_loss"] - final["train_loss"],
+            "train acc": final["train_acc"],
+            "val acc": final["val_acc"],
+            "weight norm": final["weight_norm"],
+            "zero weights": int(final["zero_weights"]),
+        })
+    table = pd.DataFrame(rows).set_index("run")
+    if all(run.task == "regression" for run in runs.values()):
+        table = table.drop(columns=["train acc", "val acc"])
+    return table

@@ -1,0 +1,73 @@
+"""Every setting of one lab run, in one small frozen dataclass (it is also the export's JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from playground.datasets.toy import SplitData
+from playground.optim import METHODS
+from playground.regularization.features import PLAIN
+from playground.regularization.mlp import MLPConfig
+from playground.schedules import Schedule
+
+MAX_EPOCHS = 5000
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    hidden: tuple[int, ...] = (64, 64)
+    activation: str = "relu"
+    init: str = "default"
+    features: tuple[str, ...] = PLAIN  # TF-Playground inputs; only for 2-D data
+    optimizer: str = "Adam"
+    lr: float = 0.01
+    knobs: dict[str, float] = field(default_factory=dict)  # e.g. {"momentum": 0.9}, see optimizers.knobs
+    schedule: str = "constant"
+    batch_size: int = 0  # 0 = full batch
+    epochs: int = 300
+    l1: float = 0.0
+    l2: float = 0.0
+    weight_decay: float = 0.0
+    dropout: float = 0.0
+    batchnorm: bool = False
+    early_stopping: bool = False
+    patience: int = 20
+    min_delta: float = 0.0
+    restore_best: bool = True
+    start_from_epoch: int = 0
+    seed: int = 0
+    frames: int = 40  # how many epochs get weight histograms and a decision-boundary grid
+
+    def validate(self) -> None:
+        if not 1 <= self.epochs <= MAX_EPOCHS:
+            raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}, got {self.epochs}")
+        if self.batch_size < 0:
+            raise ValueError("batch size must be >= 0 (0 means the full training set)")
+        if self.batchnorm and self.batch_size == 1:
+            raise ValueError("batch normalization needs batches of at least 2 examples (batch size 1 has "
+                             "no batch statistics)")
+        if min(self.l1, self.l2, self.weight_decay) < 0:
+            raise ValueError("penalty strengths must be >= 0")
+        if not self.lr > 0:
+            raise ValueError(f"the learning rate must be positive, got {self.lr}")
+        if self.optimizer not in METHODS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose from {', '.join(METHODS)}")
+        Schedule(self.schedule)  # raises for an unknown schedule
+        self.network(1, 1).validate()
+
+    def network(self, inputs: int, outputs: int) -> MLPConfig:
+        return MLPConfig(inputs, outputs, tuple(self.hidden), self.activation, self.init, self.dropout,
+                         self.batchnorm)
+
+    def mlp(self, data: SplitData) -> MLPConfig:
+        """The network for ``data``: one input per feature column, one output per class (or one)."""
+        inputs = len(self.features) if self.uses_features(data) else data.X_train.shape[1]
+        return self.network(inputs, data.outputs)
+
+    def uses_features(self, data: SplitData) -> bool:
+        return data.X_train.shape[1] == 2 and tuple(self.features) != PLAIN
+
+    def unregularized(self) -> TrainConfig:
+        """The same run with every regularizer off: the baseline of a comparison."""
+        return replace(self, l1=0.0, l2=0.0, weight_decay=0.0, dropout=0.0, batchnorm=False,
+                       early_stopping=False)

@@ -1,0 +1,238 @@
+"""Train a small MLP on a :class:`~playground.datasets.toy.SplitData` with any mix of regularizers.
+
+One epoch = one pass over the training set in mini-batches (``batch_size=0``: full batch):
+
+    loss = data loss + λ₂·Σw²
+    optimizer step (weight decay inside the optimizer, decoupled where it can be)
+    L1 as a proximal step: w ← sign(w)·max(|w| − η·λ₁, 0), so weights reach exactly zero
+
+Then the network is evaluated in eval mode (dropout off, running BN statistics) on both
+splits; the curves show the *data* loss (cross-entropy or MSE, no penalty terms), so runs with
+and without penalties compare fairly. Early stopping monitors the validation loss. A
+non-finite loss ends the run with ``diverged_at`` set; what was recorded so far stays valid.
+
+History epoch ``e`` means "after e epochs" (epoch 0 is the initial network); EarlyStopping
+receives Keras' 0-based index ``e − 1``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.datasets.toy import SplitData
+from playground.regularization.config import TrainConfig
+from playground.regularization.early_stopping import EarlyStopping
+from playground.regularization.features import expand
+from playground.regularization.mlp import build_mlp
+from playground.regularization.optimizers import make_optimizer
+from playground.regularization.penalties import l2_penalty, penalized_weights, soft_threshold_
+from playground.regularization.probes import Frame, grid_points, take_frame
+from playground.schedules import Schedule
+
+GRID = 60  # the decision-boundary grid is GRID x GRID
+
+
+METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
+
+
+@dataclass
+class Run:
+    config: TrainConfig
+    task: str
+    history: dict[str, list[float]]  # per epoch: "epoch", METRICS, "lr"
+    frames: list[Frame]
+    extent: tuple[float, float, float, float] | None  # of the decision-boundary grid; None unless 2-D
+    # METRICS and "zero_weights" of the network handed back (restored, or the last finite one)
+    final: dict[str, float] = field(default_factory=dict)
+    best: Frame | None = None  # the restored best network, when early stopping restored one
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
+    diverged_at: int | None = None
+    confusion: np.ndarray | None = None  # validation confusion matrix [true, predicted]
+    model: torch.nn.Module | None = None
+
+    @property
+    def epochs_run(self) -> int:
+        return int(self.history["epoch"][-1])
+
+
+@dataclass(frozen=True)
+class Tensors:
+    """The data as the network sees it (input features applied), plus the boundary grid."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    task: str
+    grid: torch.Tensor | None
+    extent: tuple[float, float, float, float] | None
+
+    @classmethod
+    def of(cls, data: SplitData, config: TrainConfig) -> Tensors:
+        def inputs(X: np.ndarray) -> torch.Tensor:
+            return torch.from_numpy(expand(X, config.features) if config.uses_features(data) else X)
+
+        extent = extent_of(data) if data.X_train.shape[1] == 2 else None
+        grid = inputs(grid_points(extent, GRID)) if extent else None
+        return cls(inputs(data.X_train), torch.from_numpy(data.y_train), inputs(data.X_val),
+                   torch.from_numpy(data.y_val), data.task, grid, extent)
+
+    def loss(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return F.cross_entropy(out, y) if self.task == "classification" else F.mse_loss(out[:, 0], y)
+
+    def accuracy(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if self.task == "regression":
+            return torch.tensor(float("nan"))
+        return (out.argmax(dim=1) == y).float().mean()
+
+    @torch.no_grad()
+    def measure(self, model: torch.nn.Module) -> tuple[dict[str, float], torch.Tensor]:
+        """METRICS in one forward pass over both splits (put ``model`` in eval mode first); also
+        the validation outputs."""
+        n = len(self.X_train)
+        out = model(torch.cat([self.X_train, self.X_val]))
+        train_out, val_out = out[:n], out[n:]
+        norm = torch.stack([w.pow(2).sum() for w in penalized_weights(model)]).sum().sqrt()
+        values = torch.stack([self.loss(train_out, self.y_train), self.loss(val_out, self.y_val),
+                              self.accuracy(train_out, self.y_train), self.accuracy(val_out, self.y_val),
+                              norm])
+        return dict(zip(METRICS, values.tolist(), strict=True)), val_out
+
+    def frame(self, epoch: int, model: torch.nn.Module) -> Frame:
+        return take_frame(epoch, model, self.X_train, self.grid, self.task)
+
+
+def extent_of(data: SplitData, pad: float = 0.1) -> tuple[float, float, float, float]:
+    X = np.concatenate([data.X_train, data.X_val])
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    lo, hi = lo - pad * (hi - lo), hi + pad * (hi - lo)
+    return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
+
+
+def _batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+    if batch_size == 0 or batch_size >= n:
+        return [torch.arange(n)]
+    chunks = list(torch.randperm(n, generator=generator).split(batch_size))
+    if len(chunks[-1]) == 1:  # a lone example has no batch statistics: fold it into the previous batch
+        chunks[-2:] = [torch.cat(chunks[-2:])]
+    return chunks
+
+
+def train(data: SplitData, config: TrainConfig,
+          progress: Callable[[Run], None] | None = None, report_every: int = 0) -> Run:
+    """Train a fresh network (seeded by ``config.seed``) and record its history.
+
+    ``progress(run)`` is called every ``report_every`` epochs (0: never) with the run so far.
+    """
+    config.validate()
+    tensors = Tensors.of(data, config)
+    with torch.random.fork_rng(devices=[]), _flush_denormals():
+        torch.manual_seed(config.seed)  # dropout masks: reproducible, and the global RNG is left alone
+        generator = torch.Generator().manual_seed(config.seed)
+        model = build_mlp(config.mlp(data), seed=config.seed)
+        optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay, **config.knobs)
+        scheduler = _scheduler(optimizer, config)
+        stopper = EarlyStopping(config.patience, config.min_delta, config.restore_best,
+                                config.start_from_epoch)
+        every = max(1, math.ceil(config.epochs / max(1, config.frames)))
+        run = Run(config, data.task, {name: [] for name in ("epoch", *METRICS, "lr")}, [], tensors.extent)
+        # model.train()/eval() walk every module; only dropout and batchnorm behave differently
+        switches = [m for m in model.modules() if isinstance(m, (nn.Dropout, nn.BatchNorm1d))]
+
+        def training(mode: bool) -> None:
+            for module in switches:
+                module.training = mode
+
+        def record(epoch: int) -> bool:
+            """Append the epoch's row; False (and nothing appended) if a loss is not finite."""
+            training(False)
+            metrics, _ = tensors.measure(model)
+            if not (math.isfinite(metrics["train_loss"]) and math.isfinite(metrics["val_loss"])):
+                return False
+            for name, value in (("epoch", epoch), *metrics.items(), ("lr", optimizer.param_groups[0]["lr"])):
+                run.history[name].append(value)
+            return True
+
+        record(0)
+        run.frames.append(tensors.frame(0, model))
+        for epoch in range(1, config.epochs + 1):
+            training(True)
+            if not (_epoch(model, optimizer, tensors, config, generator) and record(epoch)):
+                run.diverged_at = epoch
+                break
+            scheduler.step()
+            if epoch % every == 0 or epoch == config.epochs:
+                run.frames.append(tensors.frame(epoch, model))
+            if progress and report_every and epoch % report_every == 0:
+                progress(run)
+            if config.early_stopping and stopper.update(epoch - 1, run.history["val_loss"][-1], model):
+                run.stopped_epoch = epoch
+                break
+        _finish(run, model, stopper, tensors)
+    return run
+
+
+@contextmanager
+def _flush_denormals() -> Iterator[None]:
+    """Treat subnormal floats (|x| < 1e-38) as zero while training, as GPUs do. A network that has
+    memorized its data has gradients that tiny, and CPUs compute on subnormals many times slower.
+    The flag belongs to the calling thread; it is switched back off afterwards."""
+    torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
+
+
+def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: TrainConfig,
+           generator: torch.Generator) -> bool:
+    """One pass over the training set; False, before any step on it, if a batch loss is not finite."""
+    for rows in _batches(len(tensors.X_train), config.batch_size, generator):
+        loss = tensors.loss(model(tensors.X_train[rows]), tensors.y_train[rows])
+        if config.l2:
+            loss = loss + config.l2 * l2_penalty(model)
+        if not torch.isfinite(loss):
+            return False
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if config.l1:
+            soft_threshold_(model, optimizer.param_groups[0]["lr"] * config.l1)
+    return True
+
+
+def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: Tensors) -> None:
+    """Restore the best weights if asked, and measure the network the run hands back."""
+    # after a diverged step the weights belong to no recorded epoch: frames end at the last one taken
+    if run.diverged_at is None and run.frames[-1].epoch != run.epochs_run:
+        run.frames.append(tensors.frame(run.epochs_run, model))
+    if run.config.early_stopping and math.isfinite(stopper.best):
+        run.best_epoch = stopper.best_epoch + 1
+        if run.config.restore_best and stopper.restore(model):
+            run.best = tensors.frame(run.best_epoch, model)
+    model.eval()
+    run.final, val_out = tensors.measure(model)
+    if math.isfinite(run.final["train_loss"]) and math.isfinite(run.final["val_loss"]):
+        if run.task == "classification":
+            k = val_out.shape[1]
+            pairs = tensors.y_val * k + val_out.argmax(dim=1)  # (true, predicted) as one index
+            run.confusion = torch.bincount(pairs, minlength=k * k).reshape(k, k).numpy()
+    else:  # diverged in the middle of an epoch: report the last finite epoch, as the charts do
+        run.final = {name: run.history[name][-1] for name in METRICS}
+    run.final["zero_weights"] = float(sum(layer.zeros for layer in (run.best or run.frames[-1]).layers))
+    run.model = model
+
+
+def _scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> torch.optim.lr_scheduler.LambdaLR:
+    """The learning-rate schedule, stepped once per epoch (its default step size, decay and warmup)."""
+    schedule = Schedule(config.schedule)
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: schedule.factor(epoch, config.epochs))

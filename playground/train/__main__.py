@@ -1,0 +1,92 @@
+"""Command line: ``python -m playground.train --dataset mnist --model mlp --optimizer adam --lr 1e-3
+--epochs 3``. Every TrainConfig field is an option; the run prints a progress bar and writes
+metrics.csv, metrics.json and model.safetensors to ``--out``. Ctrl-C stops the run and still
+saves what it has."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from dataclasses import fields
+
+import torch
+
+from playground.datasets.images import load
+from playground.optim import METHODS
+from playground.train import export
+from playground.train.loop import Progress, TrainConfig, train
+from playground.train.presets import PRESETS, preset
+
+BAR = 30
+# the fields whose default is None, and their types
+OPTIONAL = {"momentum": float, "max_train": int, "max_test": int, "data_root": str}
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(prog="python -m playground.train", description=__doc__.split("\n")[0])
+    cli.add_argument("--preset", choices=PRESETS, help="start from a named recipe; other options override it")
+    cli.add_argument("--out", help="output folder (default runs/<dataset>-<model>-<time>)")
+    cli.add_argument("--download", action="store_true", help="download the dataset if it is missing")
+    cli.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's)")
+    for spec in fields(TrainConfig):
+        flag, default = f"--{spec.name.replace('_', '-')}", spec.default
+        if isinstance(default, bool):
+            cli.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        elif isinstance(default, tuple):
+            cli.add_argument(flag, type=lambda text: tuple(int(w) for w in text.split(",")), default=None,
+                             help="comma-separated widths, e.g. 256,128")
+        else:
+            cli.add_argument(flag, type=OPTIONAL.get(spec.name, type(default)), default=None)
+    return cli
+
+
+def config_from(args: argparse.Namespace) -> TrainConfig:
+    given = {spec.name: getattr(args, spec.name) for spec in fields(TrainConfig)
+             if getattr(args, spec.name) is not None}
+    if "optimizer" in given:  # accept any case: adam, ADAM, Adam
+        names = {name.lower(): name for name in METHODS}
+        given["optimizer"] = names.get(given["optimizer"].lower(), given["optimizer"])
+    return preset(args.preset, **given) if args.preset else TrainConfig(**given)
+
+
+def show(progress: Progress) -> None:
+    done = progress.step / max(progress.total_steps, 1)
+    bar = "#" * round(done * BAR) + "-" * (BAR - round(done * BAR))
+    line = (f"\repoch {progress.epoch} [{bar}] {done:4.0%}  loss {progress.loss:.4f}  "
+            f"acc {progress.accuracy:6.2%}  {progress.images_per_s:9,.0f} img/s")
+    if progress.kind == "epoch":
+        line += f"  test loss {progress.test_loss:.4f}  test acc {progress.test_accuracy:6.2%}\n"
+    sys.stderr.write(line)
+    sys.stderr.flush()
+
+
+def show_download(progress) -> None:
+    sys.stderr.write(f"\rdownloading {progress.filename}: {progress.done / progress.total:4.0%}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        config = config_from(args)
+        config.validate()
+        data = load(config.dataset, config.data_root, download=args.download, progress=show_download)
+    except (ValueError, TypeError) as error:  # DatasetError is a ValueError
+        print(f"\nerror: {error}", file=sys.stderr)
+        return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    result = train(config, callback=show, should_stop=stop.is_set, data=data)
+    out = args.out or f"runs/{config.dataset}-{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
+    paths = export.save(result, out)
+    print(f"\n{result.status}: {result.message}\ndevice: {result.device}", file=sys.stderr)
+    print("\n".join(str(path) for path in paths))
+    return 0 if result.status in ("finished", "early-stopped", "stopped") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

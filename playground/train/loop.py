@@ -1,0 +1,326 @@
+"""The one training function behind the Training runs page and ``python -m playground.train``.
+
+``train(config, callback, should_stop)`` builds the model and optimizer a :class:`TrainConfig`
+describes, keeps the whole dataset on the device, and reports :class:`Progress` to
+``callback`` about twenty times an epoch and after every epoch's test evaluation. It never
+raises for what a user can cause: a diverging loss, a stop request or running out of GPU
+memory end the run with a status and a message in the returned :class:`RunResult`.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+
+import torch
+import torch.nn.functional as F
+
+from playground.datasets.images import DATASETS, ImageSet, load
+from playground.optim import METHODS
+from playground.regularization.early_stopping import EarlyStopping
+from playground.regularization.penalties import l1_penalty, l2_penalty
+from playground.schedules import SCHEDULES, Schedule
+from playground.train import evaluate as ev
+from playground.train.augment import flip_crop
+from playground.train.device import describe, pick_device, release_memory
+from playground.train.device_data import DeviceData
+from playground.train.models import MODELS, build_model
+
+BACKENDS = ("scratch", "torch")
+REPORTS_PER_EPOCH = 20
+
+
+@dataclass
+class TrainConfig:
+    dataset: str = "digits"
+    model: str = "mlp"
+    optimizer: str = "Adam"          # a name in playground.optim.METHODS
+    backend: str = "scratch"         # our from-scratch optimizer, or torch.optim's
+    lr: float = 1e-3
+    momentum: float | None = None    # None keeps the method's own (e.g. 0.9 for Momentum)
+    epochs: int = 5
+    batch_size: int = 128
+    schedule: str = "constant"       # a kind in playground.schedules.SCHEDULES
+    warmup: float = 0.0              # fraction of all steps spent warming up (warmup schedules)
+    weight_decay: float = 0.0
+    l1: float = 0.0                  # λ of λ·Σ|w| added to the loss
+    l2: float = 0.0                  # λ of λ·Σw² added to the loss
+    hidden: tuple[int, ...] = (128,)  # MLP hidden widths
+    dropout: float = 0.0
+    batchnorm: bool = False
+    label_smoothing: float = 0.0
+    clip: float = 0.0                # max gradient norm; 0 = no clipping
+    patience: int = 0                # early stopping on a 10% validation split; 0 = off
+    augment: bool = False            # random flips and 2-pixel translations, batched on the device
+    tta: bool = False                # test-time augmentation (mirror + shifts) at evaluation
+    bias_lr_scale: float = 1.0       # biases/BatchNorm shifts: lr × scale, weight decay ÷ scale
+    device: str = "auto"
+    amp: bool = True                 # bfloat16 autocast on CUDA
+    seed: int = 0
+    max_train: int | None = None     # use only the first N training / test images
+    max_test: int | None = None
+    data_root: str | None = None
+
+    def validate(self) -> None:
+        """Raise ValueError with a message a student can act on."""
+        choices = {"dataset": DATASETS, "model": MODELS, "optimizer": METHODS, "backend": BACKENDS,
+                   "schedule": SCHEDULES}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(allowed)}")
+        if self.model == "fast" and self.dataset == "digits":
+            raise ValueError("the fast CIFAR net needs images of at least 24×24 pixels; digits are 8×8: "
+                             "use the MLP or the CNN")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch size must be at least 1")
+        if self.batchnorm and self.batch_size < 2:
+            raise ValueError("batch normalization needs batches of at least 2 examples")
+        if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1 or not 0 <= self.warmup < 1:
+            raise ValueError("dropout, label smoothing and warmup must be in [0, 1)")
+        if min(self.weight_decay, self.l1, self.l2, self.clip, self.patience) < 0 or self.bias_lr_scale <= 0:
+            raise ValueError("weight decay, L1, L2, clipping and patience cannot be negative")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        config = cls(**{k: v for k, v in values.items() if k in known})
+        config.hidden = tuple(config.hidden)
+        return config
+
+
+@dataclass(frozen=True)
+class Progress:
+    kind: str              # "step": mean of the steps since the last report; "epoch": after evaluation
+    epoch: int             # 1-based
+    step: int              # optimizer steps done
+    total_steps: int
+    loss: float
+    accuracy: float
+    lr: float
+    images_per_s: float
+    elapsed: float
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+
+
+@dataclass
+class RunResult:
+    config: TrainConfig
+    status: str            # finished, early-stopped, stopped, diverged, failed
+    message: str
+    device: str
+    classes: tuple[str, ...] = ()
+    steps: list[dict] = field(default_factory=list)
+    epochs: list[dict] = field(default_factory=list)
+    confusion: list[list[int]] | None = None
+    mistakes: list[dict] = field(default_factory=list)
+    state_dict: dict[str, torch.Tensor] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def test_accuracy(self) -> float | None:
+        return self.epochs[-1]["test_accuracy"] if self.epochs else None
+
+    @property
+    def per_class_accuracy(self) -> list[float | None]:
+        return ev.per_class_accuracy(torch.tensor(self.confusion)) if self.confusion else []
+
+    def seconds_to(self, accuracy: float) -> float | None:
+        """Training time (evaluation excluded) until the test accuracy first reached ``accuracy``."""
+        elapsed = 0.0
+        for epoch in self.epochs:
+            elapsed += epoch["seconds"]
+            if epoch["test_accuracy"] >= accuracy:
+                return elapsed
+        return None
+
+
+def train(config: TrainConfig, callback: Callable[[Progress], None] | None = None,
+          should_stop: Callable[[], bool] | None = None, data: ImageSet | None = None) -> RunResult:
+    """Train as ``config`` says on ``data`` (default: load ``config.dataset``), reporting to
+    ``callback`` and checking ``should_stop`` before every step."""
+    config.validate()
+    device = pick_device(config.device)
+    if data is None:
+        data = load(config.dataset, config.data_root)
+    try:
+        return _Run(config, device, data, callback or (lambda progress: None),
+                    should_stop or (lambda: False)).run()
+    except torch.OutOfMemoryError:
+        pass  # handled below, once the traceback no longer pins the run's tensors
+    release_memory(device)
+    smaller = max(1, config.batch_size // 2)
+    return RunResult(config, "failed", f"Out of memory on {describe(device)} with batch size "
+                     f"{config.batch_size}: try a smaller batch ({smaller} or less) or a smaller model.",
+                     describe(device))
+
+
+class _Run:
+    """One training run's state; ``run`` is the loop."""
+
+    def __init__(self, config: TrainConfig, device: torch.device, data: ImageSet, callback, should_stop):
+        self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
+        data = data.subset(config.max_train, config.max_test)
+        conv_on_gpu = config.model != "mlp" and device.type == "cuda"
+        self.data = DeviceData(data, device, channels_last=conv_on_gpu,
+                               validation=0.1 if config.patience else 0.0, seed=config.seed)
+        model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
+                            dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
+        self.model = model.to(device)
+        if conv_on_gpu:
+            self.model = self.model.to(memory_format=torch.channels_last)
+        if hasattr(self.model, "whiten"):
+            self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
+        self.optimizer = make_optimizer(self.model, config)
+        self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
+        self.total_steps = self.steps_per_epoch * config.epochs
+        schedule = Schedule(kind=config.schedule, warmup=int(config.warmup * self.total_steps))
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
+            self.optimizer, lambda step: schedule.factor(step, self.total_steps))
+        self.generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles, augmentation
+        torch.manual_seed(config.seed)  # dropout draws from the global generator
+        if device.type == "cuda":
+            torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
+        use_amp = config.amp and device.type == "cuda"
+        self.autocast = lambda: torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp)
+        self.result = RunResult(config, "finished", "", describe(device), data.classes)
+        self.step, self.started = 0, time.perf_counter()
+
+    def run(self) -> RunResult:
+        config, result = self.config, self.result
+        stopper = EarlyStopping(config.patience, restore_best_weights=True) if config.patience else None
+        for epoch in range(1, config.epochs + 1):
+            epoch_started = time.perf_counter()
+            if not self._train_epoch(epoch):
+                break
+            seconds = time.perf_counter() - epoch_started
+            test = ev.evaluate(self.model, self.data.test_x, self.data.test_y, self.data.prepare,
+                               tta=config.tta, autocast=self.autocast)
+            self._record_epoch(epoch, seconds, test)
+            if not math.isfinite(test.loss) and len(self.data.test_x):
+                self._diverged(epoch, test.loss)
+                break
+            if stopper is not None:
+                val = ev.evaluate(self.model, self.data.val_x, self.data.val_y, self.data.prepare,
+                                  autocast=self.autocast)
+                result.epochs[-1]["val_loss"] = val.loss
+                if stopper.update(epoch, val.loss, self.model):
+                    result.status = "early-stopped"
+                    result.message = (f"Early stopping after epoch {epoch}: the validation loss has not "
+                                      f"improved for {config.patience} epochs; restored epoch "
+                                      f"{stopper.best_epoch}'s weights.")
+                    break
+        if stopper is not None and stopper.restore(self.model) and result.status != "diverged":
+            self._record_predictions(ev.evaluate(self.model, self.data.test_x, self.data.test_y,
+                                                 self.data.prepare, tta=config.tta, autocast=self.autocast))
+        result.state_dict = {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        result.seconds = time.perf_counter() - self.started
+        if result.status == "finished":
+            accuracy = result.test_accuracy
+            result.message = f"Finished {config.epochs} epochs in {result.seconds:.1f} s" + (
+                f": test accuracy {accuracy:.2%}." if accuracy is not None else ".")
+        return result
+
+    def _train_epoch(self, epoch: int) -> bool:
+        """One pass over the training set; False when the run must end (stop or divergence)."""
+        config, model = self.config, self.model
+        model.train()
+        window = torch.zeros(2, device=self.device)  # summed loss and correct count since the last report
+        count, window_started = 0, time.perf_counter()
+        report_every = max(1, self.steps_per_epoch // REPORTS_PER_EPOCH)
+        for index, (x, y) in enumerate(self.data.batches(config.batch_size, self.generator), start=1):
+            if self.should_stop():
+                self.result.status = "stopped"
+                self.result.message = f"Stopped by request at step {self.step} (epoch {epoch})."
+                return False
+            if config.augment:
+                x = flip_crop(x, pad=2, generator=self.generator)
+            with self.autocast():
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
+            objective = loss
+            if config.l1:
+                objective = objective + config.l1 * l1_penalty(model)
+            if config.l2:
+                objective = objective + config.l2 * l2_penalty(model)
+            self.optimizer.zero_grad(set_to_none=True)
+            objective.backward()
+            if config.clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
+            self.optimizer.step()
+            self.scheduler.step()
+            self.step += 1
+            window += torch.stack([loss.detach() * len(y), (logits.argmax(1) == y).sum().float()])
+            count += len(y)
+            if index % report_every == 0 or index == self.steps_per_epoch:
+                total, correct = window.tolist()  # the one host-device sync per report
+                if not math.isfinite(total):
+                    self._diverged(epoch, total)
+                    return False
+                elapsed = time.perf_counter() - window_started
+                self._report("step", epoch, total / count, correct / count, count / max(elapsed, 1e-9))
+                window.zero_()
+                count, window_started = 0, time.perf_counter()
+        return True
+
+    def _report(self, kind: str, epoch: int, loss: float, accuracy: float, images_per_s: float,
+                test: ev.Evaluation | None = None) -> None:
+        progress = Progress(kind, epoch, self.step, self.total_steps, loss, accuracy,
+                            self.optimizer.param_groups[-1]["lr"], images_per_s,
+                            time.perf_counter() - self.started,
+                            test.loss if test else None, test.accuracy if test else None)
+        if kind == "step":
+            self.result.steps.append({"step": self.step, "epoch": epoch, "loss": loss, "accuracy": accuracy,
+                                      "lr": progress.lr})
+        self.callback(progress)
+
+    def _record_epoch(self, epoch: int, seconds: float, test: ev.Evaluation) -> None:
+        steps = [s for s in self.result.steps if s["epoch"] == epoch]
+        loss = sum(s["loss"] for s in steps) / len(steps)
+        accuracy = sum(s["accuracy"] for s in steps) / len(steps)
+        speed = self.data.epoch_size(self.config.batch_size) / seconds
+        self.result.epochs.append({"epoch": epoch, "train_loss": loss, "train_accuracy": accuracy,
+                                   "test_loss": test.loss, "test_accuracy": test.accuracy,
+                                   "lr": self.optimizer.param_groups[-1]["lr"], "seconds": seconds,
+                                   "images_per_s": speed})
+        self._record_predictions(test)
+        self._report("epoch", epoch, loss, accuracy, speed, test)
+
+    def _record_predictions(self, test: ev.Evaluation) -> None:
+        labels = self.data.test_y.cpu()
+        confusion = ev.confusion_matrix(labels, test.predictions, len(self.result.classes))
+        self.result.confusion = confusion.tolist()
+        self.result.mistakes = ev.mistakes(labels, test.predictions)
+
+    def _diverged(self, epoch: int, value: float) -> None:
+        config = self.config
+        self.result.status = "diverged"
+        self.result.message = (
+            f"Training diverged at step {self.step} (epoch {epoch}): the loss became {value}. The learning "
+            f"rate {config.lr:g} is too high for {config.optimizer} here; try {config.lr / 10:g}"
+            + (", or turn on gradient clipping." if not config.clip else "."))
+
+
+def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
+    """``config.optimizer`` over the trainable parameters, ours or torch.optim's. With a
+    ``bias_lr_scale`` the 1-D parameters (biases, norm shifts) form a second group whose lr is
+    scaled up and weight decay scaled down, so their decay per step stays the same (airbench)."""
+    method = METHODS[config.optimizer]
+    overrides = {"lr": config.lr, "weight_decay": config.weight_decay}
+    if config.momentum is not None:
+        overrides["momentum"] = config.momentum
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    params: list = trainable
+    if config.bias_lr_scale != 1:
+        scale = config.bias_lr_scale
+        params = [{"params": [p for p in trainable if p.ndim < 2], "lr": config.lr * scale,
+                   "weight_decay": config.weight_decay / scale},
+                  {"params": [p for p in trainable if p.ndim >= 2]}]
+    return method.make(params, backend=config.backend, **overrides)

@@ -1,0 +1,113 @@
+"""The networks a training run can use: an MLP (the lab's ``build_mlp``), a small CNN, and a fast
+CIFAR-10 net in the style of airbench94 (Keller Jordan, 2024), the fastest published recipe.
+
+The fast net is conv-BatchNorm-GELU groups with max-pooling. Its first conv is a frozen 2×2
+*whitening* layer initialised from the training patches' covariance (``whiten``); the other
+convs start as the identity (Dirac init, an implicit residual connection); BatchNorm scales are
+frozen at 1 and only its shifts learn; the logits are scaled by 1/9.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import torch
+from torch import nn
+
+from playground.regularization.mlp import MLPConfig, build_mlp
+
+MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-style)"}
+# Model construction draws from the global RNG; concurrent runs in threads must not interleave.
+_INIT_LOCK = threading.Lock()
+
+
+def build_model(name: str, shape: tuple[int, int, int], classes: int, *, hidden: tuple[int, ...] = (128,),
+                dropout: float = 0.0, batchnorm: bool = False, seed: int | None = None) -> nn.Module:
+    """A fresh network for images of ``shape`` (C, H, W); ``seed`` fixes its initial weights."""
+    channels, height, width = shape
+    if name == "mlp":
+        return build_mlp(MLPConfig(channels * height * width, classes, tuple(hidden), "relu", "he",
+                                   dropout, batchnorm), seed=seed)
+    if name not in MODELS:
+        raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
+    if name == "fast" and min(height, width) < 24:
+        raise ValueError(f"the fast CIFAR net needs images of at least 24×24 pixels, not {height}×{width}; "
+                         f"use the MLP or the CNN")
+    with _INIT_LOCK, torch.random.fork_rng(devices=[]):
+        if seed is not None:
+            torch.manual_seed(seed)
+        if name == "cnn":
+            return SmallCNN(channels, height, width, classes, dropout, batchnorm)
+        return FastNet(channels, classes)
+
+
+class SmallCNN(nn.Sequential):
+    """Two conv-[BN]-ReLU-maxpool stages (32, 64 channels), then a 128-unit hidden layer."""
+
+    def __init__(self, channels: int, height: int, width: int, classes: int, dropout: float = 0.0,
+                 batchnorm: bool = False) -> None:
+        def stage(fan_in: int, fan_out: int) -> list[nn.Module]:
+            norm = [nn.BatchNorm2d(fan_out)] if batchnorm else []
+            return [nn.Conv2d(fan_in, fan_out, 3, padding=1, bias=not batchnorm), *norm, nn.ReLU(),
+                    nn.MaxPool2d(2)]
+
+        drop = [nn.Dropout(dropout)] if dropout > 0 else []
+        features = 64 * (height // 4) * (width // 4)
+        super().__init__(*stage(channels, 32), *stage(32, 64), nn.Flatten(), *drop,
+                         nn.Linear(features, 128), nn.ReLU(), *drop, nn.Linear(128, classes))
+
+
+class FrozenScaleBatchNorm(nn.BatchNorm2d):
+    """BatchNorm whose scale stays 1 (only the shift learns), with airbench's fast running stats."""
+
+    def __init__(self, features: int) -> None:
+        super().__init__(features, eps=1e-12, momentum=0.4)
+        self.weight.requires_grad_(False)
+
+
+class IdentityConv(nn.Conv2d):
+    """A bias-free 3×3 'same' conv whose first ``in_channels`` filters start as the identity."""
+
+    def __init__(self, fan_in: int, fan_out: int) -> None:
+        super().__init__(fan_in, fan_out, 3, padding="same", bias=False)
+        nn.init.dirac_(self.weight.data[:fan_in])
+
+
+class ConvGroup(nn.Module):
+    def __init__(self, fan_in: int, fan_out: int) -> None:
+        super().__init__()
+        self.conv1, self.pool = IdentityConv(fan_in, fan_out), nn.MaxPool2d(2)
+        self.norm1, self.act = FrozenScaleBatchNorm(fan_out), nn.GELU()
+        self.conv2, self.norm2 = IdentityConv(fan_out, fan_out), FrozenScaleBatchNorm(fan_out)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.act(self.norm1(self.pool(self.conv1(x))))
+        return self.act(self.norm2(self.conv2(x)))
+
+
+class FastNet(nn.Module):
+    def __init__(self, channels: int, classes: int, widths: tuple[int, int, int] = (64, 256, 256)) -> None:
+        super().__init__()
+        whitened = 2 * channels * 2 * 2  # each whitening filter and its negative (GELU keeps both signs)
+        self.whiten_conv = nn.Conv2d(channels, whitened, 2, bias=True)
+        self.whiten_conv.weight.requires_grad_(False)
+        nn.init.zeros_(self.whiten_conv.bias)
+        self.groups = nn.Sequential(ConvGroup(whitened, widths[0]), ConvGroup(widths[0], widths[1]),
+                                    ConvGroup(widths[1], widths[2]))
+        self.head = nn.Linear(widths[2], classes, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.groups(nn.functional.gelu(self.whiten_conv(x)))
+        x = torch.amax(x, dim=(2, 3))  # global max-pool (airbench: MaxPool2d(3) on a 3×3 map)
+        return self.head(x) / 9
+
+    @torch.no_grad()
+    def whiten(self, images: torch.Tensor, eps: float = 5e-4) -> None:
+        """Set the first conv to ZCA-style whitening filters of the 2×2 patches of ``images``
+        (normalised float batch): eigenvectors of the patch covariance over √(eigenvalue + ε)."""
+        c, (h, w) = images.shape[1], self.whiten_conv.kernel_size
+        patches = images.float().unfold(2, h, 1).unfold(3, w, 1).transpose(1, 3).reshape(-1, c * h * w)
+        covariance = patches.T @ patches / len(patches)
+        eigenvalues, eigenvectors = torch.linalg.eigh(covariance)
+        filters = (eigenvectors.T / torch.sqrt(eigenvalues + eps)[:, None]).reshape(-1, c, h, w).flip(0)
+        self.whiten_conv.weight.copy_(torch.cat((filters, -filters)).to(self.whiten_conv.weight))

@@ -1,0 +1,169 @@
+"""Training runs in background threads behind a bounded queue, each owned by one session.
+
+Pure Python (no Streamlit): the page keeps one :class:`RunQueue` per process and identifies
+its session by an unguessable id. A session sees and stops only its own runs. At most
+``max_running`` runs train at once (the rest wait in order), a session may have at most
+``max_per_session`` runs waiting or training, and only the latest ``history`` finished runs of
+a session are kept. Worker threads only call :func:`playground.train.train` and append its
+progress to their :class:`Run`; the page polls that state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from playground.datasets.images import ImageSet
+from playground.train.loop import Progress, RunResult, TrainConfig, train
+
+ACTIVE = ("queued", "running")
+
+
+class QueueFull(ValueError):
+    """The session or the server is at its limit of runs."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_running: int = 2
+    max_per_session: int = 2
+    history: int = 8
+    hosted: bool = False
+    max_epochs: int = 5          # hosted caps
+    max_train: int = 10_000
+    max_test: int = 2_000
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
+        """PLAYGROUND_MAX_RUNS, PLAYGROUND_MAX_RUNS_PER_SESSION, PLAYGROUND_HOSTED=1."""
+        def number(name: str, default: int) -> int:
+            try:
+                return max(1, int(environ.get(name, default)))
+            except ValueError:
+                return default
+        hosted = environ.get("PLAYGROUND_HOSTED", "").lower() in ("1", "true", "yes")
+        return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
+                   hosted=hosted)
+
+    def apply(self, config: TrainConfig) -> tuple[TrainConfig, list[str]]:
+        """``config`` within the hosted caps, and notes telling the user which caps apply."""
+        if not self.hosted:
+            return config, []
+        notes = []
+        if config.epochs > self.max_epochs:
+            notes.append(f"Hosted mode: epochs capped at {self.max_epochs}.")
+        train_cap = min(config.max_train or self.max_train, self.max_train)
+        test_cap = min(config.max_test or self.max_test, self.max_test)
+        notes.append(f"Hosted mode: at most {train_cap:,} training and {test_cap:,} test images.")
+        return replace(config, epochs=min(config.epochs, self.max_epochs), max_train=train_cap,
+                       max_test=test_cap), notes
+
+
+@dataclass
+class Run:
+    id: str
+    owner: str
+    number: int
+    config: TrainConfig
+    data: ImageSet | None = field(repr=False, default=None)
+    status: str = "queued"         # queued, running, then the result's status
+    progress: list[Progress] = field(default_factory=list, repr=False)
+    result: RunResult | None = field(default=None, repr=False)
+    submitted: float = field(default_factory=time.time)
+    stop_requested: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def label(self) -> str:
+        c = self.config
+        return f"#{self.number} {c.dataset} · {c.model} · {c.optimizer} lr={c.lr:g}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def latest(self) -> Progress | None:
+        return self.progress[-1] if self.progress else None
+
+
+class RunQueue:
+    def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train) -> None:
+        self.limits = limits
+        self._trainer = trainer
+        self._lock = threading.Lock()
+        self._runs: dict[str, Run] = {}
+        self._waiting: list[Run] = []
+        self._numbers = itertools.count(1)
+
+    def submit(self, owner: str, config: TrainConfig, data: ImageSet | None = None) -> Run:
+        """Queue a run for ``owner``; it starts at once when a slot is free. QueueFull otherwise."""
+        config.validate()
+        with self._lock:
+            mine = [run for run in self._runs.values() if run.owner == owner and run.active]
+            if len(mine) >= self.limits.max_per_session:
+                raise QueueFull(f"You already have {len(mine)} run(s) queued or training (the limit per "
+                                f"session is {self.limits.max_per_session}); stop one or wait for it to "
+                                f"finish.")
+            run = Run(secrets.token_urlsafe(12), owner, next(self._numbers), config, data)
+            self._runs[run.id] = run
+            self._waiting.append(run)
+            self._forget_old(owner)
+            self._start_waiting()
+        return run
+
+    def runs(self, owner: str) -> list[Run]:
+        """``owner``'s runs, oldest first."""
+        with self._lock:
+            return [run for run in self._runs.values() if run.owner == owner]
+
+    def get(self, owner: str, run_id: str) -> Run | None:
+        run = self._runs.get(run_id)
+        return run if run is not None and run.owner == owner else None
+
+    def stop(self, owner: str, run_id: str) -> bool:
+        """Ask ``owner``'s run to stop (a queued run is cancelled); False if it is not theirs."""
+        with self._lock:
+            run = self.get(owner, run_id)
+            if run is None or not run.active:
+                return False
+            run.stop_requested.set()
+            if run.status == "queued":
+                self._waiting.remove(run)
+                run.status, run.data = "cancelled", None
+        return True
+
+    def position(self, run: Run) -> int | None:
+        """1 for the next run to start; None when it is not waiting."""
+        with self._lock:
+            return self._waiting.index(run) + 1 if run in self._waiting else None
+
+    @property
+    def running(self) -> int:
+        return sum(run.status == "running" for run in self._runs.values())
+
+    def _start_waiting(self) -> None:
+        """Start waiting runs while slots are free (the caller holds the lock)."""
+        while self._waiting and self.running < self.limits.max_running:
+            run = self._waiting.pop(0)
+            run.status = "running"
+            threading.Thread(target=self._work, args=(run,), name=f"train-{run.number}", daemon=True).start()
+
+    def _work(self, run: Run) -> None:
+        try:
+            result = self._trainer(run.config, callback=run.progress.append,
+                                   should_stop=run.stop_requested.is_set, data=run.data)
+        except Exception as error:  # a worker must always hand a result back
+            result = RunResult(run.config, "failed", f"The run failed: {error}", "")
+        with self._lock:
+            run.result, run.status, run.data = result, result.status, None
+            self._start_waiting()
+
+    def _forget_old(self, owner: str) -> None:
+        finished = [run for run in self._runs.values() if run.owner == owner and not run.active]
+        for run in finished[:max(0, len(finished) - self.limits.history)]:
+            del self._runs[run.id]

@@ -1,0 +1,15 @@
+"""Optimizer trajectories on 2-D surfaces: many methods × many starts, vectorized.
+
+    from playground.surfaces import SURFACES
+    from playground.trajectories import race, run
+    paths = race(SURFACES["rosenbrock"], ["SGD", "Adam"], start=(-1.2, 1.0), steps=500)
+    paths["Adam"].positions  # (501, 1, 2)
+"""
+
+from playground.trajectories.basins import DIVERGED, STALLED, BasinMap, basins
+from playground.trajectories.engine import Engine, RunOptions, Trajectory, configure, race, run
+from playground.trajectories.internals import Internals, inspect, worked_update
+from playground.trajectories.reference import max_difference, torch_path
+
+__all__ = ["Engine", "RunOptions", "Trajectory", "configure", "race", "run", "basins", "BasinMap",
+           "DIVERGED", "STALLED", "torch_path", "max_difference", "inspect", "Internals", "worked_update"]

@@ -1,0 +1,111 @@
+"""The stepper's widgets: which network, every number in it, and where we are in the backward pass.
+
+Every number is a URL setting. The MLP's weights, inputs and targets default to values drawn
+from the seed, so a link carries only the numbers the user typed; a new seed redraws them all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from playground.backprop import mlp
+from playground.backprop.chain import Chain
+from playground.backprop.mlp import Example, Sizes, TinyMLP, drawn, element_names
+from playground.ui.urlstate import QueryState
+
+NETWORKS = {"chain": "Chain x → w1 → w2 → ŷ", "mlp": "2-layer MLP"}
+LARGEST = Sizes(3, 4, 3)
+MAX_STEPS = 50
+BOUND = 100.0
+
+
+def url_name(name: str) -> str:
+    """``W1[1,2]`` → ``W1_12``: a query-string friendly name."""
+    return name.replace("[", "_").replace(",", "").replace("]", "")
+
+
+def _number(where, qs: QueryState, name: str, default: float) -> float:
+    return where.number_input(name, -BOUND, BOUND, step=0.1, format="%g",
+                              key=qs.field(url_name(name), default, lo=-BOUND, hi=BOUND))
+
+
+def network(qs: QueryState) -> Chain | Example:
+    """The sidebar's choice of network and, in an expander, all of its numbers."""
+    kind = st.sidebar.radio("Network", list(NETWORKS), format_func=NETWORKS.get,
+                            key=qs.field("net", "chain", choices=list(NETWORKS)))
+    numbers = st.expander("Edit the numbers", icon=":material/edit:")
+    if kind == "chain":
+        cols = numbers.columns(4)
+        return Chain(*(_number(col, qs, name, default) for col, (name, default) in zip(
+            cols, vars(Chain()).items(), strict=True)))
+    return _mlp(qs, numbers)
+
+
+def _redraw(qs: QueryState) -> None:
+    """A new seed: every weight, input and target of every size goes back to its drawn value."""
+    seed = qs.get("seed")
+    for name in _drawn_names(LARGEST):
+        qs.set(url_name(name), drawn(seed, name))
+
+
+def _drawn_names(sizes: Sizes) -> list[str]:
+    return [*element_names("x", (sizes.n_in,)), *mlp.param_names(sizes), *element_names("y", (sizes.n_out,))]
+
+
+def _mlp(qs: QueryState, numbers) -> Example:
+    side = st.sidebar
+    layers = [("Inputs", "n_in", 2, LARGEST.n_in), ("Hidden units", "n_hidden", 3, LARGEST.n_hidden),
+              ("Outputs", "n_out", 2, LARGEST.n_out)]
+    sizes = Sizes(*(side.slider(label, 1, top, key=qs.field(name, default, lo=1, hi=top))
+                    for label, name, default, top in layers))
+    activations, losses = list(mlp.ACTIVATIONS), list(mlp.LOSSES)
+    activation = side.selectbox("Hidden activation", activations,
+                                key=qs.field("act", "relu", choices=activations))
+    loss = side.selectbox("Loss", losses, format_func=mlp.LOSSES.get,
+                          key=qs.field("loss", "softmax_ce", choices=losses))
+    if loss == "softmax_ce" and sizes.n_out == 1:
+        side.caption("With one output the softmax is always 1 and the loss 0: pick 2 or 3 outputs.")
+    seed = side.number_input("Seed (redraws every number)", 0, 9999, key=qs.field("seed", 0, lo=0, hi=9999),
+                             on_change=_redraw, args=(qs,))
+    values = {}
+    top, bottom = numbers.columns([1, 3, 2]), numbers.columns([2, 2, 2])
+    for where, base in zip([*top, *bottom], ["x", "W1", "b1", "W2", "b2", "y"], strict=True):
+        shape = (sizes.n_in,) if base == "x" else (sizes.n_out,) if base == "y" else sizes.shape(base)
+        if base == "y" and loss == "softmax_ce":
+            where.caption("target class")
+            label_key = qs.field("label", 1, lo=1, hi=LARGEST.n_out)
+            if qs.get("label") > sizes.n_out:
+                qs.notices.append(f"Class {qs.get('label')} does not exist with {sizes.n_out} outputs; "
+                                  f"using class {sizes.n_out}.")
+                qs.set("label", sizes.n_out)
+            label = where.selectbox("class", list(range(1, sizes.n_out + 1)), key=label_key)
+            continue
+        where.caption(f"{base}  {'×'.join(map(str, shape))}")
+        names = element_names(base, shape)
+        grid = where.columns(shape[-1]) if len(shape) == 2 else [where] * len(names)
+        for k, name in enumerate(names):
+            values[name] = _number(grid[k % len(grid)], qs, name, drawn(seed, name))
+    net = TinyMLP.from_values(sizes, values, activation, loss)
+    x = np.array([values[n] for n in element_names("x", (sizes.n_in,))])
+    y = (mlp.one_hot(label - 1, sizes.n_out) if loss == "softmax_ce" else
+         np.array([values[n] for n in element_names("y", (sizes.n_out,))]))
+    return Example(net, x, y)
+
+
+def _shift(qs: QueryState, by: int, last: int) -> None:
+    qs.set("step", min(max(qs.get("step") + by, 0), last))
+
+
+def step_control(qs: QueryState, last: int) -> int:
+    """Previous / slider / next over the backward steps 0..last (0: forward pass only)."""
+    key = qs.field("step", 0, lo=0, hi=MAX_STEPS)
+    if qs.get("step") > last:
+        qs.notices.append(f"Step {qs.get('step')} is past this network's last step; showing step {last}.")
+        qs.set("step", last)
+    previous, slider, following = st.columns([1, 6, 1], vertical_alignment="bottom")
+    previous.button("◀ Previous", on_click=_shift, args=(qs, -1, last), disabled=qs.get("step") == 0,
+                    width="stretch")
+    following.button("Next ▶", on_click=_shift, args=(qs, 1, last), disabled=qs.get("step") == last,
+                     width="stretch", type="primary")
+    return slider.slider("Backward step (0 = after the forward pass)", 0, last, key=key)

@@ -1,0 +1,206 @@
+"""Altair charts of the regularization lab, built from small DataFrames (no Streamlit here).
+
+Each ``*_data`` function returns the exact table a chart draws, so tests can check what a
+student will see; each ``*_chart`` function turns such a table into an altair chart.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from playground.datasets.toy import SplitData
+from playground.regularization.probes import SMALL, Frame
+from playground.regularization.trainer import Run
+from playground.ui.theme import OKABE_ITO, TRAIN_COLOR, VALIDATION_COLOR, color_of
+
+SPLIT_COLORS = alt.Scale(domain=["train", "validation"], range=[TRAIN_COLOR, VALIDATION_COLOR])
+BOTTOM = alt.Legend(orient="bottom", direction="horizontal")  # side-by-side squares stay inside their columns
+
+
+def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class_names: tuple[str, ...],
+                  ) -> pd.DataFrame:
+    """One rectangle per grid cell: its corners and the network's prediction there."""
+    size = int(round(np.sqrt(frame.grid.size)))
+    x_lo, x_hi, y_lo, y_hi = extent
+    dx, dy = (x_hi - x_lo) / (size - 1), (y_hi - y_lo) / (size - 1)
+    xs, ys = np.meshgrid(np.linspace(x_lo, x_hi, size), np.linspace(y_lo, y_hi, size))
+    # cells overlap by 2% so anti-aliasing leaves no seams between them
+    cells = pd.DataFrame({"x": xs.ravel() - 0.51 * dx, "x2": xs.ravel() + 0.51 * dx,
+                          "y": ys.ravel() - 0.51 * dy, "y2": ys.ravel() + 0.51 * dy})
+    if frame.confidence is None:
+        cells["prediction"] = frame.grid
+    else:
+        cells["class"] = np.asarray(class_names)[frame.grid]
+        cells["confidence"] = frame.confidence
+    return cells
+
+
+def points_data(data: SplitData) -> pd.DataFrame:
+    """The 2-D train and validation points with their labels (class names or target values)."""
+    parts = []
+    for split, X, y in (("train", data.X_train, data.y_train), ("validation", data.X_val, data.y_val)):
+        label = np.asarray(data.class_names)[y] if data.task == "classification" else y
+        parts.append(pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": label, "split": split}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def boundary_chart(cells: pd.DataFrame, points: pd.DataFrame, class_names: tuple[str, ...], title: str,
+                   size: int = 340) -> alt.LayerChart:
+    """The decision boundary (or regression surface) with the data on top."""
+    x = alt.X("x:Q", title="x₁", scale=alt.Scale(domain=[cells.x.min(), cells.x2.max()], nice=False))
+    y = alt.Y("y:Q", title="x₂", scale=alt.Scale(domain=[cells.y.min(), cells.y2.max()], nice=False))
+    if "class" in cells:
+        colors = alt.Scale(domain=list(class_names), range=[color_of(i) for i in range(len(class_names))])
+        fill = alt.Color("class:N", scale=colors, title="class", legend=BOTTOM)
+        point_fill = alt.Color("label:N", scale=colors, legend=None)
+        heat = alt.Chart(cells).mark_rect().encode(
+            x, x2="x2", y=y, y2="y2", color=fill,
+            opacity=alt.Opacity("confidence:Q", scale=alt.Scale(domain=[1 / len(class_names), 1],
+                                                                range=[0.05, 0.6]), legend=None))
+    else:
+        values = alt.Scale(scheme="blueorange", domainMid=0)
+        heat = alt.Chart(cells).mark_rect(opacity=0.75).encode(
+            x, x2="x2", y=y, y2="y2", color=alt.Color("prediction:Q", scale=values, title="prediction",
+                                                      legend=BOTTOM))
+        point_fill = alt.Color("label:Q", scale=values, legend=None)
+    shapes = alt.Scale(domain=["train", "validation"], range=["circle", "triangle-up"])
+    dots = alt.Chart(points).mark_point(filled=True, size=45, stroke="black", strokeWidth=0.8).encode(
+        x="x1:Q", y="x2:Q", fill=point_fill,
+        shape=alt.Shape("split:N", scale=shapes, title="points", legend=BOTTOM),
+        tooltip=["split", "label", alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f")])
+    # "pad": width and height are the plot's own, so the square stays square beside its legend
+    return alt.layer(heat, dots).properties(width=size, height=size, title=title, autosize="pad")
+
+
+def curves_data(runs: dict[str, Run], metric: str) -> pd.DataFrame:
+    """Long table: run, epoch, split (train/validation) and the value of ``metric`` ("loss"/"acc")."""
+    parts = []
+    for label, run in runs.items():
+        for split in ("train", "val"):
+            parts.append(pd.DataFrame({"run": label, "epoch": run.history["epoch"],
+                                       "split": "train" if split == "train" else "validation",
+                                       "value": run.history[f"{split}_{metric}"]}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def markers_data(run: Run) -> pd.DataFrame:
+    """Vertical rules on the curves: the best epoch, the stop, the divergence."""
+    rows: list[dict] = []
+    if run.best_epoch is not None:
+        rows.append({"epoch": run.best_epoch, "event": f"best epoch {run.best_epoch}"})
+    if run.stopped_epoch is not None:
+        rows.append({"epoch": run.stopped_epoch, "event": f"stopped at {run.stopped_epoch}"})
+    if run.diverged_at is not None:
+        rows.append({"epoch": run.diverged_at, "event": f"diverged at {run.diverged_at}"})
+    return pd.DataFrame(rows, columns=["epoch", "event"])
+
+
+def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
+                 patience: tuple[int, int] | None = None, height: int = 260) -> alt.LayerChart:
+    """Train vs validation curves with the gap between them shaded, and the marked epochs.
+
+    ``patience`` = (best epoch, stop epoch) shades the window early stopping waited through.
+    """
+    several = curves.run.nunique() > 1
+    base = alt.Chart(curves).encode(x=alt.X("epoch:Q", title="epoch"))
+    lines = base.mark_line().encode(
+        y=alt.Y("value:Q", title=title), color=alt.Color("split:N", scale=SPLIT_COLORS, title=None),
+        strokeDash=alt.StrokeDash("run:N", title=None) if several else alt.value([1, 0]),
+        tooltip=["run", "split", "epoch", alt.Tooltip("value:Q", format=".4f")])
+    gap = base.transform_filter(alt.datum.run == curves.run.iloc[-1]).transform_pivot(
+        "split", value="value", groupby=["epoch"]).mark_area(opacity=0.18, color="#888888").encode(
+        y="train:Q", y2="validation:Q")
+    layers = [gap, lines]
+    if patience is not None:
+        window = pd.DataFrame({"start": [patience[0]], "end": [patience[1]]})
+        layers.insert(0, alt.Chart(window).mark_rect(opacity=0.12, color=OKABE_ITO[2]).encode(
+            x="start:Q", x2="end:Q"))
+    if len(markers):
+        layers.append(alt.Chart(markers).mark_rule(strokeDash=[4, 3], color="black").encode(x="epoch:Q"))
+        for row in range(len(markers)):  # one label per line, so close epochs do not overprint
+            layers.append(alt.Chart(markers.iloc[[row]]).mark_text(
+                align="left", dx=3, dy=2 + 14 * row, baseline="top", fontSize=11).encode(
+                x="epoch:Q", y=alt.value(0), text="event:N"))
+    return alt.layer(*layers).properties(height=height)
+
+
+def histogram_data(frame: Frame) -> pd.DataFrame:
+    """Per layer and bin: the bin's range and how many weights fall in it."""
+    parts = [pd.DataFrame({"layer": layer.name, "from": layer.edges[:-1], "to": layer.edges[1:],
+                           "count": layer.counts}) for layer in frame.layers]
+    return pd.concat(parts, ignore_index=True)
+
+
+def layer_table(frame: Frame) -> pd.DataFrame:
+    """Per layer: size, exact zeros, near-zeros and norm: L1's sparsity and L2's shrinkage in numbers."""
+    return pd.DataFrame([{"layer": layer.name, "weights": layer.size, "exact zeros": layer.zeros,
+                          f"|w| < {SMALL:g}": layer.small, "norm": layer.norm} for layer in frame.layers]
+                        ).set_index("layer")
+
+
+def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170) -> alt.FacetChart:
+    return alt.Chart(histograms).mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("from:Q", title="weight"), x2="to:Q", y=alt.Y("count:Q", title="weights"), y2=alt.datum(0),
+        tooltip=[alt.Tooltip("from:Q", format=".3f"), alt.Tooltip("to:Q", format=".3f"), "count"],
+    ).properties(width=width, height=120).facet(
+        facet=alt.Facet("layer:N", title=None, sort=None), columns=columns,
+    ).resolve_scale(x="independent", y="independent")
+
+
+def norm_chart(runs: dict[str, Run]) -> alt.Chart:
+    table = pd.concat([pd.DataFrame({"run": label, "epoch": run.history["epoch"],
+                                     "weight norm": run.history["weight_norm"]})
+                       for label, run in runs.items()])
+    return alt.Chart(table).mark_line(color=OKABE_ITO[2]).encode(
+        x="epoch:Q", y=alt.Y("weight norm:Q", title="weight norm ‖W‖"),
+        strokeDash=alt.StrokeDash("run:N", title=None, legend=alt.Legend() if len(runs) > 1 else None),
+    ).properties(height=200)
+
+
+def batchnorm_data(frame: Frame) -> pd.DataFrame:
+    """Per BN layer, statistic and unit: the training batch's value and the running estimate."""
+    parts = []
+    for bn in frame.batchnorm:
+        for statistic, batch, running in (("mean", bn.batch_mean, bn.running_mean),
+                                          ("variance", bn.batch_var, bn.running_var)):
+            units = np.arange(1, len(batch) + 1)
+            parts.append(pd.DataFrame({"layer": bn.name, "statistic": statistic, "unit": units,
+                                       "batch": batch, "running": running}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def batchnorm_chart(stats: pd.DataFrame) -> alt.FacetChart:
+    """Each unit as a point (batch statistic, running statistic): on the diagonal they agree."""
+    dots = alt.Chart().mark_point(filled=True, size=30, opacity=0.7).encode(
+        x=alt.X("batch:Q", title="batch statistic (train mode)"),
+        y=alt.Y("running:Q", title="running statistic (eval mode)"),
+        color=alt.Color("layer:N", scale=alt.Scale(range=list(OKABE_ITO)), title=None),
+        tooltip=["layer", "statistic", "unit", alt.Tooltip("batch:Q", format=".3f"),
+                 alt.Tooltip("running:Q", format=".3f")])
+    # y = x across each panel's range
+    diagonal = alt.Chart().transform_calculate(
+        lo="min(datum.batch, datum.running)", hi="max(datum.batch, datum.running)").mark_rule(
+        color="gray", strokeDash=[4, 3]).encode(x="min(lo):Q", x2="max(hi):Q", y="min(lo):Q", y2="max(hi):Q")
+    return alt.layer(dots, diagonal, data=stats).properties(width=300, height=260).facet(
+        column=alt.Column("statistic:N", title=None)).resolve_scale(x="independent", y="independent")
+
+
+def confusion_data(confusion: np.ndarray, class_names: tuple[str, ...]) -> pd.DataFrame:
+    true, predicted = np.indices(confusion.shape)
+    return pd.DataFrame({"true": np.asarray(class_names)[true.ravel()],
+                         "predicted": np.asarray(class_names)[predicted.ravel()], "count": confusion.ravel()})
+
+
+def confusion_chart(cells: pd.DataFrame, class_names: tuple[str, ...]) -> alt.LayerChart:
+    order = list(class_names)
+    base = alt.Chart(cells).encode(x=alt.X("predicted:N", sort=order, axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y("true:N", sort=order))
+    heat = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None))
+    text = base.mark_text(fontSize=12).encode(
+        text="count:Q", color=alt.condition(alt.datum.count > cells["count"].max() / 2, alt.value("white"),
+                                            alt.value("black")))
+    side = max(160, 32 * len(order))
+    return alt.layer(heat, text).properties(width=side, height=side, title="Validation confusion matrix",
+                                            autosize="pad")

@@ -1,0 +1,180 @@
+"""The lab's sidebar: every setting as a URL-backed widget, turned into data and a TrainConfig."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from playground.datasets.tabular import CSVError, read_csv, to_split
+from playground.datasets.toy import TOY_SETS, SplitData, make_toy
+from playground.optim import METHODS
+from playground.regularization.config import MAX_EPOCHS, TrainConfig
+from playground.regularization.features import FEATURES, PLAIN
+from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
+from playground.regularization.optimizers import knobs
+from playground.schedules import SCHEDULES
+from playground.ui.urlstate import QueryState
+
+UPLOAD = "your CSV"
+SOURCES = (*TOY_SETS, UPLOAD)
+TASKS = ("classification", "regression")
+
+
+@dataclass
+class Settings:
+    data: SplitData | None = None
+    source: dict[str, Any] = field(default_factory=dict)  # where the data came from, for the export and cache
+    config: TrainConfig = field(default_factory=TrainConfig)
+    compare: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _toy(name: str, n: int, noise: float, val_fraction: float, seed: int) -> SplitData:
+    return make_toy(name, n, noise, val_fraction, seed)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _csv(raw: bytes):
+    return read_csv(raw)
+
+
+def data_controls(qs: QueryState, settings: Settings) -> None:
+    source = st.selectbox("Dataset", SOURCES, key=qs.field("data", "moons", choices=SOURCES))
+    if source == UPLOAD:
+        _upload(qs, settings)
+        return
+    n = st.number_input("Points", 10, 2000, step=10, key=qs.field("n", 60, lo=10, hi=2000),
+                        help="Few points and a wide network: the recipe for overfitting.")
+    noise = st.slider("Noise", 0.0, 1.0, step=0.05, key=qs.field("noise", 0.45, lo=0.0, hi=1.0))
+    val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
+    seed = st.number_input("Data seed", 0, 10**6, key=qs.field("data_seed", 0, lo=0, hi=10**6))
+    settings.source = {"dataset": source, "points": n, "noise": noise, "validation_fraction": val,
+                       "seed": seed}
+    settings.data = _toy(source, n, noise, val, seed)
+
+
+def _upload(qs: QueryState, settings: Settings) -> None:
+    upload = st.file_uploader("CSV file (UTF-8, header row, numeric features)", type=["csv", "txt"])
+    label = qs.field("label", "")
+    task = st.radio("The label is", TASKS, horizontal=True, key=qs.field("task", TASKS[0], choices=TASKS),
+                    format_func=lambda t: "classes" if t == "classification" else "a number (regression)")
+    val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
+    if upload is None:
+        settings.errors.append("Upload a CSV file: numeric feature columns plus one label column. Files stay "
+                               "in this session and are never executed; the link cannot carry them.")
+        return
+    raw = upload.getvalue()
+    try:
+        frame = _csv(raw)
+        columns = list(frame.columns)
+        if st.session_state[label] not in columns:
+            st.session_state[label] = columns[-1]
+        chosen = st.selectbox("Label column", columns, key=label)
+        settings.data = to_split(frame, chosen, task, val, seed=0)
+    except CSVError as error:
+        settings.errors.append(f"{upload.name}: {error}")
+        return
+    settings.source = {"dataset": "csv", "file": upload.name, "sha256": hashlib.sha256(raw).hexdigest(),
+                       "label": chosen, "task": task, "validation_fraction": val}
+
+
+def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
+    hidden_text = st.text_input("Hidden layers (widths)", key=qs.field("hidden", "128,128"),
+                                help="Comma-separated widths: 0-6 layers of 1-256 units; empty: linear.")
+    activations = list(ACTIVATIONS)
+    activation = st.selectbox("Activation", activations, key=qs.field("act", "relu", choices=activations))
+    init = st.selectbox("Initialization", INITS, key=qs.field("init", "default", choices=INITS),
+                        format_func={"default": "PyTorch default", "xavier": "Xavier", "he": "He"}.get)
+    two_d = settings.data is not None and settings.data.X_train.shape[1] == 2
+    names = list(FEATURES)
+    features = st.multiselect("Input features", names, key=qs.field("features", list(PLAIN), choices=names),
+                              format_func=FEATURES.get, disabled=not two_d,
+                              help="TensorFlow Playground's hand-made features (2-D data only).")
+    try:
+        hidden = parse_hidden(hidden_text)
+    except ValueError as error:
+        settings.errors.append(f"Hidden layers: {error}")
+        hidden = TrainConfig.hidden
+    if two_d and not features:
+        settings.errors.append("Choose at least one input feature.")
+    return {"hidden": hidden, "activation": activation, "init": init,
+            "features": tuple(features) if two_d and features else PLAIN}
+
+
+def optimizer_controls(qs: QueryState) -> dict[str, Any]:
+    names = list(METHODS)
+    method = st.selectbox("Optimizer", names, key=qs.field("opt", "Adam", choices=names))
+    lr = st.number_input("Learning rate", 1e-5, 10.0, key=qs.field("lr", 0.01, lo=1e-5, hi=10.0), format="%g")
+    tuned = {}
+    for knob, default in knobs(method).items():
+        tuned[knob] = st.number_input(knob, 0.0, 0.9999, format="%g",
+                                      key=qs.field(f"{method.lower()}_{knob}", default, lo=0.0, hi=0.9999))
+    schedule = st.selectbox("Learning-rate schedule", SCHEDULES, key=qs.field("schedule", SCHEDULES[0],
+                                                                                  choices=SCHEDULES))
+    batch = st.number_input("Batch size (0 = full batch)", 0, 20_000,
+                            key=qs.field("batch", 0, lo=0, hi=20_000))
+    epochs = st.number_input("Epochs", 1, MAX_EPOCHS, key=qs.field("epochs", 400, lo=1, hi=MAX_EPOCHS))
+    seed = st.number_input("Seed (initial weights, dropout, batches)", 0, 10**6, key=qs.field("seed", 0, lo=0,
+                                                                                              hi=10**6))
+    knob_changes = {k: v for k, v in tuned.items() if v != knobs(method)[k]}
+    return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule, "batch_size": batch,
+            "epochs": epochs, "seed": seed}
+
+
+def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, default: float = 0.0,
+            hi: float = 1.0) -> float:
+    """A toggle, and beside it the strength it switches on; returns the strength, or 0 when off."""
+    if strength is None:
+        return float(st.toggle(label, key=qs.field(name, False)))
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    on = left.toggle(label, key=qs.field(name, False))
+    value = right.number_input(strength, 0.0, hi, key=qs.field(f"{name}_strength", default, lo=0.0, hi=hi),
+                               format="%g", disabled=not on, label_visibility="collapsed")
+    return value if on else 0.0
+
+
+def regularizer_controls(qs: QueryState) -> dict[str, Any]:
+    l1 = _switch(qs, "l1", "L1 λ", "L1 strength", 0.01)
+    l2 = _switch(qs, "l2", "L2 λ", "L2 strength", 3e-3)
+    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.01)
+    dropout = _switch(qs, "dropout", "Dropout p", "dropout probability", 0.5, hi=0.95)
+    batchnorm = bool(_switch(qs, "bn", "Batch normalization"))
+    early = bool(_switch(qs, "es", "Early stopping"))
+    patience = st.number_input("Patience (epochs)", 0, MAX_EPOCHS, disabled=not early,
+                               key=qs.field("patience", 20, lo=0, hi=MAX_EPOCHS))
+    min_delta = st.number_input("Min delta", 0.0, 10.0, format="%g", disabled=not early,
+                                key=qs.field("min_delta", 0.0, lo=0.0, hi=10.0))
+    start = st.number_input("Start from epoch", 0, MAX_EPOCHS, key=qs.field("start", 0, lo=0, hi=MAX_EPOCHS),
+                            disabled=not early)
+    restore = st.checkbox("Restore best weights", key=qs.field("restore", True), disabled=not early)
+    return {"l1": l1, "l2": l2, "weight_decay": weight_decay, "dropout": dropout, "batchnorm": batchnorm,
+            "early_stopping": early, "patience": patience, "min_delta": min_delta, "start_from_epoch": start,
+            "restore_best": restore}
+
+
+def sidebar(qs: QueryState) -> Settings:
+    """Draw every setting in the sidebar; the Settings say what to train, or what is wrong."""
+    settings = Settings()
+    with st.sidebar:
+        st.subheader("Data")
+        data_controls(qs, settings)
+        st.subheader("Network")
+        network = network_controls(qs, settings)
+        st.subheader("Regularizers")
+        settings.compare = st.toggle("Compare with an unregularized run (A/B)",
+                                     key=qs.field("compare", False))
+        regularizers = regularizer_controls(qs)
+        st.subheader("Training")
+        training = optimizer_controls(qs)
+    if settings.data is not None and settings.data.X_train.shape[1] != 2:
+        network["features"] = PLAIN
+    try:
+        settings.config = TrainConfig(**network, **regularizers, **training)
+        settings.config.validate()
+    except ValueError as error:
+        settings.errors.append(str(error))
+    return settings

@@ -1,0 +1,230 @@
+"""Data frames and altair charts of the optimizer race: pure functions, so tests check the data.
+
+Every frame is built from engine output, which is finite by construction; the few derived
+values that could be undefined (a log of 0, a distance with no known minimum) are floored or
+left empty (None), never NaN or inf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from playground.surfaces import Surface
+from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Trajectory
+from playground.ui.theme import color_of, shape_of
+
+MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
+GRID = 70              # contour cells per side
+FLOOR = 1e-12          # log-scale charts show values below this at this value
+STAR = "M0,-1L0.24,-0.31L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.38L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.31Z"
+BANDS = ("#fbfbfb", "#f0f0f0", "#e4e4e4", "#d7d7d7", "#c9c9c9", "#bbbbbb", "#acacac", "#9c9c9c", "#8b8b8b",
+         "#797979")  # light greys, low to high loss, so the Okabe–Ito paths stand out on every band
+LEGEND = alt.Legend(title=None, orient="top", symbolSize=140, labelFontSize=13)
+OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00")
+
+
+def method_scales(methods: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
+    """Colour and shape per method, by position in the race (distinct for up to 8 methods)."""
+    methods = list(methods)
+    return (alt.Scale(domain=methods, range=[color_of(i) for i in range(len(methods))]),
+            alt.Scale(domain=methods, range=[shape_of(i) for i in range(len(methods))]))
+
+
+def thinned(steps: int, upto: int | None = None) -> np.ndarray:
+    """At most MAX_POINTS step indices from 0 to ``upto`` (default: all), always with both ends."""
+    upto = steps if upto is None else upto
+    stride = max(1, int(np.ceil((upto + 1) / MAX_POINTS)))
+    return np.unique(np.append(np.arange(0, upto + 1, stride), upto))
+
+
+def surface_grid(surface: Surface, n: int = GRID) -> pd.DataFrame:
+    """Cells of an n × n grid over the domain: centre (x, y), edges, f and the colour value z
+    (log10(f - min f) where the surface asks for log colours). Cells where f is undefined are dropped."""
+    (x0, x1), (y0, y1) = surface.domain
+    dx, dy = (x1 - x0) / n, (y1 - y0) / n
+    xs, ys = np.meshgrid(x0 + (np.arange(n) + 0.5) * dx, y0 + (np.arange(n) + 0.5) * dy)
+    f = np.asarray(surface.value(xs, ys), dtype=float)
+    keep = np.isfinite(f)
+    f, xs, ys = f[keep], xs[keep], ys[keep]
+    if surface.log_color and len(f):
+        spread = f - f.min()
+        z = np.log10(spread + max(spread.max(), 1.0) * 1e-6)
+    else:
+        z = f
+    return pd.DataFrame({"x": xs, "y": ys, "x0": xs - dx / 2, "x1": xs + dx / 2, "y0": ys - dy / 2,
+                         "y1": ys + dy / 2, "f": f, "z": z})
+
+
+def paths_frame(paths: Mapping[str, Trajectory], step: int) -> pd.DataFrame:
+    """Each method's path (start 0) up to ``step``: method, step, x, y, loss."""
+    frames = []
+    for name, t in paths.items():
+        k = thinned(t.steps, min(step, t.steps))
+        frames.append(pd.DataFrame({"method": name, "step": k, "x": t.positions[k, 0, 0],
+                                    "y": t.positions[k, 0, 1], "loss": t.losses[k, 0]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def contour_chart(grid: pd.DataFrame, paths: pd.DataFrame, surface: Surface, start: tuple[float, float],
+                  methods: Sequence[str], height: int = 520) -> alt.LayerChart:
+    """Filled contour bands of f, each method's path (line + its marker at the current step), the
+    start (ring) and the known minima (stars). Clicking a cell selects it (selection "start")."""
+    (x0, x1), (y0, y1) = surface.domain
+    xscale, yscale = alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
+    colors, shapes = method_scales(methods)
+    pick = alt.selection_point(name="start", on="click", fields=["x", "y"], clear=False, empty=False)
+    label = "log₁₀(f − min f)" if surface.log_color else "f(x, y)"
+    bands = alt.Chart(grid).mark_rect().encode(
+        x=alt.X("x0:Q", scale=xscale, title="x"), x2="x1:Q",
+        y=alt.Y("y0:Q", scale=yscale, title="y"), y2="y1:Q",
+        color=alt.Color("z:Q", scale=alt.Scale(type="quantize", range=list(BANDS), zero=False),
+                        legend=alt.Legend(title=label, orient="right", format=".2g")),
+        tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
+                 alt.Tooltip("f:Q", format=".4g", title="f")],
+    ).add_params(pick)
+    lines = alt.Chart(paths).mark_line(strokeWidth=2.5, clip=True).encode(
+        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="step:Q",
+        color=alt.Color("method:N", scale=colors, legend=None), detail="method:N")
+    current = paths.loc[paths.groupby("method")["step"].idxmax()]
+    heads = alt.Chart(current).mark_point(size=160, filled=True, stroke="white", strokeWidth=1.5,
+                                          opacity=1, clip=True).encode(
+        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale),
+        color=alt.Color("method:N", scale=colors, legend=LEGEND), shape=alt.Shape("method:N", scale=shapes,
+                                                                                 legend=LEGEND),
+        tooltip=["method", "step", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f"),
+                 alt.Tooltip("loss:Q", format=".4g")])
+    start_ring = alt.Chart(pd.DataFrame({"x": [start[0]], "y": [start[1]], "what": ["start"]})).mark_point(
+        size=380, shape="circle", filled=False, color="black", strokeWidth=2.5).encode(
+        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), tooltip=["what"])
+    layers = [bands, lines, heads, start_ring]
+    if surface.minima:
+        minima = pd.DataFrame(surface.minima, columns=["x", "y"]).assign(what="known minimum")
+        layers.append(alt.Chart(minima).mark_point(shape=STAR, size=260, filled=True, color="#F0E442",
+                                                   stroke="black", strokeWidth=1, opacity=1).encode(
+            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), tooltip=["what"]))
+    # Independent legends, so the heads' colour and shape legends merge into one (lines have none).
+    return alt.layer(*layers).resolve_legend(color="independent", shape="independent").properties(
+        width="container", height=height)
+
+
+def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
+    """Loss and true gradient norm per method and step (thinned), for the curve charts."""
+    frames = []
+    for name, t in paths.items():
+        k = thinned(t.steps)
+        frames.append(pd.DataFrame({"method": name, "step": k, "loss": t.losses[k, 0],
+                                    "grad_norm": np.maximum(t.grad_norms[k, 0], FLOOR)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
+                height: int = 240) -> alt.LayerChart:
+    """``field`` against step on a log axis (symlog where values reach 0 or below), with a rule at
+    the scrubbed step."""
+    colors, shapes = method_scales(methods)
+    scale = alt.Scale(type="log") if (frame[field] > 0).all() else alt.Scale(type="symlog")
+    lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
+        x=alt.X("step:Q", title="step"), y=alt.Y(f"{field}:Q", scale=scale, title=title),
+        color=alt.Color("method:N", scale=colors, legend=None),
+        strokeDash=alt.StrokeDash("method:N", legend=None),
+        tooltip=["method", "step", alt.Tooltip(f"{field}:Q", format=".4g")])
+    rule = alt.Chart(pd.DataFrame({"step": [step]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+        x="step:Q")
+    return alt.layer(lines, rule).properties(height=height)
+
+
+def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, tol: float,
+                  parity: Mapping[str, float | None], parity_tol: float) -> pd.DataFrame:
+    """One row per method: its learning rate, loss now and at the end, distance to the nearest
+    known minimum, when it first got the gradient norm below ``tol``, when it diverged, and
+    whether torch.optim walks the same path."""
+    rows = []
+    for name, t in paths.items():
+        k = min(step, t.steps)
+        _, distance = surface.nearest_minimum(*t.positions[-1, 0])
+        reached = np.flatnonzero(t.grad_norms[:, 0] < tol) if tol > 0 else np.array([], dtype=int)
+        diff = parity.get(name)
+        rows.append({
+            "method": name, "lr": t.hyperparameters["lr"], f"loss at step {k}": t.losses[k, 0],
+            "final loss": t.losses[-1, 0],
+            "distance to minimum": f"{distance:.3g}" if np.isfinite(distance) else "no known minimum",
+            "steps to tolerance": str(reached[0]) if len(reached) else "not reached",
+            "diverged at step": str(t.diverged_at[0]) if t.diverged_at[0] >= 0 else "—",
+            "matches torch.optim": parity_badge(diff, parity_tol),
+        })
+    return pd.DataFrame(rows)
+
+
+def parity_badge(diff: float | None, tol: float) -> str:
+    if diff is None:
+        return "not checked"
+    return f"✓ max diff {diff:.0e}" if diff <= tol else f"✗ max diff {diff:.1e}"
+
+
+def internals_frame(i: Internals) -> pd.DataFrame:
+    """The optimizer's vectors at this step, one row per quantity, columns x and y."""
+    rows = [("position θₖ", i.position), ("gradient g (as the rule saw it)", i.gradient)]
+    if i.first_moment is not None:
+        rows.append(("first moment / velocity (m or v)", i.first_moment))
+    if i.second_moment is not None:
+        rows.append(("second moment (v, s or u)", i.second_moment))
+    rows += [("update Δθ", i.update), ("effective step −Δθ / g", i.effective_step)]
+    return pd.DataFrame([{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows])
+
+
+def outcome_names(surface: Surface) -> dict[int, str]:
+    names = {k: f"minimum {k + 1} ({x:.2f}, {y:.2f})" for k, (x, y) in enumerate(surface.minima)}
+    return {**names, DIVERGED: "diverged", STALLED: "stalled / elsewhere"}
+
+
+def basins_frame(maps: Mapping[str, BasinMap], surface: Surface) -> pd.DataFrame:
+    """Long form of the basin maps: method, start (x, y), outcome, steps to converge (-1: never)."""
+    names = outcome_names(surface)
+    frames = []
+    for name, b in maps.items():
+        gx, gy = np.meshgrid(b.xs, b.ys)
+        outcome = [names[v] for v in b.label.ravel()]
+        frames.append(pd.DataFrame({"method": name, "x": gx.ravel(), "y": gy.ravel(), "outcome": outcome,
+                                    "steps": b.steps.ravel()}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, size: int = 230,
+                 columns: int = 3) -> alt.FacetChart:
+    """Small multiples, one per method: each start's cell coloured by where it ended
+    (``field="outcome"``) or by how many steps it took to converge (``field="steps"``)."""
+    (x0, x1), (y0, y1) = surface.domain
+    names = list(outcome_names(surface).values())
+    if field == "outcome":
+        palette = [OUTCOME_COLORS[k % len(OUTCOME_COLORS)] for k in range(len(surface.minima))]
+        color = alt.Color("outcome:N", scale=alt.Scale(domain=names, range=[*palette, "#000000", "#BBBBBB"]),
+                          legend=alt.Legend(title="ends in", orient="bottom", columns=3, labelLimit=260))
+        data = frame
+    else:
+        color = alt.Color("steps:Q", scale=alt.Scale(scheme="viridis", reverse=True),
+                          legend=alt.Legend(title="steps to converge", orient="bottom"))
+        data = frame[frame["steps"] >= 0]  # cells that never converged stay blank
+    cell = size / grid + 0.5  # a hair of overlap hides the seams between cells
+    base = alt.Chart(data).mark_rect(width=cell, height=cell).encode(
+        x=alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False), title="x"),
+        y=alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False), title="y"),
+        color=color, tooltip=["method", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"),
+                              "outcome", "steps"],
+    ).properties(width=size, height=size)
+    return base.facet(facet=alt.Facet("method:N", title=None, sort=list(dict.fromkeys(frame["method"]))),
+                      columns=columns)
+
+
+def success_frame(maps: Mapping[str, BasinMap]) -> pd.DataFrame:
+    rows = []
+    for name, b in maps.items():
+        converged = b.steps[b.label >= 0]
+        converged = converged[converged >= 0]
+        rows.append({"method": name, "success rate": b.success_rate,
+                     "diverged": float(np.mean(b.label == DIVERGED)),
+                     "median steps to converge": float(np.median(converged)) if len(converged) else None})
+    return pd.DataFrame(rows)

@@ -1,0 +1,32 @@
+"""The Training runs page's process-wide state: one bounded run queue, cached datasets, and the
+unguessable id that makes a browser session the owner of its runs."""
+
+from __future__ import annotations
+
+import secrets
+
+import streamlit as st
+
+from playground.datasets.images import ImageSet, data_root, load
+from playground.train.runs import Limits, RunQueue
+
+
+@st.cache_resource
+def run_queue() -> RunQueue:
+    """One queue per server process, limits from the environment (PLAYGROUND_MAX_RUNS, ...)."""
+    return RunQueue(Limits.from_env())
+
+
+def session_id() -> str:
+    """This browser session's owner id: random, kept only in its session state, never in a URL."""
+    return st.session_state.setdefault("runs.owner", secrets.token_urlsafe(16))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the dataset…")
+def _cached(name: str, root: str) -> ImageSet:
+    return load(name, root)
+
+
+def dataset(name: str) -> ImageSet:
+    """The image set, read once per process (at most two kept: CIFAR-10 alone is 180 MB)."""
+    return _cached(name, str(data_root()))

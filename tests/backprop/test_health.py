@@ -1,0 +1,85 @@
+"""Gradient health, measured: vanishing in deep sigmoid nets, and what He init, residuals and norms do."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from playground.backprop.deepnet import INITS, DeepConfig, DeepMLP
+from playground.backprop.health import diagnose, train
+
+
+def first_and_last(**config) -> tuple[float, float]:
+    norms = train(DeepConfig(**config), steps=1).at_init().grad_norm
+    return norms.iloc[0], norms.iloc[-1]
+
+
+def test_a_20_layer_sigmoid_net_with_default_init_loses_its_gradient():
+    first, last = first_and_last(depth=20, activation="sigmoid", init="default")
+    assert first < 1e-3 * last
+
+
+def test_relu_with_he_init_keeps_first_and_last_layer_within_100x():
+    first, last = first_and_last(depth=20, activation="relu", init="he")
+    assert 1e-2 < first / last < 1e2
+
+
+@pytest.mark.parametrize("cure", [{"residual": True}, {"batchnorm": True}])
+def test_residual_connections_and_batchnorm_raise_the_first_layer_gradient(cure):
+    plain, _ = first_and_last(depth=20, activation="sigmoid")
+    cured, last = first_and_last(depth=20, activation="sigmoid", **cure)
+    assert cured > 1e6 * plain
+    assert cured > 1e-3 * last
+
+
+def test_too_large_init_explodes_the_activations_and_too_small_kills_them():
+    big = train(DeepConfig(depth=20, activation="relu", init="too_large"), steps=1).at_init()
+    small = train(DeepConfig(depth=20, activation="relu", init="too_small"), steps=1).at_init()
+    assert big.act_std.iloc[-1] > 1e10 * big.act_std.iloc[0] / 10
+    assert small.act_std.iloc[-1] < 1e-20
+
+
+def test_init_scales_follow_their_formulas():
+    gen = torch.Generator().manual_seed(0)
+    he = INITS["he"].weight(256, 256, gen)
+    default = INITS["default"].weight(256, 256, gen)
+    assert he.std().item() == pytest.approx(math.sqrt(2 / 256), rel=0.02)
+    assert default.abs().max().item() <= 1 / 16
+    assert default.std().item() == pytest.approx(1 / 16 / math.sqrt(3), rel=0.02)
+
+
+def test_layer_count_shapes_and_bad_configs():
+    net = DeepMLP(DeepConfig(depth=3, width=16))
+    prediction, hidden = net.forward(torch.randn(5, 16, dtype=torch.float64))
+    assert prediction.shape == (5,) and [h.shape for h in hidden] == [(5, 16)] * 3
+    with pytest.raises(ValueError, match="activation"):
+        DeepConfig(activation="swish")
+
+
+def test_a_too_large_learning_rate_diverges_and_clipping_by_norm_rescues_it():
+    config = DeepConfig(depth=10, activation="relu", init="he")
+    plain = train(config, steps=20, lr=0.5)
+    clipped = train(config, steps=20, lr=0.5, clip_mode="norm", threshold=1.0)
+    assert plain.diverged_at is not None and len(plain.steps) == plain.diverged_at
+    assert clipped.diverged_at is None and len(clipped.steps) == 20
+    assert (clipped.steps.norm_after <= 1.0 + 1e-6).all()
+    assert (clipped.steps.norm_before > 1.0).any()
+    assert clipped.steps.loss.iloc[-1] < clipped.steps.loss.iloc[0]
+    assert np.isfinite(plain.steps.to_numpy()).all()  # nothing past the divergence is recorded
+
+
+def test_clipping_by_value_caps_every_entry():
+    run = train(DeepConfig(depth=4, activation="relu", init="he"), steps=3, lr=0.01, clip_mode="value",
+                threshold=1e-3)
+    assert (run.steps.norm_after <= run.steps.norm_before).all()
+
+
+@pytest.mark.parametrize("norms, verdict", [([1e-17, 0.3], "vanishing"), ([0.4, 1.0], "healthy"),
+                                            ([6e105, 3e106], "exploding"), ([1e-26, 3e-26], "vanishing"),
+                                            ([5.0, 0.01], "exploding"), ([1.0, float("nan")], "exploding")])
+def test_diagnose_reads_spread_and_scale(norms, verdict):
+    assert diagnose(pd.Series(norms)) == verdict

@@ -1,0 +1,37 @@
+"""The Optimizer race in a real browser: charts render, a widget and a click on the map change the race."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_race_renders_and_reacts_to_widgets_and_map_clicks(page, base_url):
+    page.goto(f"{base_url}/race?surface=himmelblau")
+    wait_for_app(page)
+    if page.get_by_text("Page not found").count():  # a spurious modal on direct page loads (reported)
+        page.keyboard.press("Escape")
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.nth(2).wait_for()
+    assert charts.count() == 3  # map, loss, gradient norm
+    for k in range(3):
+        assert charts.nth(k).locator("canvas, svg").count() > 0
+    assert "x^2 + y - 11" in page.locator("annotation").first.text_content()
+
+    steps = page.get_by_label("Steps")
+    steps.fill("120")
+    steps.press("Enter")
+    wait_for_app(page)
+    assert "steps=120" in page.url
+    assert "120" in page.locator("[data-testid='stSlider']").first.inner_text()  # the scrubber's new end
+
+    # a click on an empty corner of the map moves the start there
+    box = charts.first.locator("canvas").first.bounding_box()
+    page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.85 * box["height"])
+    wait_for_app(page)
+    page.wait_for_function("() => window.location.search.includes('x=')", timeout=30_000)
+    assert "y=" in page.url
+    screenshot(page, "optimizer_race")

@@ -1,0 +1,48 @@
+"""The regularization lab in a real browser: a linked run draws its charts, a toggle retrains and
+lands in the link, and a broken upload ends in a message on the page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_lab_trains_draws_toggles_and_rejects_a_bad_csv(page, base_url, tmp_path):
+    page.goto(base_url)  # a first visit, so the app's pages are registered before we open one by its link
+    wait_for_app(page)
+    page.goto(f"{base_url}/regularization?epochs=120&hidden=32,32&compare=true&es=true&patience=10")
+    wait_for_app(page)
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_text("Regularization lab").first.is_visible()
+    main.get_by_text("B: regularized: Early stopping ended training at epoch").first.wait_for()
+    charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
+    charts.first.wait_for()
+    assert charts.count() >= 8  # 2 boundaries, 2 histogram panels, 2 restored boundaries, 2 curves, norm
+    page.get_by_test_id("stSidebar").get_by_text("L2 λ", exact=True).click()
+    wait_for_app(page)
+    assert "l2=true" in page.url
+    expect(main.locator(".katex").first).to_contain_text("0.003")  # the L2 term joined the objective
+    page.set_viewport_size({"width": 1400, "height": 3400})  # the app scrolls inside; show all of it
+    wait_for_app(page)
+    screenshot(page, "regularization_lab")
+
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes("x,label\n1,café\n".encode("latin-1"))
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="your CSV").click()
+    wait_for_app(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bad))
+    wait_for_app(page)
+    main.get_by_text("broken.csv: The file is not UTF-8 text").first.wait_for()  # fails if it never shows
+
+    good = tmp_path / "iris_like.csv"
+    rows = [f"{i % 7},{(i * 3) % 5},{'ab'[i % 2]}" for i in range(40)]
+    good.write_text("petal,sepal,kind\n" + "\n".join(rows) + "\n")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(good))
+    wait_for_app(page)
+    main.get_by_text("val accuracy").first.wait_for()  # trained on the uploaded data
+    assert not main.get_by_test_id("stException").count()

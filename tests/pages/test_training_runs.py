@@ -1,0 +1,90 @@
+"""The Training runs page under AppTest: settings from the URL, a short real run to its results, the
+Stop button, and a missing dataset with a Download button that reports failure plainly."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+from playground.datasets import download
+from playground.datasets.download import Remote
+from tests.pages.helpers import open_page
+
+PAGE = "training_runs.py"
+
+
+def poll(at, done, timeout=60.0):
+    """Rerun the page (as the live fragment would) until ``done(at)`` or the timeout."""
+    deadline = time.monotonic() + timeout
+    while not done(at):
+        assert time.monotonic() < deadline, "the run did not finish in time"
+        time.sleep(0.3)
+        at.run()
+    return at
+
+
+def metric(at, label):
+    return next((m.value for m in at.metric if m.label == label), None)
+
+
+def launch(at):
+    next(b for b in at.button if b.label == "Launch run").click()
+    return at.run()
+
+
+def test_settings_come_from_the_url_and_bad_values_fall_back_with_a_notice():
+    at = open_page(PAGE, optimizer="SGD", lr="0.1", epochs="2", batch="64", lr_typo="x", dropout="banana")
+    assert at.session_state["runs.optimizer"] == "SGD" and at.session_state["runs.lr"] == 0.1
+    assert at.session_state["runs.epochs"] == 2 and at.session_state["runs.batch"] == 64
+    assert any("dropout=banana" in w.value for w in at.warning)
+    assert not at.exception and not at.error
+
+
+def test_a_short_digits_run_finishes_and_shows_its_results():
+    at = launch(open_page(PAGE, epochs="1", lr="0.003", batch="64"))
+    poll(at, lambda at: metric(at, "Test accuracy") is not None)
+    assert float(metric(at, "Test accuracy").rstrip("%")) > 50
+    assert any(c.value.startswith("Trained on CPU") for c in at.caption)
+    assert any(s.value.startswith("Finished 1 epochs") for s in at.success)
+    per_class = at.dataframe[0].value
+    assert list(per_class["class"]) == [str(d) for d in range(10)] and per_class["test examples"].sum() == 359
+    assert [b.label for b in at.get("download_button")] == ["Metrics (CSV)", "Metrics (JSON)",
+                                                            "Weights (safetensors)"]
+    assert not at.exception
+
+
+def test_two_runs_can_be_compared():
+    at = launch(open_page(PAGE, epochs="1", optimizer="Momentum", lr="0.05", batch="64"))
+    poll(at, lambda at: metric(at, "Test accuracy") is not None)
+    at.session_state["runs.optimizer"] = "Adam"
+    at.session_state["runs.lr"] = 0.003
+    at = launch(at.run())
+    poll(at, lambda at: len(at.multiselect) and len(at.multiselect[0].value) == 2)
+    summary = at.dataframe[-1].value
+    assert sorted(summary["optimizer"]) == ["Adam (scratch)", "Momentum (scratch)"]
+    assert summary["test accuracy"].between(0, 1).all()
+
+
+def test_stop_ends_a_long_run_and_keeps_it_in_the_history():
+    at = launch(open_page(PAGE, epochs="100"))
+    poll(at, lambda at: any(b.label == "Stop" for b in at.button))
+    next(b for b in at.button if b.label == "Stop").click()
+    poll(at.run(), lambda at: any("Stopped by request" in i.value for i in at.info)
+         and not any(b.label == "Stop" for b in at.button), timeout=20)
+
+
+def test_missing_dataset_explains_where_files_go_and_download_failure_is_plain(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLAYGROUND_DATA", str(tmp_path))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{sock.getsockname()[1]}/t10k-images-idx3-ubyte.gz"
+    monkeypatch.setitem(download.SOURCES, "mnist", (Remote("t10k-images-idx3-ubyte.gz", 1, "0" * 32, "0" * 64,
+                                                           (refused,)),))
+    at = open_page(PAGE, dataset="mnist")
+    assert str(tmp_path / "mnist" / "train-images-idx3-ubyte") in at.error[0].value
+    assert next(b for b in at.button if b.label == "Launch run").disabled
+    next(b for b in at.button if b.label == "Download mnist").click()
+    at.run()
+    failure = next(e.value for e in at.error if e.value.startswith("Download failed"))
+    assert "no network" in failure and str(tmp_path / "mnist") in failure
+    assert not at.exception

@@ -1,0 +1,35 @@
+"""The lab's optimizer builder: our from-scratch optimizers, knobs, and decay on weights only."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.optim import Adam
+from playground.regularization import MLPConfig, build_mlp
+from playground.regularization.optimizers import decay_is_decoupled, knobs, make_optimizer
+
+
+def test_knobs_are_each_methods_tunable_scalars_with_defaults():
+    assert knobs("Adam") == {"beta1": 0.9, "beta2": 0.999}
+    assert knobs("Momentum") == {"momentum": 0.9}
+    assert knobs("RMSprop") == {"momentum": 0.0, "alpha": 0.99}
+    assert knobs("Adadelta") == {"rho": 0.9}
+
+
+def test_weight_decay_reaches_weight_matrices_only_and_is_decoupled_for_adam():
+    model = build_mlp(MLPConfig(2, 2, (4,), batchnorm=True), seed=0)
+    optimizer = make_optimizer(model, "Adam", 0.01, weight_decay=0.1, beta1=0.8)
+    assert type(optimizer) is Adam  # ours, not torch.optim's
+    weights, others = optimizer.param_groups
+    assert [p.dim() for p in weights["params"]] == [2, 2] and weights["weight_decay"] == 0.1
+    assert all(p.dim() == 1 for p in others["params"]) and others["weight_decay"] == 0.0
+    assert weights["betas"] == (0.8, 0.999) and weights["decoupled_weight_decay"] is True
+    assert decay_is_decoupled("Adam") and decay_is_decoupled("AdamW") and not decay_is_decoupled("SGD")
+
+
+def test_unknown_optimizer_or_knob_is_a_clear_error():
+    model = build_mlp(MLPConfig(2, 2, (4,)), seed=0)
+    with pytest.raises(ValueError, match="unknown optimizer 'LBFGS'"):
+        make_optimizer(model, "LBFGS", 0.1)
+    with pytest.raises(ValueError, match="SGD has no hyperparameter beta1"):
+        make_optimizer(model, "SGD", 0.1, beta1=0.5)

@@ -1,0 +1,45 @@
+"""The command line end to end (a subprocess, a tiny run) and its error path."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from safetensors import safe_open
+
+from playground.train.__main__ import config_from, main, parser
+from tests.train.fakes import write_mnist
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_command_line_trains_and_writes_metrics_and_weights(tmp_path):
+    write_mnist(tmp_path / "data" / "mnist", train=300, test=100)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "playground.train", "--dataset", "mnist", "--model", "mlp",
+               "--optimizer", "adam", "--lr", "2e-3", "--epochs", "2", "--hidden", "64", "--threads", "1",
+               "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PLAYGROUND_DATA": str(tmp_path / "data")})
+    assert done.returncode == 0, done.stderr
+    assert "epoch 2 [" in done.stderr and "test acc" in done.stderr
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["status"] == "finished" and metrics["config"]["optimizer"] == "Adam"
+    assert len(metrics["epochs"]) == 2 and metrics["epochs"][-1]["test_accuracy"] > 0.5
+    assert (out / "metrics.csv").read_text().splitlines()[0].startswith("epoch,train_loss,train_accuracy")
+    with safe_open(out / "model.safetensors", "pt") as weights:
+        assert weights.get_tensor("1.weight").shape == (64, 784)
+        assert json.loads(weights.metadata()["config"])["hidden"] == [64]
+
+
+def test_missing_dataset_exits_2_naming_the_paths(tmp_path, capsys):
+    assert main(["--dataset", "cifar10", "--data-root", str(tmp_path)]) == 2
+    assert str(tmp_path / "cifar10" / "cifar-10-batches-bin" / "data_batch_1.bin") in capsys.readouterr().err
+
+
+def test_presets_are_overridden_by_explicit_options():
+    config = config_from(parser().parse_args(["--preset", "cifar10-fast", "--epochs", "3", "--no-tta"]))
+    assert (config.model, config.epochs, config.tta, config.batch_size) == ("fast", 3, False, 1024)

@@ -1,0 +1,124 @@
+"""The training function: accuracy reached, parity of our optimizers with torch.optim, and every
+way a run can end (finished, stopped, diverged, out of memory, early-stopped)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import torch
+
+from playground.datasets import load
+from playground.train import TrainConfig, train
+from playground.train.presets import preset
+from tests.train.fakes import write_mnist
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load("digits")
+
+
+def test_digits_mlp_preset_reaches_95_percent(digits):
+    result = train(preset("digits-mlp"), data=digits)
+    assert result.status == "finished"
+    assert result.test_accuracy >= 0.95
+    assert len(result.epochs) == 15 and result.seconds_to(0.95) is not None
+
+
+def test_generated_mnist_format_set_is_learned(tmp_path):
+    data = load("mnist", root=write_mnist(tmp_path / "data" / "mnist", train=600, test=200).parent)
+    result = train(TrainConfig(dataset="mnist", epochs=3, lr=2e-3), data=data)
+    assert result.test_accuracy >= 0.9
+    assert sum(map(sum, result.confusion)) == 200
+    assert result.epochs[-1]["images_per_s"] > 0
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Momentum", "NAG", "RMSprop", "Adam", "AdamW"])
+def test_our_optimizers_match_torch_optim_on_a_fixed_seed(digits, optimizer):
+    adaptive = "Adam" in optimizer or optimizer == "RMSprop"
+    config = TrainConfig(optimizer=optimizer, lr=0.01 if adaptive else 0.1, epochs=2, weight_decay=1e-4,
+                         seed=3)
+    ours = train(config, data=digits)
+    theirs = train(replace(config, backend="torch"), data=digits)
+    for mine, reference in zip(ours.epochs, theirs.epochs, strict=True):
+        assert mine["test_loss"] == pytest.approx(reference["test_loss"], rel=1e-4)
+        assert mine["train_loss"] == pytest.approx(reference["train_loss"], rel=1e-4)
+    assert torch.allclose(ours.state_dict["1.weight"], theirs.state_dict["1.weight"], atol=1e-5)
+
+
+def test_cpu_runs_are_deterministic(digits):
+    config = TrainConfig(epochs=1, dropout=0.2, seed=7)
+    first, second = train(config, data=digits), train(config, data=digits)
+    assert first.epochs[0]["test_loss"] == second.epochs[0]["test_loss"]
+    assert all(torch.equal(first.state_dict[k], second.state_dict[k]) for k in first.state_dict)
+
+
+def test_stop_request_ends_the_run_at_the_next_step(digits):
+    calls = []
+    result = train(TrainConfig(epochs=50), data=digits, should_stop=lambda: calls.append(1) or len(calls) > 3)
+    assert result.status == "stopped" and "step 3" in result.message
+    assert result.epochs == [] and result.state_dict  # the weights so far are kept
+
+
+def test_a_diverging_learning_rate_stops_with_a_clear_message(digits):
+    result = train(TrainConfig(optimizer="SGD", lr=1e6, epochs=3), data=digits)
+    assert result.status == "diverged"
+    assert "diverged" in result.message and "try 100000" in result.message and "clipping" in result.message
+
+
+def test_out_of_memory_is_reported_with_a_smaller_batch_hint(digits):
+    def explode(progress):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    result = train(TrainConfig(batch_size=512), callback=explode, data=digits)
+    assert result.status == "failed"
+    assert "Out of memory" in result.message and "256 or less" in result.message
+
+
+def test_early_stopping_watches_a_validation_split_and_restores_the_best_weights(digits):
+    # random labels: the network can only memorise, so the held-out loss rises after a few epochs
+    noisy = replace(digits.subset(train=300), train_y=torch.randint(0, 10, (300,), generator=torch.Generator()
+                                                                     .manual_seed(0)))
+    result = train(TrainConfig(epochs=40, lr=1e-2, patience=2, hidden=(256,)), data=noisy)
+    assert result.status == "early-stopped" and "restored epoch" in result.message
+    assert len(result.epochs) < 40 and all("val_loss" in epoch for epoch in result.epochs)
+
+
+def test_every_regularizer_and_schedule_switch_trains(digits):
+    config = TrainConfig(model="cnn", epochs=2, l1=1e-5, l2=1e-4, dropout=0.3, batchnorm=True, clip=1.0,
+                         augment=True, tta=True, label_smoothing=0.1, schedule="cosine", max_train=300,
+                         max_test=100, optimizer="Momentum", lr=0.05)
+    result = train(config, data=digits)
+    assert result.status == "finished" and len(result.epochs) == 2
+    assert result.epochs[-1]["lr"] < 0.05 * 0.5  # cosine has annealed
+    assert sum(map(sum, result.confusion)) == 100
+
+
+def test_fast_cifar_net_trains_on_small_images(tmp_path):
+    data = load("mnist", root=write_mnist(tmp_path / "mnist", train=64, test=32).parent)
+    result = train(replace(preset("cifar10-fast"), dataset="mnist", epochs=1, batch_size=32), data=data)
+    assert result.status == "finished" and result.epochs[0]["test_accuracy"] >= 0
+
+
+def test_mistakes_agree_with_the_confusion_matrix(digits):
+    result = train(TrainConfig(epochs=1), data=digits)
+    confusion = torch.tensor(result.confusion)
+    wrong = int(confusion.sum() - confusion.trace())
+    assert len(result.mistakes) == min(wrong, 36)
+    for mistake in result.mistakes:
+        assert mistake["true"] != mistake["predicted"]
+        assert digits.test_y[mistake["index"]] == mistake["true"]
+    assert result.per_class_accuracy[0] == pytest.approx(float(confusion[0, 0] / confusion[0].sum()))
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(optimizer="Adamw"), "unknown optimizer 'Adamw'"),
+    (dict(lr=float("nan")), "learning rate must be a positive number"),
+    (dict(dropout=1.0), "dropout"),
+    (dict(model="resnet152"), "unknown model"),
+    (dict(device="cuda"), "no CUDA device"),
+])
+def test_bad_settings_raise_a_readable_error(digits, change, message):
+    with pytest.raises(ValueError, match=message):
+        train(replace(TrainConfig(), **change), data=digits)

@@ -1,0 +1,98 @@
+"""The bounded run queue: concurrency and per-session limits, ownership, stop and cancel."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from playground.datasets import load
+from playground.train import TrainConfig
+from playground.train.loop import RunResult
+from playground.train.runs import Limits, QueueFull, RunQueue
+
+
+class GatedTrainer:
+    """A stand-in for train() that runs until its gate opens or it is asked to stop."""
+
+    def __init__(self):
+        self.gate = threading.Event()
+
+    def __call__(self, config, callback, should_stop, data):
+        while not (self.gate.is_set() or should_stop()):
+            time.sleep(0.01)
+        return RunResult(config, "stopped" if should_stop() else "finished", "", "cpu")
+
+
+def wait_until(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_limits_hold_with_several_sessions():
+    trainer = GatedTrainer()
+    queue = RunQueue(Limits(max_running=2, max_per_session=2), trainer=trainer)
+    a1, a2 = queue.submit("alice", TrainConfig()), queue.submit("alice", TrainConfig())
+    with pytest.raises(QueueFull, match="limit per session is 2"):
+        queue.submit("alice", TrainConfig())
+    b1, c1 = queue.submit("bob", TrainConfig()), queue.submit("carol", TrainConfig())
+    assert [r.status for r in (a1, a2, b1, c1)] == ["running", "running", "queued", "queued"]
+    assert queue.running == 2 and queue.position(b1) == 1 and queue.position(c1) == 2
+    trainer.gate.set()
+    wait_until(lambda: all(r.status == "finished" for r in (a1, a2, b1, c1)))
+    assert queue.running == 0
+
+
+def test_a_session_sees_and_stops_only_its_own_runs():
+    trainer = GatedTrainer()
+    queue = RunQueue(Limits(max_running=1), trainer=trainer)
+    mine, theirs = queue.submit("alice", TrainConfig()), queue.submit("bob", TrainConfig())
+    assert queue.runs("alice") == [mine] and queue.get("alice", theirs.id) is None
+    assert not queue.stop("alice", theirs.id)
+    assert queue.stop("bob", theirs.id) and theirs.status == "cancelled"  # it was still queued
+    assert queue.stop("alice", mine.id)
+    wait_until(lambda: mine.status == "stopped")
+    assert len(mine.id) >= 16  # unguessable
+
+
+def test_history_is_bounded_per_session():
+    trainer = GatedTrainer()
+    trainer.gate.set()
+    queue = RunQueue(Limits(max_per_session=1, history=3), trainer=trainer)
+    for _ in range(6):
+        run = queue.submit("alice", TrainConfig())
+        wait_until(lambda run=run: not run.active)
+    assert [r.number for r in queue.runs("alice")] == [3, 4, 5, 6]  # three finished + the newest
+
+
+def test_a_crashing_trainer_still_hands_back_a_failed_result():
+    def broken(config, callback, should_stop, data):
+        raise RuntimeError("boom")
+
+    run = RunQueue(trainer=broken).submit("alice", TrainConfig())
+    wait_until(lambda: not run.active)
+    assert run.status == "failed" and "boom" in run.result.message
+
+
+def test_a_real_run_reports_progress_and_stops_within_a_second():
+    queue = RunQueue()
+    run = queue.submit("alice", TrainConfig(epochs=200), data=load("digits"))
+    wait_until(lambda: len(run.progress) >= 2)
+    asked = time.monotonic()
+    queue.stop("alice", run.id)
+    wait_until(lambda: not run.active, timeout=5)
+    assert time.monotonic() - asked < 1.0
+    assert run.status == "stopped" and run.result.state_dict and run.data is None
+
+
+def test_hosted_limits_come_from_the_environment_and_cap_the_config():
+    limits = Limits.from_env({"PLAYGROUND_HOSTED": "1", "PLAYGROUND_MAX_RUNS": "3",
+                              "PLAYGROUND_MAX_RUNS_PER_SESSION": "oops"})
+    assert (limits.max_running, limits.max_per_session, limits.hosted) == (3, 2, True)
+    config, notes = limits.apply(TrainConfig(epochs=50))
+    assert config.epochs == 5 and config.max_train == 10_000 and config.max_test == 2_000
+    assert any("epochs capped at 5" in note for note in notes)
+    assert Limits().apply(TrainConfig(epochs=50)) == (TrainConfig(epochs=50), [])
