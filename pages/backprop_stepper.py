@@ -6,8 +6,8 @@ import streamlit as st
 
 from playground.backprop.chain import Chain
 from playground.backprop.graph import gradients_after
-from playground.backprop.mlp import BUGS, batch, gradient_checks
 from playground.ui import backprop_charts as charts
+from playground.ui.backprop_checks import gradient_checking
 from playground.ui.backprop_inputs import network, step_control
 from playground.ui.urlstate import QueryState
 
@@ -51,9 +51,9 @@ st.dataframe(table, hide_index=True,
 
 final = gradients_after(steps)
 if isinstance(net, Chain):
-    for name, (formula, value) in net.closed_forms().items():
-        st.markdown(f"Textbook formula: ∂L/∂{name} = {formula} = **{charts.fmt(value)}**; "
-                    f"backprop gave **{charts.fmt(final[name])}**.")
+    for name, form in net.closed_forms().items():
+        st.markdown(f"Textbook formula: ∂L/∂{name} = {form.formula} = {form.substituted(charts.operand)} "
+                    f"= **{charts.fmt(form.value)}**; backprop gave **{charts.fmt(final[name])}**.")
 elif (error := net.output_error()) is not None:
     st.markdown("**Softmax + cross-entropy**: the chain through the softmax collapses to ∂L/∂o = p − y.")
     st.dataframe(charts.output_error_table(error + net.y, net.y, final), hide_index=True)
@@ -72,25 +72,7 @@ st.subheader("Gradient checking")
 if isinstance(net, Chain):
     st.info("Pick the 2-layer MLP in the sidebar to check its hand-written backprop with finite differences.")
 else:
-    bug_col, h_col = st.columns(2)
-    bug = bug_col.selectbox("Plant a bug in the manual backward pass", list(BUGS),
-                            format_func=lambda b: BUGS[b][0], key=qs.field("bug", "none", choices=list(BUGS)))
-    exponents = [e / 2 for e in range(-24, -1)]
-    log_h = h_col.select_slider("Finite-difference step h", exponents, format_func=lambda e: f"1e{e:g}",
-                                key=qs.field("log_h", -6.0, choices=exponents))
-    X, Y = batch(net, m=4, seed=qs.get("seed"))
-    hs = [10**e for e in exponents]
-    reports = gradient_checks(net.net, X, Y, bug, [10**log_h, *hs])
-    report = reports[0]
-    st.metric(f"overall relative error at h = 1e{log_h:g} (batch of 4)", f"{report.relative_error:.2e}",
-              delta=charts.VERDICT_MARKS[report.verdict], delta_color=charts.VERDICT_COLORS[report.verdict],
-              delta_arrow="off")
-    st.dataframe(charts.gradcheck_table(report, BUGS[bug][1]), hide_index=True,
-                 column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
-    st.caption("Below 1e-7 the gradient is correct, up to 1e-4 suspicious, above that wrong. Large h: "
-               "truncation error shrinks like h²; tiny h: round-off grows like ε/h. The best h lies between.")
-    frame = charts.error_vs_h_frame(hs, [r.relative_error for r in reports[1:]])
-    st.altair_chart(charts.error_vs_h_chart(frame, 10**log_h), width="stretch")
+    gradient_checking(qs, net)
 
 qs.show_notices(notices.warning)
 qs.sync()

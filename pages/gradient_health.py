@@ -35,12 +35,21 @@ with left:
 with right:
     st.markdown("**Gradient norm per layer at initialization**")
     st.altair_chart(charts.grad_norm_chart(at_init), width="stretch")
-    st.caption("A healthy net keeps this roughly flat. A line falling toward layer 1 is a vanishing gradient "
-               "(deep sigmoid); a line climbing is an explosion (too-large init).")
+    st.caption("A healthy net keeps this roughly flat. Falling toward layer 1 is a vanishing gradient (deep "
+               "sigmoid), rising toward layer 1 an explosion (tanh + too-large init); ReLU + too-large init "
+               "lifts the whole line to ~1e29.")
 
-st.markdown("**Gradient norm per layer over training**")
-st.altair_chart(charts.grad_norm_heatmap(plain.layers), width="stretch")
-st.caption("One row per layer, one column per step: dark early rows mean the first layers barely move.")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Activation std per layer over training**")
+    st.altair_chart(charts.activation_std_heatmap(plain.layers), width="stretch")
+    st.caption("Colour fading from layer 1 to the last is a signal dying with depth. Layer norm rescales "
+               "each layer's pre-activations to mean 0, std 1, so the rows stay alike whatever the init: it "
+               "cures too-small and too-large init, not sigmoid's slope of at most ¼ per layer.")
+with right:
+    st.markdown("**Gradient norm per layer over training**")
+    st.altair_chart(charts.grad_norm_heatmap(plain.layers), width="stretch")
+    st.caption("One row per layer, one column per step: dark early rows mean the first layers barely move.")
 if plain.diverged_at is not None:
     st.error(f"Without clipping, the run diverged at step {plain.diverged_at} (the loss or gradient "
              f"overflowed or grew a million-fold); the charts stop there.")

@@ -8,11 +8,29 @@ r"""The smallest network there is: x → w1 → w2 → ŷ, identity activations,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import torch
 
 from playground.backprop.graph import INPUT, PARAM, Graph, Node, gradients_after, spread
+
+
+@dataclass(frozen=True)
+class ClosedForm:
+    """A textbook gradient formula, its symbols' values, and what it comes to."""
+
+    template: str  # the formula with each symbol in braces: "−({y} − {ŷ})·{z1}"
+    symbols: dict[str, float]
+    value: float
+
+    @property
+    def formula(self) -> str:
+        return self.template.format_map({name: name for name in self.symbols})
+
+    def substituted(self, number: Callable[[float], str]) -> str:
+        """The formula with every symbol replaced by its value, written by ``number``."""
+        return self.template.format_map({name: number(v) for name, v in self.symbols.items()})
 
 
 @dataclass(frozen=True)
@@ -33,11 +51,15 @@ class Chain:
                    formula=f"½(y − ŷ)², y = {self.y:g}", column=3))
         return g
 
-    def closed_forms(self) -> dict[str, tuple[str, float]]:
+    def closed_forms(self) -> dict[str, ClosedForm]:
         """The two weight gradients from their textbook formulas, a check on the stepped chain rule."""
         z1 = self.w1 * self.x
-        error = self.y - self.w2 * z1
-        return {"w2": ("−(y − ŷ)·z1", -error * z1), "w1": ("−(y − ŷ)·w2·x", -error * self.w2 * self.x)}
+        y_hat = self.w2 * z1
+        error = self.y - y_hat
+        known = {"y": self.y, "ŷ": y_hat}
+        return {"w2": ClosedForm("−({y} − {ŷ})·{z1}", {**known, "z1": z1}, -error * z1),
+                "w1": ClosedForm("−({y} − {ŷ})·{w2}·{x}", {**known, "w2": self.w2, "x": self.x},
+                                 -error * self.w2 * self.x)}
 
     def autograd(self) -> dict[str, float]:
         x, w1, w2 = (torch.tensor(v, dtype=torch.float64, requires_grad=True)

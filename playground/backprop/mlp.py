@@ -59,6 +59,14 @@ BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "activation": ("forgot the activation derivative φ'(Z)", ("W1", "b1")),
     "one_over_m": ("dropped the 1/m of the batch mean", ("W1", "b1", "W2", "b2")),
     "z_for_h": ("used Z instead of H in ∇W2", ("W2",)),
+    "transposed": ("reshaped W2 to W2ᵀ's shape instead of transposing it", ("W1", "b1")),
+}
+#: Why a planted bug can still give the right numbers on some network, so its check passes.
+BUG_HIDES = {
+    "activation": "with ReLU, units active on every example have φ'(Z) = 1, so dropping φ' changes nothing",
+    "one_over_m": "only a zero gradient survives being multiplied by m unchanged",
+    "z_for_h": "with ReLU, units active on every example have H = Z",
+    "transposed": "with one hidden unit or one output W2 is a vector, and a reshaped vector is its transpose",
 }
 SHAPES = {"W1": ("n_in", "n_hidden"), "b1": ("n_hidden",), "W2": ("n_hidden", "n_out"), "b2": ("n_out",)}
 
@@ -141,7 +149,9 @@ class TinyMLP:
         m, K = Y.shape
         mean = 1 if bug == "one_over_m" else 1 / m
         delta_O = mean * ((f.P - Y) if self.loss == "softmax_ce" else 2 / K * (f.O - Y))
-        delta_H = delta_O @ self.W2.T
+        # The reshape has the transpose's shape, so nothing fails, but it reads W2 in the wrong order.
+        W2_back = self.W2.reshape(self.W2.shape[::-1]) if bug == "transposed" else self.W2.T
+        delta_H = delta_O @ W2_back
         delta_Z = delta_H if bug == "activation" else delta_H * ACTIVATIONS[self.activation].derivative(f.Z)
         return {"W1": X.T @ delta_Z, "b1": delta_Z.sum(0),
                 "W2": (f.Z if bug == "z_for_h" else f.H).T @ delta_O, "b2": delta_O.sum(0)}

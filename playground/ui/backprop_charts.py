@@ -28,6 +28,16 @@ def fmt(value: float) -> str:
     return f"{value:.4g}".replace("-", "−")
 
 
+def operand(value: float) -> str:
+    """A number as it is put into a formula: negatives in parentheses, as in ``−(1 − (−0.6))``."""
+    return f"({fmt(value)})" if value < 0 else fmt(value)
+
+
+def error_jump(clean: float, bugged: float) -> str:
+    """The planted bug's relative error as a multiple of the bug-free one."""
+    return f"{bugged / clean:.0e}× the bug-free error" if clean > 0 else "the bug-free error is 0"
+
+
 def _dot_text(text: str) -> str:
     """Quote for a DOT string; a newline becomes DOT's centred line break."""
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

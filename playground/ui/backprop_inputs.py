@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from playground.backprop import mlp
 from playground.backprop.chain import Chain
@@ -25,7 +26,7 @@ def url_name(name: str) -> str:
     return name.replace("[", "_").replace(",", "").replace("]", "")
 
 
-def _number(where, qs: QueryState, name: str, default: float) -> float:
+def _number(where: DeltaGenerator, qs: QueryState, name: str, default: float) -> float:
     return where.number_input(name, -BOUND, BOUND, step=0.1, format="%g",
                               key=qs.field(url_name(name), default, lo=-BOUND, hi=BOUND))
 
@@ -53,7 +54,7 @@ def _drawn_names(sizes: Sizes) -> list[str]:
     return [*element_names("x", (sizes.n_in,)), *mlp.param_names(sizes), *element_names("y", (sizes.n_out,))]
 
 
-def _mlp(qs: QueryState, numbers) -> Example:
+def _mlp(qs: QueryState, numbers: DeltaGenerator) -> Example:
     side = st.sidebar
     layers = [("Inputs", "n_in", 2, LARGEST.n_in), ("Hidden units", "n_hidden", 3, LARGEST.n_hidden),
               ("Outputs", "n_out", 2, LARGEST.n_out)]

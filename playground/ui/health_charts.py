@@ -45,15 +45,23 @@ def grad_norm_chart(at_init: pd.DataFrame) -> alt.Chart:
         tooltip=["layer:Q", alt.Tooltip("grad_norm:Q", format=".2e")]).properties(height=260)
 
 
-def grad_norm_heatmap(layers: pd.DataFrame) -> alt.Chart:
-    """Layer × training step, coloured by log gradient norm."""
-    data = plottable(layers, ["grad_norm"], log=True)
+def _heatmap(layers: pd.DataFrame, value: str, title: str) -> alt.Chart:
+    """Layer × training step, coloured by ``value`` on a log scale."""
+    data = plottable(layers, [value], log=True)
     return alt.Chart(data).mark_rect().encode(
         x=alt.X("step:O", title="training step", axis=alt.Axis(labelOverlap=True)),
         y=alt.Y("layer:O", title="hidden layer", sort="descending"),
-        color=alt.Color("grad_norm:Q", scale=alt.Scale(type="log", scheme="viridis"), title="‖∂L/∂W‖",
+        color=alt.Color(f"{value}:Q", scale=alt.Scale(type="log", scheme="viridis"), title=title,
                         legend=alt.Legend(format=".0e")),
-        tooltip=["step:O", "layer:O", alt.Tooltip("grad_norm:Q", format=".2e")]).properties(height=260)
+        tooltip=["step:O", "layer:O", alt.Tooltip(f"{value}:Q", format=".2e")]).properties(height=260)
+
+
+def grad_norm_heatmap(layers: pd.DataFrame) -> alt.Chart:
+    return _heatmap(layers, "grad_norm", "‖∂L/∂W‖")
+
+
+def activation_std_heatmap(layers: pd.DataFrame) -> alt.Chart:
+    return _heatmap(layers, "act_std", "std of h")
 
 
 def _lines(frame: pd.DataFrame, value: str, series: str, title: str, names: list[str]) -> alt.Chart:

@@ -33,8 +33,11 @@ PRESETS = (
            {"residual": True}),
     Preset("Batchnorm", "Cure: normalizing each layer re-scales the signal and its gradient.",
            {"batchnorm": True}),
-    Preset("Exploding", "ReLU with N(0, 1) weights: activations and gradients grow layer by layer.",
-           {"act": "relu", "init": "too_large"}),
+    Preset("Exploding", "tanh with N(0, 1) weights: each layer back doubles the gradient, so layer 1's is "
+           "~5e5× layer 20's, and the run diverges.", {"act": "tanh", "init": "too_large"}),
+    Preset("Layer norm", "Cure for a bad init: the Exploding net with each layer normalized keeps every "
+           "gradient within 2× and trains (at lr 0.03).",
+           {"act": "tanh", "init": "too_large", "layernorm": True, "lr": 0.03}),
     Preset("Clipping", "A learning rate that makes the plain run diverge, and clipping by norm taming it.",
            {"depth": 10, "act": "relu", "init": "he", "lr": 0.5, "clip": "norm"}),
 )

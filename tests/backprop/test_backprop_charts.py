@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.backprop.chain import Chain
+from playground.backprop.graph import gradients_after
 from playground.backprop.mlp import (
     BUGS,
     Example,
@@ -61,9 +62,13 @@ def test_the_gradient_table_ticks_only_final_gradients_that_match_autograd():
 
 def test_the_output_error_table_puts_p_minus_y_next_to_backprop():
     example = mlp_example()
-    grads = dict(zip(["o[1]", "o[2]"], example.output_error(), strict=True))
-    table = charts.output_error_table(example.output_error() + example.y, example.y, grads)
-    assert np.allclose(table["p − y"], table["∂L/∂o (backprop)"]) and list(table["y"]) == [1.0, 0.0]
+    net = example.net
+    logits = np.maximum(example.x @ net.W1 + net.b1, 0) @ net.W2 + net.b2  # ReLU hidden layer, by hand
+    p = np.exp(logits) / np.exp(logits).sum()
+    grads = gradients_after(example.graph().backward())
+    table = charts.output_error_table(p, example.y, grads)
+    assert np.abs(table["p − y"] - (p - [1.0, 0.0])).max() < 1e-15
+    assert np.abs(table["∂L/∂o (backprop)"] - table["p − y"]).max() < 1e-12
 
 
 def test_the_gradcheck_table_and_the_error_vs_h_chart_data():

@@ -6,6 +6,7 @@ import pytest
 
 from playground.backprop.chain import Chain
 from playground.backprop.graph import final_steps, gradients_after
+from playground.ui import backprop_charts as charts
 
 
 def test_the_backward_pass_visits_loss_then_prediction_then_hidden_node():
@@ -21,8 +22,14 @@ def test_weight_gradients_are_the_textbook_formulas_with_numbers():
     assert grads["w2"] == pytest.approx(-(1.0 - y_hat) * z1, abs=1e-15)
     assert grads["w1"] == pytest.approx(-(1.0 - y_hat) * -0.5 * 1.5, abs=1e-15)
     forms = chain.closed_forms()
-    assert forms["w2"][0] == "−(y − ŷ)·z1" and forms["w2"][1] == pytest.approx(grads["w2"], abs=1e-15)
-    assert forms["w1"][1] == pytest.approx(grads["w1"], abs=1e-15)
+    assert forms["w2"].formula == "−(y − ŷ)·z1" and forms["w2"].value == pytest.approx(grads["w2"], abs=1e-15)
+    assert forms["w1"].value == pytest.approx(grads["w1"], abs=1e-15)
+
+
+def test_the_textbook_formulas_show_the_numbers_they_substitute():
+    forms = Chain(x=1.5, w1=0.8, w2=-0.5, y=1.0).closed_forms()
+    assert forms["w2"].substituted(charts.operand) == "−(1 − (−0.6))·1.2"
+    assert forms["w1"].substituted(charts.operand) == "−(1 − (−0.6))·(−0.5)·1.5"
 
 
 @pytest.mark.parametrize("x, w1, w2, y", [(1.5, 0.8, -0.5, 1.0), (-2.0, 0.3, 1.7, -0.4), (0, 1.0, 1.0, 2.0)])

@@ -8,6 +8,7 @@ import torch
 
 from playground.backprop.gradcheck import CORRECT, SUSPICIOUS, WRONG, gradient_check, relative_error, verdict
 from playground.backprop.mlp import (
+    BUG_HIDES,
     BUGS,
     Example,
     Sizes,
@@ -58,8 +59,22 @@ def test_the_mlp_manual_backward_passes_and_every_planted_bug_fails(activation, 
         if bug == "none":
             continue
         assert reports[bug].verdict == WRONG, bug
+        assert bug in BUG_HIDES  # the page explains a bug that happens to pass
         by_name = {p.name: p.verdict for p in reports[bug].params}
         assert {name for name, v in by_name.items() if v == WRONG} == set(landing), bug
+
+
+def test_the_transposed_weight_bug_is_caught_at_the_pages_default_sizes_and_hides_only_for_a_vector_w2():
+    def check(sizes: Sizes):
+        net = TinyMLP.from_values(sizes, {n: drawn(0, n) for n in param_names(sizes)}, "relu", "mse")
+        x = np.array([drawn(0, f"x[{i + 1}]") for i in range(sizes.n_in)])
+        example = Example(net, x, np.ones(sizes.n_out))
+        return gradient_checks(net, *batch(example, m=4, seed=0), "transposed", [1e-6])[0]
+
+    verdicts = {p.name: p.verdict for p in check(Sizes(2, 3, 2)).params}
+    assert verdicts == {"W1": WRONG, "b1": WRONG, "W2": CORRECT, "b2": CORRECT}
+    for vector in (Sizes(2, 1, 2), Sizes(2, 3, 1)):  # W2 is 1×2 or 3×1: its reshape is its transpose
+        assert check(vector).verdict == CORRECT
 
 
 def test_h_trades_truncation_against_round_off():

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import torch
 
-from playground.backprop.deepnet import INITS, DeepConfig, DeepMLP
+from playground.backprop.clip import clip
+from playground.backprop.deepnet import INITS, DeepConfig, DeepMLP, fixed_batch
 from playground.backprop.health import diagnose, train
 
 
@@ -43,6 +44,41 @@ def test_too_large_init_explodes_the_activations_and_too_small_kills_them():
     assert small.act_std.iloc[-1] < 1e-20
 
 
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_too_large_init_makes_the_gradients_huge(activation):
+    big, _ = first_and_last(depth=20, activation=activation, init="too_large")
+    he, _ = first_and_last(depth=20, activation=activation, init="he")
+    assert big > 1e3 * he
+
+
+def test_tanh_with_too_large_init_explodes_toward_the_first_layer():
+    """The Exploding preset: the gradient grows layer by layer on its way down to layer 1."""
+    norms = train(DeepConfig(depth=20, activation="tanh", init="too_large"), steps=1).at_init().grad_norm
+    assert norms.iloc[0] > 1e3 * norms.iloc[-1]
+    assert (norms.diff().dropna() < 0).mean() > 0.9  # falling from layer 1 to 20, nearly every layer
+    assert diagnose(norms) == "exploding"
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_layer_norm_keeps_the_activation_scale_whatever_the_init(activation):
+    def act_std(init: str, layernorm: bool) -> pd.Series:
+        config = DeepConfig(depth=20, activation=activation, init=init, layernorm=layernorm)
+        return train(config, steps=1).at_init().act_std
+
+    small, large = act_std("too_small", True), act_std("too_large", True)
+    assert small.max() < 1.5 * small.min() and large.max() < 1.5 * large.min()  # alike in every layer
+    assert np.allclose(small, large, rtol=0.1)  # and alike for weights 100× apart
+    without = act_std("too_large", False) / act_std("too_small", False)
+    assert without.iloc[-1] > 10  # without it, the init's scale reaches the last layer
+
+
+def test_layer_norm_cures_a_bad_init_but_not_a_deep_sigmoid():
+    cured = train(DeepConfig(depth=20, activation="tanh", init="too_large", layernorm=True), steps=1)
+    assert diagnose(cured.at_init().grad_norm) == "healthy"
+    sigmoid = train(DeepConfig(depth=20, activation="sigmoid", layernorm=True), steps=1)
+    assert diagnose(sigmoid.at_init().grad_norm) == "vanishing"
+
+
 def test_init_scales_follow_their_formulas():
     gen = torch.Generator().manual_seed(0)
     he = INITS["he"].weight(256, 256, gen)
@@ -72,10 +108,22 @@ def test_a_too_large_learning_rate_diverges_and_clipping_by_norm_rescues_it():
     assert np.isfinite(plain.steps.to_numpy()).all()  # nothing past the divergence is recorded
 
 
-def test_clipping_by_value_caps_every_entry():
+def test_clipping_by_value_caps_every_entry_and_leaves_small_ones_alone():
+    net = DeepMLP(DeepConfig(depth=4, activation="relu", init="he"))
+    X, Y = fixed_batch()
+    torch.nn.functional.mse_loss(net.forward(X)[0], Y).backward()
+    before = torch.cat([p.grad.flatten() for p in net.parameters()])
+    threshold = float(before.abs().median())  # half the entries above it, half below
+    clip(net.parameters(), "value", threshold)
+    after = torch.cat([p.grad.flatten() for p in net.parameters()])
+    small = before.abs() <= threshold
+    assert (after.abs() <= threshold).all()
+    assert torch.equal(after[small], before[small])
+    assert torch.equal(after[~small], threshold * before[~small].sign())
     run = train(DeepConfig(depth=4, activation="relu", init="he"), steps=3, lr=0.01, clip_mode="value",
                 threshold=1e-3)
-    assert (run.steps.norm_after <= run.steps.norm_before).all()
+    entries = sum(p.numel() for p in net.parameters())
+    assert (run.steps.norm_after <= 1e-3 * math.sqrt(entries)).all()  # each entry at most 1e-3
 
 
 @pytest.mark.parametrize("norms, verdict", [([1e-17, 0.3], "vanishing"), ([0.4, 1.0], "healthy"),

@@ -30,6 +30,18 @@ def test_the_per_layer_charts_carry_one_row_per_layer():
     assert len(chart_rows(charts.grad_norm_heatmap(run.layers))) == 6 * 3
 
 
+def test_the_activation_heatmap_colours_layer_by_step_and_leaves_out_a_zero_std():
+    run = train(DeepConfig(depth=6, width=16), steps=3)
+    chart = charts.activation_std_heatmap(run.layers)
+    assert chart.to_dict()["encoding"]["color"]["field"] == "act_std"
+    rows = chart_rows(chart)
+    assert {(r["step"], r["layer"]) for r in rows} == {(s, layer) for s in range(3) for layer in range(1, 7)}
+    assert {(r["step"], r["layer"], r["act_std"]) for r in rows} == set(
+        run.layers[["step", "layer", "act_std"]].itertuples(index=False, name=None))
+    dead = run.layers.assign(act_std=[0.0] + [1.0] * (len(run.layers) - 1))  # a layer with no signal at all
+    assert len(chart_rows(charts.activation_std_heatmap(dead))) == len(run.layers) - 1
+
+
 def test_the_loss_chart_stops_at_divergence_and_marks_it():
     plain = Run(pd.DataFrame({"step": [0, 1], "loss": [1.0, np.inf], "norm_before": [3.0, np.nan],
                               "norm_after": [3.0, np.nan]}), pd.DataFrame(), diverged_at=1)

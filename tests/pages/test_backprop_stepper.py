@@ -35,7 +35,7 @@ def test_the_chain_steps_backward_node_by_node_with_next_and_previous():
     assert table.loc["w2", "check"] == "✓" and table.loc["w1", "check"] == ""
     next(b for b in at.button if b.label.startswith("◀")).click().run()
     assert at.slider[0].value == 1
-    assert "−(y − ŷ)·z1 = **−1.92**" in " ".join(m.value for m in at.markdown)
+    assert "−(y − ŷ)·z1 = −(1 − (−0.6))·1.2 = **−1.92**" in " ".join(m.value for m in at.markdown)
 
 
 def test_editing_a_weight_changes_the_numbers_and_the_link():
@@ -58,17 +58,42 @@ def test_the_mlp_from_a_link_matches_autograd_and_shows_p_minus_y():
     assert w1.value == drawn(3, "W1[1,1]")
     errors = at.dataframe[2].value
     assert (errors["p − y"] - errors["∂L/∂o (backprop)"]).abs().max() < 1e-12
-    assert metric(at, "overall relative error").delta == "✓ correct"
+    assert metric(at, "relative error, bug-free").delta == "✓ correct"
 
 
-def test_a_planted_bug_is_caught_and_located():
+def test_a_planted_bug_is_caught_and_located_next_to_the_bug_free_error():
     at = open_page(PAGE, net="mlp", act="sigmoid")
+    assert metric(at, "relative error, bug-free").delta == "✓ correct"
+    assert not [m for m in at.metric if m.label.startswith("relative error with the bug")]
     at.selectbox(key="backprop.bug").set_value("z_for_h").run()
-    assert metric(at, "overall relative error").delta == "✗ wrong"
+    clean, bugged = metric(at, "relative error, bug-free"), metric(at, "relative error with the bug")
+    assert clean.delta == "✓ correct" and bugged.delta.startswith("✗ wrong")
+    assert float(bugged.value) > 1e4 * float(clean.value)
+    assert "lands in W2" in bugged.label and "× the bug-free error" in bugged.delta
     check = at.dataframe[-1].value.set_index("parameter")
     assert check.loc["W2", "verdict"] == "✗ wrong" and check.loc["W2", "planted bug lands here"]
     assert check.loc["W1", "verdict"] == "✓ correct"
     assert at.query_params["bug"] == "z_for_h"
+
+
+def test_the_transposed_weight_bug_lands_in_w1_and_hides_when_w2_is_a_vector():
+    at = open_page(PAGE, net="mlp", loss="mse", bug="transposed")
+    check = at.dataframe[-1].value.set_index("parameter")
+    assert list(check.index[check["verdict"] == "✗ wrong"]) == ["W1", "b1"]
+    assert "lands in W1, b1" in metric(at, "relative error with the bug").label
+    assert not at.info
+    at.slider(key="backprop.n_out").set_value(1).run()
+    assert metric(at, "relative error with the bug").delta.startswith("✓ correct")
+    assert "a reshaped vector is its transpose" in at.info[0].value
+
+
+def test_a_large_h_raises_the_error_of_a_correct_gradient():
+    at = open_page(PAGE, net="mlp", act="tanh")
+    good = float(metric(at, "relative error, bug-free (h = 1e-6").value)
+    at.select_slider(key="backprop.log_h").set_value(-1.0).run()
+    coarse = metric(at, "relative error, bug-free (h = 1e-1")
+    assert float(coarse.value) > 100 * good  # truncation error grows like h²
+    assert coarse.delta != "✓ correct" and at.query_params["log_h"] == "-1.0"
 
 
 def test_a_new_seed_redraws_every_number():

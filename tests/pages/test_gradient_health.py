@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+import pandas as pd
 import pytest
 import torch
+from streamlit import dataframe_util
 
 from tests.pages.helpers import open_page
 
@@ -23,6 +27,13 @@ def metric(at, label_start: str):
     return next(m for m in at.metric if m.label.startswith(label_start))
 
 
+def chart_data(at, color: str) -> pd.DataFrame:
+    """The data of the chart coloured by the column ``color``."""
+    chart = next(c.proto for c in at.get("vega_lite_chart")
+                 if json.loads(c.proto.spec).get("encoding", {}).get("color", {}).get("field") == color)
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+
+
 def test_a_deep_sigmoid_net_shows_a_vanishing_gradient_and_relu_he_cures_it():
     at = open_page(PAGE, steps="3")
     assert not at.exception
@@ -35,6 +46,29 @@ def test_a_deep_sigmoid_net_shows_a_vanishing_gradient_and_relu_he_cures_it():
     assert metric(at, "first ÷ last").delta == "healthy"
     assert at.query_params["act"] == "relu" and at.query_params["init"] == "he"
     assert "steps" not in at.query_params  # a preset starts from the defaults
+
+
+def test_activation_std_is_charted_layer_by_step_over_training():
+    at = open_page(PAGE, depth="5", width="16", steps="4")
+    heatmap = chart_data(at, "act_std")
+    cells = sorted(zip(heatmap.step, heatmap.layer, strict=True))
+    assert cells == [(s, layer) for s in range(4) for layer in range(1, 6)]
+    at_init = at.dataframe[0].value
+    first_step = heatmap[heatmap.step == 0].sort_values("layer")
+    assert first_step.act_std.tolist() == pytest.approx(at_init.act_std.tolist(), rel=1e-12)
+    assert heatmap[heatmap.step == 3].act_std.tolist() != first_step.act_std.tolist()  # training moved it
+    assert any("Layer norm rescales" in c.value for c in at.caption)
+
+
+def test_the_exploding_preset_climbs_toward_layer_1_and_layer_norm_cures_it():
+    at = open_page(PAGE, steps="2")
+    next(b for b in at.button if b.label == "Exploding").click().run()
+    assert metric(at, "first ÷ last").delta == "exploding"
+    assert float(metric(at, "first ÷ last").value) > 1e3  # layer 1's gradient far above layer 20's
+    next(b for b in at.button if b.label == "Layer norm").click().run()
+    assert metric(at, "first ÷ last").delta == "healthy"
+    assert at.query_params["layernorm"] == "true" and at.query_params["init"] == "too_large"
+    assert not at.error  # it trains without diverging
 
 
 def test_residual_connections_raise_the_first_layer_gradient():
