@@ -5,7 +5,10 @@ streams to ``<name>.part`` with a progress callback, then must match its pinned 
 SHA-256 before it is renamed into place; a partial or mismatched file is deleted and the next
 mirror tried. When every mirror fails the error says why for each and where to put the files
 by hand. The CIFAR-10 archive is unpacked member by member (only the seven expected regular
-files, never an arbitrary path) and then removed.
+files, never an arbitrary path) and then removed; an archive already on disk (put there by
+hand, or left by an interrupted unpack) is verified the same way first, and deleted and fetched
+again if it does not match. One lock per dataset folder keeps two sessions that download the
+same set at once from writing the same ``.part`` file: the second waits, then finds the files.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 import shutil
 import socket
 import tarfile
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -24,6 +28,8 @@ from pathlib import Path
 from playground.datasets.images import DatasetError
 
 CHUNK = 1 << 16
+_LOCKS: dict[Path, threading.Lock] = {}  # one per dataset folder, made on first use
+_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ def _mirrors(filename: str, *bases: str) -> tuple[str, ...]:
 _MNIST = ("https://ossci-datasets.s3.amazonaws.com/mnist", "https://storage.googleapis.com/cvdf-datasets/mnist")
 _FASHION = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com",
             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion")
-_CIFAR = ("https://www.cs.toronto.edu/~kriz",)
+_CIFAR = ("https://www.cs.toronto.edu/~kriz",)  # the authors' server; no verified second mirror is known
 
 # ---------------------------------------------------------------------------------------------
 # PINNED DIGESTS. Sizes and SHA-256 as published in TensorFlow Datasets' url_checksums
@@ -105,24 +111,40 @@ def fetch(name: str, folder: str | Path, progress: Callable[[Progress], None] | 
     folder = Path(folder)
     remotes = SOURCES[name] if sources is None else sources
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for remote in remotes:
-        target = folder / remote.filename
-        if remote.members and all((folder / member).is_file() for member in remote.members):
-            continue
-        if not remote.members and (target.is_file() or target.with_suffix("").is_file()):
-            continue
-        if not target.is_file():
-            _fetch_verified(remote, target, progress, timeout)
-        if remote.members:
-            written += _unpack(target, remote.members, folder)
+    with _folder_lock(folder):
+        return [path for remote in remotes for path in _fetch_one(remote, folder, progress, timeout)]
+
+
+def _folder_lock(folder: Path) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(folder.resolve(), threading.Lock())
+
+
+def _fetch_one(remote: Remote, folder: Path, progress: Callable[[Progress], None] | None,
+               timeout: float) -> list[Path]:
+    target = folder / remote.filename
+    if remote.members and all((folder / member).is_file() for member in remote.members):
+        return []
+    if not remote.members and (target.is_file() or target.with_suffix("").is_file()):
+        return []
+    notes = []
+    if target.is_file():  # an archive: never unpack one that is not the published file
+        problem = _verify(target, remote)
+        if problem is not None:
             target.unlink()
-        else:
-            written.append(target)
+            notes.append(f"  {target} (already on disk): {problem}; deleted it")
+    if not target.is_file():
+        _fetch_verified(remote, target, progress, timeout, notes)
+    if not remote.members:
+        return [target]
+    written = _unpack(target, remote.members, folder)
+    target.unlink()
     return written
 
 
-def _fetch_verified(remote: Remote, target: Path, progress, timeout: float) -> None:
+def _fetch_verified(remote: Remote, target: Path, progress: Callable[[Progress], None] | None,
+                    timeout: float, notes: list[str]) -> None:
+    """Try each mirror until one delivers the verified file; ``notes`` lead the error otherwise."""
     failures = []
     for url in remote.urls:
         part = target.with_name(target.name + ".part")
@@ -138,14 +160,15 @@ def _fetch_verified(remote: Remote, target: Path, progress, timeout: float) -> N
         failures.append(f"  {url}: {problem}")
     offline = all("no connection" in line for line in failures)
     raise DownloadError(
-        f"Could not download {remote.filename}:\n" + "\n".join(failures) + "\n"
+        f"Could not download {remote.filename}:\n" + "\n".join(notes + failures) + "\n"
         + ("This machine seems to have no network. " if offline else "")
         + f"Download it elsewhere (it must be {remote.size:,} bytes with SHA-256 {remote.sha256}) "
           f"and copy it to {target}"
         + (f", or unpack it so that {target.parent / remote.members[0]} exists." if remote.members else "."))
 
 
-def _stream(url: str, part: Path, remote: Remote, progress, timeout: float) -> None:
+def _stream(url: str, part: Path, remote: Remote, progress: Callable[[Progress], None] | None,
+            timeout: float) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "training-playground"})
     with urllib.request.urlopen(request, timeout=timeout) as reply, part.open("wb") as out:
         total = int(reply.headers.get("Content-Length") or remote.size)

@@ -4,7 +4,8 @@ No torchvision: MNIST-style sets are read from their four IDX files (gzipped or 
 CIFAR-10 from its binary version (``cifar-10-batches-bin/*.bin``; the pickled python version is
 never read). Every file is validated by structure before a byte of it is used: IDX magic
 numbers (2049 labels, 2051 images), header counts that agree with each other and with the file
-length, CIFAR records of exactly 3,073 bytes, labels in range. A bad file raises
+length, 28×28 MNIST-format images and at least one record in every file, CIFAR records of
+exactly 3,073 bytes, labels in range. A bad file raises
 :class:`DatasetError` naming the file and the fault, never a half-read dataset.
 
 Layout under the data root (``$PLAYGROUND_DATA``, else ``~/.cache/playground``)::
@@ -22,11 +23,16 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
 
+if TYPE_CHECKING:  # download imports this module; the type is only needed for the hints
+    from playground.datasets.download import Progress
+
 IDX_LABELS, IDX_IMAGES = 2049, 2051
+IDX_SIZE = (28, 28)  # MNIST and Fashion-MNIST: every model and preset assumes this shape
 CIFAR_RECORD = 1 + 3 * 32 * 32
 CIFAR_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 FASHION_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
@@ -106,7 +112,7 @@ def missing_files(name: str, root: str | os.PathLike | None = None) -> list[Path
 
 
 def load(name: str, root: str | os.PathLike | None = None, download: bool = False,
-         progress: Callable | None = None) -> ImageSet:
+         progress: Callable[[Progress], None] | None = None) -> ImageSet:
     """Train/test tensors and class names of ``name``; with ``download`` fetch missing files first
     (``progress`` receives :class:`playground.datasets.download.Progress`)."""
     spec = _spec(name)
@@ -168,8 +174,15 @@ def read_idx(path: str | os.PathLike, magic: int) -> np.ndarray:
 
 
 def read_idx_pair(images_path: Path, labels_path: Path, classes: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Images (N, 1, H, W) and labels (N,) from two IDX files whose counts must agree."""
+    """Images (N, 1, 28, 28) and labels (N,) from two IDX files, N ≥ 1 (the magic numbers have
+    already fixed images as 3-D and labels as 1-D)."""
     images, labels = read_idx(images_path, IDX_IMAGES), read_idx(labels_path, IDX_LABELS)
+    height, width = images.shape[1:]
+    if (height, width) != IDX_SIZE:
+        raise DatasetError(f"{images_path}: images are {height}×{width} pixels; MNIST-format sets are "
+                           f"{IDX_SIZE[0]}×{IDX_SIZE[1]} in both the training and the test file")
+    if len(images) == 0:
+        raise DatasetError(f"{images_path}: holds no images (0 records)")
     if len(images) != len(labels):
         raise DatasetError(f"{images_path} holds {len(images):,} images but {labels_path} holds "
                            f"{len(labels):,} labels")

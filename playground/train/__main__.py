@@ -14,9 +14,11 @@ from dataclasses import fields
 
 import torch
 
+from playground.datasets import download
 from playground.datasets.images import load
 from playground.optim import METHODS
 from playground.train import export
+from playground.train.device import pick_device
 from playground.train.loop import Progress, TrainConfig, train
 from playground.train.presets import PRESETS, preset
 
@@ -49,6 +51,8 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     if "optimizer" in given:  # accept any case: adam, ADAM, Adam
         names = {name.lower(): name for name in METHODS}
         given["optimizer"] = names.get(given["optimizer"].lower(), given["optimizer"])
+    if "schedule" in given:  # one-cycle and warmup-cosine read better on a command line
+        given["schedule"] = given["schedule"].replace("-", "_")
     return preset(args.preset, **given) if args.preset else TrainConfig(**given)
 
 
@@ -63,7 +67,7 @@ def show(progress: Progress) -> None:
     sys.stderr.flush()
 
 
-def show_download(progress) -> None:
+def show_download(progress: download.Progress) -> None:
     sys.stderr.write(f"\rdownloading {progress.filename}: {progress.done / progress.total:4.0%}")
 
 
@@ -72,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = config_from(args)
         config.validate()
+        pick_device(config.device)  # a missing GPU is the user's to fix, before any data is read
         data = load(config.dataset, config.data_root, download=args.download, progress=show_download)
     except (ValueError, TypeError) as error:  # DatasetError is a ValueError
         print(f"\nerror: {error}", file=sys.stderr)

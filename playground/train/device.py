@@ -32,6 +32,15 @@ def pick_device(preference: str = "auto") -> torch.device:
     return torch.device(preference)
 
 
+def amp_dtype(device: torch.device) -> torch.dtype | None:
+    """The autocast dtype of mixed precision on ``device``: bfloat16 where the GPU has it (its
+    range is float32's, so no loss scaling), float16 on older CUDA GPUs (the loop then scales the
+    loss so small gradients do not underflow), None off CUDA (full float32)."""
+    if device.type != "cuda":
+        return None
+    return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+
+
 def describe(device: torch.device) -> str:
     """A human name: the GPU's model, or the CPU with its thread count."""
     if device.type == "cuda":

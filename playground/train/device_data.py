@@ -7,9 +7,13 @@ then converted and normalised on the device.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import torch
 
 from playground.datasets.images import ImageSet
+
+Batch = tuple[torch.Tensor, torch.Tensor]  # normalised images, labels
 
 
 class DeviceData:
@@ -39,7 +43,7 @@ class DeviceData:
         x = (images.float() - self.mean) / self.std
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
 
-    def batches(self, batch_size: int, generator: torch.Generator):
+    def batches(self, batch_size: int, generator: torch.Generator) -> Iterator[Batch]:
         """One epoch of shuffled (images, labels) batches over :meth:`epoch_size` examples."""
         order = torch.randperm(len(self), device=self.device, generator=generator)
         for start in range(0, self.epoch_size(batch_size), batch_size):

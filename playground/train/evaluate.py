@@ -13,6 +13,14 @@ import torch.nn.functional as F
 from playground.train.augment import mirror_translate_views
 
 
+class StopRequested(Exception):
+    """The user asked the run to stop; ``str()`` says where it was (e.g. "during evaluation")."""
+
+
+def never() -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Evaluation:
     loss: float            # mean cross-entropy (no label smoothing: the true test loss)
@@ -24,22 +32,27 @@ class Evaluation:
 def evaluate(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
              prepare: Callable[[torch.Tensor], torch.Tensor], *, tta: bool = False,
              autocast: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext,
-             batch_size: int = 1000) -> Evaluation:
+             batch_size: int = 1000, should_stop: Callable[[], bool] = never) -> Evaluation:
     """Loss, accuracy and predictions of ``model`` on uint8 ``images``; with ``tta`` the logits
-    are averaged over mirrored and shifted views."""
+    are averaged over mirrored and shifted views. ``should_stop`` is asked before every batch
+    (a large test set with TTA takes seconds) and raises :class:`StopRequested`."""
     if len(images) == 0:
         return Evaluation(float("nan"), float("nan"), torch.zeros(0, dtype=torch.long))
     was_training = model.training
     model.eval()
     total_loss, predictions = torch.zeros((), device=images.device), []
-    for start in range(0, len(images), batch_size):
-        x, y = prepare(images[start:start + batch_size]), labels[start:start + batch_size]
-        with autocast():
-            views = mirror_translate_views(x) if tta else [(1.0, x)]
-            logits = sum(weight * model(view).float() for weight, view in views)
-        total_loss += F.cross_entropy(logits, y, reduction="sum")
-        predictions.append(logits.argmax(1))
-    model.train(was_training)
+    try:
+        for start in range(0, len(images), batch_size):
+            if should_stop():
+                raise StopRequested("during evaluation")
+            x, y = prepare(images[start:start + batch_size]), labels[start:start + batch_size]
+            with autocast():
+                views = mirror_translate_views(x) if tta else [(1.0, x)]
+                logits = sum(weight * model(view).float() for weight, view in views)
+            total_loss += F.cross_entropy(logits, y, reduction="sum")
+            predictions.append(logits.argmax(1))
+    finally:
+        model.train(was_training)
     predicted = torch.cat(predictions)
     accuracy = (predicted == labels).float().mean()
     return Evaluation(total_loss.item() / len(images), accuracy.item(), predicted.cpu())

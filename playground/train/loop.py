@@ -4,7 +4,9 @@
 describes, keeps the whole dataset on the device, and reports :class:`Progress` to
 ``callback`` about twenty times an epoch and after every epoch's test evaluation. It never
 raises for what a user can cause: a diverging loss, a stop request or running out of GPU
-memory end the run with a status and a message in the returned :class:`RunResult`.
+memory end the run with a status and a message in the returned :class:`RunResult`. A stop is
+noticed within one batch: before every training step, every evaluation batch, and between
+the setup stages (data to the device, whitening).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from playground.regularization.penalties import l1_penalty, l2_penalty
 from playground.schedules import SCHEDULES, Schedule
 from playground.train import evaluate as ev
 from playground.train.augment import flip_crop
-from playground.train.device import describe, pick_device, release_memory
+from playground.train.device import amp_dtype, describe, pick_device, release_memory
 from playground.train.device_data import DeviceData
 from playground.train.models import MODELS, build_model
 
@@ -57,7 +59,7 @@ class TrainConfig:
     tta: bool = False                # test-time augmentation (mirror + shifts) at evaluation
     bias_lr_scale: float = 1.0       # biases/BatchNorm shifts: lr × scale, weight decay ÷ scale
     device: str = "auto"
-    amp: bool = True                 # bfloat16 autocast on CUDA
+    amp: bool = True                 # mixed precision on CUDA: bfloat16, or float16 with loss scaling
     seed: int = 0
     max_train: int | None = None     # use only the first N training / test images
     max_test: int | None = None
@@ -108,6 +110,7 @@ class Progress:
     elapsed: float
     test_loss: float | None = None
     test_accuracy: float | None = None
+    device: str = ""       # the device the run trains on, as describe() names it
 
 
 @dataclass
@@ -145,14 +148,16 @@ class RunResult:
 def train(config: TrainConfig, callback: Callable[[Progress], None] | None = None,
           should_stop: Callable[[], bool] | None = None, data: ImageSet | None = None) -> RunResult:
     """Train as ``config`` says on ``data`` (default: load ``config.dataset``), reporting to
-    ``callback`` and checking ``should_stop`` before every step."""
+    ``callback`` and checking ``should_stop`` before every training step and evaluation batch."""
     config.validate()
     device = pick_device(config.device)
     if data is None:
         data = load(config.dataset, config.data_root)
     try:
-        return _Run(config, device, data, callback or (lambda progress: None),
-                    should_stop or (lambda: False)).run()
+        return _Run(config, device, data, callback or _ignore, should_stop or ev.never).run()
+    except ev.StopRequested as stop:  # during setup; once training has begun the run reports it
+        return RunResult(config, "stopped", f"Stopped by request {stop}, before training began.",
+                         describe(device), data.classes)
     except torch.OutOfMemoryError:
         pass  # handled below, once the traceback no longer pins the run's tensors
     release_memory(device)
@@ -162,15 +167,21 @@ def train(config: TrainConfig, callback: Callable[[Progress], None] | None = Non
                      describe(device))
 
 
+def _ignore(progress: Progress) -> None:
+    pass
+
+
 class _Run:
     """One training run's state; ``run`` is the loop."""
 
-    def __init__(self, config: TrainConfig, device: torch.device, data: ImageSet, callback, should_stop):
+    def __init__(self, config: TrainConfig, device: torch.device, data: ImageSet,
+                 callback: Callable[[Progress], None], should_stop: Callable[[], bool]) -> None:
         self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
         data = data.subset(config.max_train, config.max_test)
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
         self.data = DeviceData(data, device, channels_last=conv_on_gpu,
                                validation=0.1 if config.patience else 0.0, seed=config.seed)
+        self._check_stop("while moving the data to the device")
         model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
                             dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
         self.model = model.to(device)
@@ -178,6 +189,7 @@ class _Run:
             self.model = self.model.to(memory_format=torch.channels_last)
         if hasattr(self.model, "whiten"):
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
+            self._check_stop("while whitening the first layer")
         self.optimizer = make_optimizer(self.model, config)
         self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
         self.total_steps = self.steps_per_epoch * config.epochs
@@ -188,38 +200,24 @@ class _Run:
         torch.manual_seed(config.seed)  # dropout draws from the global generator
         if device.type == "cuda":
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
-        use_amp = config.amp and device.type == "cuda"
-        self.autocast = lambda: torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_amp)
+        dtype = amp_dtype(device) if config.amp else None
+        self.autocast = lambda: torch.autocast(device.type, dtype=dtype, enabled=dtype is not None)
+        # float16's narrow range flushes small gradients to zero unless the loss is scaled up first
+        self.scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
         self.result = RunResult(config, "finished", "", describe(device), data.classes)
-        self.step, self.started = 0, time.perf_counter()
+        self.step, self.epoch, self.started = 0, 0, time.perf_counter()
+
+    def _check_stop(self, where: str) -> None:
+        if self.should_stop():
+            raise ev.StopRequested(where)
 
     def run(self) -> RunResult:
         config, result = self.config, self.result
-        stopper = EarlyStopping(config.patience, restore_best_weights=True) if config.patience else None
-        for epoch in range(1, config.epochs + 1):
-            epoch_started = time.perf_counter()
-            if not self._train_epoch(epoch):
-                break
-            seconds = time.perf_counter() - epoch_started
-            test = ev.evaluate(self.model, self.data.test_x, self.data.test_y, self.data.prepare,
-                               tta=config.tta, autocast=self.autocast)
-            self._record_epoch(epoch, seconds, test)
-            if not math.isfinite(test.loss) and len(self.data.test_x):
-                self._diverged(epoch, test.loss)
-                break
-            if stopper is not None:
-                val = ev.evaluate(self.model, self.data.val_x, self.data.val_y, self.data.prepare,
-                                  autocast=self.autocast)
-                result.epochs[-1]["val_loss"] = val.loss
-                if stopper.update(epoch, val.loss, self.model):
-                    result.status = "early-stopped"
-                    result.message = (f"Early stopping after epoch {epoch}: the validation loss has not "
-                                      f"improved for {config.patience} epochs; restored epoch "
-                                      f"{stopper.best_epoch}'s weights.")
-                    break
-        if stopper is not None and stopper.restore(self.model) and result.status != "diverged":
-            self._record_predictions(ev.evaluate(self.model, self.data.test_x, self.data.test_y,
-                                                 self.data.prepare, tta=config.tta, autocast=self.autocast))
+        try:
+            self._train_epochs()
+        except ev.StopRequested as stop:  # the weights so far are kept
+            result.status = "stopped"
+            result.message = f"Stopped by request {stop} at step {self.step} (epoch {self.epoch})."
         result.state_dict = {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
         result.seconds = time.perf_counter() - self.started
         if result.status == "finished":
@@ -228,18 +226,44 @@ class _Run:
                 f": test accuracy {accuracy:.2%}." if accuracy is not None else ".")
         return result
 
+    def _evaluate(self, images: torch.Tensor, labels: torch.Tensor, tta: bool = False) -> ev.Evaluation:
+        return ev.evaluate(self.model, images, labels, self.data.prepare, tta=tta, autocast=self.autocast,
+                           should_stop=self.should_stop)
+
+    def _train_epochs(self) -> None:
+        config, result = self.config, self.result
+        stopper = EarlyStopping(config.patience, restore_best_weights=True) if config.patience else None
+        for epoch in range(1, config.epochs + 1):
+            self.epoch, epoch_started = epoch, time.perf_counter()
+            if not self._train_epoch(epoch):
+                break
+            seconds = time.perf_counter() - epoch_started
+            test = self._evaluate(self.data.test_x, self.data.test_y, tta=config.tta)
+            self._record_epoch(epoch, seconds, test)
+            if not math.isfinite(test.loss) and len(self.data.test_x):
+                self._diverged(epoch, test.loss)
+                break
+            if stopper is not None:
+                val = self._evaluate(self.data.val_x, self.data.val_y)
+                result.epochs[-1]["val_loss"] = val.loss
+                if stopper.update(epoch, val.loss, self.model):
+                    result.status = "early-stopped"
+                    result.message = (f"Early stopping after epoch {epoch}: the validation loss has not "
+                                      f"improved for {config.patience} epochs; restored epoch "
+                                      f"{stopper.best_epoch}'s weights.")
+                    break
+        if stopper is not None and stopper.restore(self.model) and result.status != "diverged":
+            self._record_predictions(self._evaluate(self.data.test_x, self.data.test_y, tta=config.tta))
+
     def _train_epoch(self, epoch: int) -> bool:
-        """One pass over the training set; False when the run must end (stop or divergence)."""
+        """One pass over the training set; False when the loss diverged."""
         config, model = self.config, self.model
         model.train()
         window = torch.zeros(2, device=self.device)  # summed loss and correct count since the last report
         count, window_started = 0, time.perf_counter()
         report_every = max(1, self.steps_per_epoch // REPORTS_PER_EPOCH)
         for index, (x, y) in enumerate(self.data.batches(config.batch_size, self.generator), start=1):
-            if self.should_stop():
-                self.result.status = "stopped"
-                self.result.message = f"Stopped by request at step {self.step} (epoch {epoch})."
-                return False
+            self._check_stop("during training")
             if config.augment:
                 x = flip_crop(x, pad=2, generator=self.generator)
             with self.autocast():
@@ -251,10 +275,12 @@ class _Run:
             if config.l2:
                 objective = objective + config.l2 * l2_penalty(model)
             self.optimizer.zero_grad(set_to_none=True)
-            objective.backward()
+            self.scaler.scale(objective).backward()
             if config.clip:
+                self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
-            self.optimizer.step()
+            self.scaler.step(self.optimizer)
+            self.scaler.update()
             self.scheduler.step()
             self.step += 1
             window += torch.stack([loss.detach() * len(y), (logits.argmax(1) == y).sum().float()])
@@ -275,7 +301,7 @@ class _Run:
         progress = Progress(kind, epoch, self.step, self.total_steps, loss, accuracy,
                             self.optimizer.param_groups[-1]["lr"], images_per_s,
                             time.perf_counter() - self.started,
-                            test.loss if test else None, test.accuracy if test else None)
+                            test.loss if test else None, test.accuracy if test else None, self.result.device)
         if kind == "step":
             self.result.steps.append({"step": self.step, "epoch": epoch, "loss": loss, "accuracy": accuracy,
                                       "lr": progress.lr})

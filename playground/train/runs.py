@@ -2,10 +2,11 @@
 
 Pure Python (no Streamlit): the page keeps one :class:`RunQueue` per process and identifies
 its session by an unguessable id. A session sees and stops only its own runs. At most
-``max_running`` runs train at once (the rest wait in order), a session may have at most
-``max_per_session`` runs waiting or training, and only the latest ``history`` finished runs of
-a session are kept. Worker threads only call :func:`playground.train.train` and append its
-progress to their :class:`Run`; the page polls that state.
+``max_running`` runs train at once (the rest wait in order, at most ``max_queued`` of them
+across all sessions), a session may have at most ``max_per_session`` runs waiting or training,
+and only the latest ``history`` finished runs of a session are kept. Worker threads only call
+:func:`playground.train.train` and append its progress to their :class:`Run`; the page polls
+that state.
 """
 
 from __future__ import annotations
@@ -28,10 +29,16 @@ class QueueFull(ValueError):
     """The session or the server is at its limit of runs."""
 
 
+def hosted_mode(environ: Mapping[str, str] = os.environ) -> bool:
+    """PLAYGROUND_HOSTED=1: a shared server (caps on runs, no downloads from the page)."""
+    return environ.get("PLAYGROUND_HOSTED", "").lower() in ("1", "true", "yes")
+
+
 @dataclass(frozen=True)
 class Limits:
     max_running: int = 2
     max_per_session: int = 2
+    max_queued: int = 8          # waiting runs over all sessions, so a crowd cannot grow memory unbounded
     history: int = 8
     hosted: bool = False
     max_epochs: int = 5          # hosted caps
@@ -40,15 +47,14 @@ class Limits:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
-        """PLAYGROUND_MAX_RUNS, PLAYGROUND_MAX_RUNS_PER_SESSION, PLAYGROUND_HOSTED=1."""
+        """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED (whole numbers), PLAYGROUND_HOSTED=1."""
         def number(name: str, default: int) -> int:
             try:
                 return max(1, int(environ.get(name, default)))
             except ValueError:
                 return default
-        hosted = environ.get("PLAYGROUND_HOSTED", "").lower() in ("1", "true", "yes")
         return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
-                   hosted=hosted)
+                   number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ))
 
     def apply(self, config: TrainConfig) -> tuple[TrainConfig, list[str]]:
         """``config`` within the hosted caps, and notes telling the user which caps apply."""
@@ -109,6 +115,10 @@ class RunQueue:
                 raise QueueFull(f"You already have {len(mine)} run(s) queued or training (the limit per "
                                 f"session is {self.limits.max_per_session}); stop one or wait for it to "
                                 f"finish.")
+            if len(self._waiting) >= self.limits.max_queued:
+                raise QueueFull(f"The server is busy: {len(self._waiting)} runs are already waiting for "
+                                f"{self.limits.max_running} training slot(s), the most it queues. Try again "
+                                f"in a few minutes.")
             run = Run(secrets.token_urlsafe(12), owner, next(self._numbers), config, data)
             self._runs[run.id] = run
             self._waiting.append(run)

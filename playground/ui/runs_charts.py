@@ -42,6 +42,13 @@ def steps_frame(progress: list[Progress]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "loss", "accuracy"])
 
 
+def live_epochs_frame(progress: list[Progress]) -> pd.DataFrame:
+    """The test loss and accuracy after each finished epoch of a run still training."""
+    rows = [{"epoch": p.epoch, "test loss": p.test_loss, "test accuracy": p.test_accuracy}
+            for p in progress if p.kind == "epoch"]
+    return pd.DataFrame(rows, columns=["epoch", "test loss", "test accuracy"])
+
+
 def steps_chart(frame: pd.DataFrame) -> alt.Chart:
     return alt.Chart(frame, title="Training loss per step").mark_line(color=TRAIN_COLOR).encode(
         x="step:Q", y=alt.Y("loss:Q", scale=alt.Scale(zero=False)),

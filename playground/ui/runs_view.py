@@ -1,4 +1,4 @@
-"""Streamlit panels of the Training runs page: live progress, results, comparison, missing data.
+"""Streamlit panels of the Training runs page: launch, live progress, results, comparison, missing data.
 
 The live panel is a fragment that re-renders itself every half second while this session has
 a run queued or training; it only reads the runs' state (the worker threads never call
@@ -11,31 +11,50 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from playground.datasets.images import DatasetError, ImageSet, MissingDataset, load
-from playground.train import export
-from playground.train.device import describe, pick_device
-from playground.train.runs import Run, RunQueue
+from playground.datasets.download import Progress as DownloadProgress
+from playground.datasets.images import DATASETS, DatasetError, ImageSet, MissingDataset, data_root, load
+from playground.train import TrainConfig, export
+from playground.train.runs import QueueFull, Run, RunQueue
 from playground.ui import runs_charts as charts
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
           "failed": st.error, "cancelled": st.info}
 
 
-def missing_dataset(error: MissingDataset, name: str) -> None:
-    """Explain where the files go, and offer to download them (reporting failure plainly)."""
+def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
+    """Explain where the files go, and offer to download them (reporting failure plainly). A
+    hosted server does not download from the page: many sessions would fetch the same 170 MB."""
+    if hosted:
+        listing = "\n".join(f"- `{path}`" for path in error.paths)
+        st.error(f"{DATASETS[name].title} is not installed on this server, and a hosted server does not "
+                 f"download datasets from the page. The administrator must put its files in "
+                 f"PLAYGROUND_DATA (here `{data_root()}`):\n{listing}")
+        return
     st.error(str(error))
     if st.button(f"Download {name}", icon=":material/download:"):
         bar = st.progress(0.0, text="Connecting…")
 
-        def show(p) -> None:
-            bar.progress(min(p.done / max(p.total, 1), 1.0),
-                         text=f"{p.filename}: {p.done / 1e6:.1f} of {p.total / 1e6:.1f} MB")
+        def show(progress: DownloadProgress) -> None:
+            done, total = progress.done, max(progress.total, 1)
+            bar.progress(min(done / total, 1.0),
+                         text=f"{progress.filename}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
         try:
             load(name, download=True, progress=show)
         except DatasetError as failure:
             st.error(f"Download failed. {failure}")
         else:
             st.rerun()
+
+
+def launch(queue: RunQueue, owner: str, config: TrainConfig, data: ImageSet) -> None:
+    """Submit ``config`` within the server's caps, saying which caps applied or why it cannot run."""
+    config, notes = queue.limits.apply(config)
+    for note in notes:
+        st.info(note)
+    try:
+        queue.submit(owner, config, data)
+    except (QueueFull, ValueError) as error:
+        st.error(str(error))
 
 
 def live(queue: RunQueue, owner: str) -> None:
@@ -70,13 +89,24 @@ def _progress(queue: RunQueue, owner: str, run: Run) -> None:
         if button.button("Stop", key=f"stop-{run.id}", icon=":material/stop_circle:"):
             queue.stop(owner, run.id)
         if latest is not None:
-            cols = st.columns(3)
-            cols[0].metric("Training loss", f"{latest.loss:.4f}")
-            cols[1].metric("Training accuracy", f"{latest.accuracy:.1%}")
-            cols[2].metric("Images / s", f"{latest.images_per_s:,.0f}")
-            st.caption(f"On {describe(pick_device(run.config.device))}; loss and accuracy are means over "
-                       f"the steps since the previous report.")
-            st.altair_chart(charts.steps_chart(charts.steps_frame(run.progress)), width="stretch")
+            _live_metrics(run)
+
+
+def _live_metrics(run: Run) -> None:
+    latest, epochs = run.latest, charts.live_epochs_frame(run.progress)
+    cols = st.columns(4)
+    cols[0].metric("Training loss", f"{latest.loss:.4f}")
+    cols[1].metric("Training accuracy", f"{latest.accuracy:.1%}")
+    cols[2].metric("Images / s", f"{latest.images_per_s:,.0f}")
+    if len(epochs):
+        cols[3].metric("Last epoch's test accuracy", f"{epochs['test accuracy'].iloc[-1]:.2%}")
+    st.caption(f"On {latest.device}; training loss and accuracy are means over the steps since the "
+               f"previous report.")
+    chart, table = st.columns([3, 2])
+    chart.altair_chart(charts.steps_chart(charts.steps_frame(run.progress)), width="stretch")
+    if len(epochs):
+        table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240),
+                        column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})
 
 
 def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:

@@ -16,7 +16,7 @@ def test_a_launched_run_reports_live_and_shows_results(page, base_url):
         page.keyboard.press("Escape")
     page.get_by_role("button", name="Launch run").click()
     # the live fragment re-renders by itself until the run ends and the results appear
-    page.get_by_text("Test accuracy").first.wait_for(timeout=90_000)
+    page.get_by_text("Test accuracy", exact=True).first.wait_for(timeout=90_000)
     wait_for_app(page)
     assert page.get_by_text("Finished 2 epochs").first.is_visible()
     assert page.get_by_text("Misclassified test images").first.is_visible()

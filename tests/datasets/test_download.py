@@ -1,17 +1,22 @@
-"""Downloads against a local HTTP server: good file, wrong hash, truncated body, refused connection."""
+"""Downloads against a local HTTP server: good file, wrong hash, truncated body, refused connection,
+an archive already on disk, two sessions at once."""
 
 from __future__ import annotations
 
 import hashlib
 import http.server
 import io
+import re
+import shutil
 import socket
 import tarfile
 import threading
+import time
+from collections import Counter
 
 import pytest
 
-from playground.datasets import download, load
+from playground.datasets import DATASETS, download, load
 from playground.datasets.download import DownloadError, Remote, fetch
 from tests.train.fakes import write_cifar, write_mnist
 
@@ -19,15 +24,18 @@ GOOD = bytes(range(256)) * 40
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
-    """/good/<f> serves the file, /bad/<f> the same size of other bytes, /short/<f> half of it
-    under a Content-Length for all of it; anything else is 404."""
+    """/good/<f> serves the file, /slow/<f> too but over half a second, /bad/<f> the same size of
+    other bytes, /short/<f> half of it under a Content-Length for all of it; anything else is 404.
+    ``hits`` counts the requests per path."""
 
     files: dict[str, bytes] = {}
+    hits: Counter = Counter()
 
     def do_GET(self):  # noqa: N802 - http.server's naming
+        self.hits[self.path] += 1
         kind, _, name = self.path.strip("/").partition("/")
         body = self.files.get(name)
-        if body is None or kind not in ("good", "bad", "short"):
+        if body is None or kind not in ("good", "slow", "bad", "short"):
             self.send_error(404)
             return
         self.send_response(200)
@@ -35,6 +43,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if kind == "bad":
             body = bytes(len(body))
+        if kind == "slow":
+            for start in range(0, len(body), len(body) // 5):
+                self.wfile.write(body[start:start + len(body) // 5])
+                time.sleep(0.1)
+            return
         self.wfile.write(body[: len(body) // 2] if kind == "short" else body)
 
     def log_message(self, *args):
@@ -96,34 +109,89 @@ def test_refused_connection_is_reported_as_no_network_with_where_to_put_the_file
     assert "no connection" in str(error.value) and str(tmp_path / "d.bin") in str(error.value)
 
 
-def test_an_archive_is_verified_unpacked_member_by_member_and_removed(server, tmp_path):
-    write_cifar(tmp_path / "made", per_batch=2)
-    files = (tmp_path / "made" / "cifar-10-batches-bin").iterdir()
-    members = tuple(f"cifar-10-batches-bin/{path.name}" for path in files)
+def cifar_archive(folder) -> tuple[bytes, tuple[str, ...]]:
+    """A generated CIFAR-10 binary archive and its member names."""
+    write_cifar(folder, per_batch=2)
+    members = tuple(f"cifar-10-batches-bin/{path.name}" for path in
+                    (folder / "cifar-10-batches-bin").iterdir())
     archive = io.BytesIO()
     with tarfile.open(fileobj=archive, mode="w:gz") as tar:
         for member in members:
-            tar.add(tmp_path / "made" / member, arcname=member)
-    source = remote("cifar.tar.gz", archive.getvalue(), f"{server}/good/cifar.tar.gz", members=members)
+            tar.add(folder / member, arcname=member)
+    return archive.getvalue(), members
+
+
+def test_an_archive_is_verified_unpacked_member_by_member_and_removed(server, tmp_path):
+    archive, members = cifar_archive(tmp_path / "made")
+    source = remote("cifar.tar.gz", archive, f"{server}/good/cifar.tar.gz", members=members)
     written = fetch("test", tmp_path / "cifar10", sources=[source])
     assert sorted(p.name for p in written) == sorted(m.split("/")[1] for m in members)
     assert not (tmp_path / "cifar10" / "cifar.tar.gz").exists()
     assert load("cifar10", root=tmp_path).train_x.shape == (10, 3, 32, 32)
 
 
+def test_an_archive_already_on_disk_that_does_not_match_is_deleted_and_fetched_again(server, tmp_path):
+    archive, members = cifar_archive(tmp_path / "made")
+    source = remote("cifar-again.tar.gz", archive, f"{server}/good/cifar-again.tar.gz", members=members)
+    (tmp_path / "cifar10").mkdir()
+    (tmp_path / "cifar10" / "cifar-again.tar.gz").write_bytes(archive[:-100])  # an interrupted copy
+    fetch("test", tmp_path / "cifar10", sources=[source])
+    assert Handler.hits["/good/cifar-again.tar.gz"] == 1
+    assert load("cifar10", root=tmp_path).test_x.shape == (2, 3, 32, 32)
+
+
+def test_a_bad_archive_on_disk_is_reported_and_deleted_when_no_mirror_answers(tmp_path):
+    source = Remote("cifar.tar.gz", 10, "0" * 32, "0" * 64, (refused_url(),), members=("a/b.bin",))
+    (tmp_path / "cifar.tar.gz").write_bytes(b"not the published archive")
+    with pytest.raises(DownloadError) as error:
+        fetch("test", tmp_path, sources=[source], timeout=5)
+    assert f"{tmp_path / 'cifar.tar.gz'} (already on disk): incomplete or wrong file" in str(error.value)
+    assert "deleted it" in str(error.value) and not (tmp_path / "cifar.tar.gz").exists()
+
+
+def test_two_sessions_downloading_the_same_set_fetch_it_once(server, tmp_path):
+    source = remote("e.bin", GOOD, f"{server}/slow/e.bin")
+    failures = []
+
+    def session() -> None:
+        try:
+            fetch("test", tmp_path, sources=[source])
+        except DownloadError as error:
+            failures.append(error)
+
+    sessions = [threading.Thread(target=session) for _ in range(2)]
+    for thread in sessions:
+        thread.start()
+    for thread in sessions:
+        thread.join(timeout=30)
+    assert failures == [] and Handler.hits["/slow/e.bin"] == 1
+    assert (tmp_path / "e.bin").read_bytes() == GOOD and not list(tmp_path.glob("*.part"))
+
+
 def test_load_with_download_fetches_only_the_missing_files(server, tmp_path, monkeypatch):
     made = write_mnist(tmp_path / "made", train=20, test=10, gz=True)
     sources = tuple(remote(p.name, p.read_bytes(), f"{server}/good/{p.name}") for p in sorted(made.iterdir()))
     monkeypatch.setitem(download.SOURCES, "mnist", sources)
+    present = ["train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+    (tmp_path / "mnist").mkdir()
+    for name in present:
+        shutil.copy(made / name, tmp_path / "mnist" / name)
     seen = []
     data = load("mnist", root=tmp_path, download=True, progress=seen.append)
     assert data.train_x.shape == (20, 1, 28, 28)
-    assert {progress.filename for progress in seen} == {p.name for p in made.iterdir()}
+    fetched = {progress.filename for progress in seen}
+    assert fetched == {"train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz"}
+    assert not any(Handler.hits[f"/good/{name}"] for name in present)
 
 
-def test_the_pinned_table_covers_every_published_file():
+def test_the_pinned_table_covers_every_file_the_loader_reads():
+    assert set(download.SOURCES) == set(DATASETS) - {"digits"}
     for name, remotes in download.SOURCES.items():
         for source in remotes:
-            assert len(source.sha256) == 64 and len(source.md5) == 32 and source.size > 0, name
-            assert all(url.endswith(source.filename) for url in source.urls)
+            assert re.fullmatch("[0-9a-f]{64}", source.sha256) and re.fullmatch("[0-9a-f]{32}", source.md5)
+            assert source.size > 0 and source.urls, source.filename
+            assert all(url.startswith("http") and url.endswith(f"/{source.filename}") for url in source.urls)
+        published = {member for source in remotes for member in source.members} or {
+            source.filename.removesuffix(".gz") for source in remotes}
+        assert published == set(DATASETS[name].files), name
     assert len(download.SOURCES["mnist"][0].urls) == 2

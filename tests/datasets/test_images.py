@@ -93,6 +93,24 @@ def test_counts_that_disagree_between_images_and_labels_are_rejected(tmp_path):
         load("mnist", root=tmp_path)
 
 
+@pytest.mark.parametrize("file", ["t10k-images-idx3-ubyte", "train-images-idx3-ubyte"])
+def test_images_that_are_not_28_by_28_in_both_files_are_rejected(tmp_path, file):
+    write_mnist(tmp_path / "mnist", train=10, test=10, gz=False)
+    write(tmp_path / "mnist" / file, idx_bytes(np.zeros((10, 20, 20), np.uint8)))
+    with pytest.raises(DatasetError, match="images are 20×20 pixels; MNIST-format sets are 28×28") as error:
+        load("mnist", root=tmp_path)
+    assert str(tmp_path / "mnist" / file) in str(error.value)
+
+
+def test_idx_files_without_a_record_are_rejected(tmp_path):
+    write_mnist(tmp_path / "fashion-mnist", train=10, test=10)
+    folder = tmp_path / "fashion-mnist"
+    write(folder / "t10k-images-idx3-ubyte", idx_bytes(np.zeros((0, 28, 28), np.uint8)), gz=True)
+    write(folder / "t10k-labels-idx1-ubyte", idx_bytes(np.zeros(0, np.uint8)), gz=True)
+    with pytest.raises(DatasetError, match=r"t10k-images-idx3-ubyte.gz: holds no images \(0 records\)"):
+        load("fashion-mnist", root=tmp_path)
+
+
 def test_labels_out_of_range_are_rejected(tmp_path):
     write_mnist(tmp_path / "mnist", train=10, test=10, gz=False)
     write(tmp_path / "mnist" / "t10k-labels-idx1-ubyte", idx_bytes(np.array([0] * 9 + [12], np.uint8)))

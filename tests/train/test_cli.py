@@ -1,4 +1,4 @@
-"""The command line end to end (a subprocess, a tiny run) and its error path."""
+"""The command line end to end (a subprocess, a tiny run), its error paths and its spelling aliases."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from safetensors import safe_open
 
+from playground.train import device
 from playground.train.__main__ import config_from, main, parser
 from tests.train.fakes import write_mnist
 
@@ -43,3 +45,16 @@ def test_missing_dataset_exits_2_naming_the_paths(tmp_path, capsys):
 def test_presets_are_overridden_by_explicit_options():
     config = config_from(parser().parse_args(["--preset", "cifar10-fast", "--epochs", "3", "--no-tta"]))
     assert (config.model, config.epochs, config.tta, config.batch_size) == ("fast", 3, False, 1024)
+
+
+def test_a_device_this_machine_lacks_is_a_one_line_error_with_exit_code_2(monkeypatch, capsys):
+    monkeypatch.setattr(device, "available", lambda: ["cpu"])
+    assert main(["--device", "cuda"]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == ["error: this machine has no CUDA device; "
+                                                            "available: cpu"]
+
+
+@pytest.mark.parametrize("typed, schedule", [("one-cycle", "one_cycle"), ("warmup-cosine", "warmup_cosine"),
+                                             ("one_cycle", "one_cycle")])
+def test_schedules_may_be_typed_with_hyphens(typed, schedule):
+    assert config_from(parser().parse_args(["--schedule", typed])).schedule == schedule

@@ -3,13 +3,15 @@ way a run can end (finished, stopped, diverged, out of memory, early-stopped).""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pytest
 import torch
 
 from playground.datasets import load
-from playground.train import TrainConfig, train
+from playground.datasets.images import ImageSet
+from playground.train import TrainConfig, loop, train
 from playground.train.presets import preset
 from tests.train.fakes import write_mnist
 
@@ -38,7 +40,7 @@ def test_generated_mnist_format_set_is_learned(tmp_path):
 def test_our_optimizers_match_torch_optim_on_a_fixed_seed(digits, optimizer):
     adaptive = "Adam" in optimizer or optimizer == "RMSprop"
     config = TrainConfig(optimizer=optimizer, lr=0.01 if adaptive else 0.1, epochs=2, weight_decay=1e-4,
-                         seed=3)
+                         seed=3, device="cpu")
     ours = train(config, data=digits)
     theirs = train(replace(config, backend="torch"), data=digits)
     for mine, reference in zip(ours.epochs, theirs.epochs, strict=True):
@@ -48,17 +50,49 @@ def test_our_optimizers_match_torch_optim_on_a_fixed_seed(digits, optimizer):
 
 
 def test_cpu_runs_are_deterministic(digits):
-    config = TrainConfig(epochs=1, dropout=0.2, seed=7)
+    config = TrainConfig(epochs=1, dropout=0.2, seed=7, device="cpu")
     first, second = train(config, data=digits), train(config, data=digits)
     assert first.epochs[0]["test_loss"] == second.epochs[0]["test_loss"]
     assert all(torch.equal(first.state_dict[k], second.state_dict[k]) for k in first.state_dict)
 
 
 def test_stop_request_ends_the_run_at_the_next_step(digits):
-    calls = []
-    result = train(TrainConfig(epochs=50), data=digits, should_stop=lambda: calls.append(1) or len(calls) > 3)
-    assert result.status == "stopped" and "step 3" in result.message
+    seen = []  # digits has fewer than 20 steps an epoch, so every step is reported
+    result = train(TrainConfig(epochs=50), data=digits, callback=seen.append,
+                   should_stop=lambda: bool(seen) and seen[-1].step >= 3)
+    assert result.status == "stopped" and "during training at step 3 (epoch 1)" in result.message
     assert result.epochs == [] and result.state_dict  # the weights so far are kept
+
+
+def test_stop_during_the_evaluation_of_a_large_test_set_ends_within_a_batch(digits):
+    generator = torch.Generator().manual_seed(0)
+    test_x = torch.randint(0, 256, (50_000, 1, 8, 8), dtype=torch.uint8, generator=generator)
+    test_y = torch.randint(0, 10, (50_000,), generator=generator)
+    large = replace(digits.subset(train=256), test_x=test_x, test_y=test_y)
+    asked = []
+
+    def stop_once_trained(progress):  # the epoch's last step: its evaluation comes next
+        if progress.kind == "step" and progress.step == progress.total_steps:
+            asked.append(time.perf_counter())
+
+    result = train(TrainConfig(epochs=1, batch_size=64), data=large, callback=stop_once_trained,
+                   should_stop=lambda: bool(asked))
+    assert time.perf_counter() - asked[0] < 1.0
+    assert result.status == "stopped" and "during evaluation at step 4 (epoch 1)" in result.message
+    assert result.epochs == [] and result.state_dict
+
+
+def test_stop_before_training_began_takes_no_step(digits):
+    seen = []
+    result = train(TrainConfig(epochs=50), data=digits, callback=seen.append, should_stop=lambda: True)
+    assert result.status == "stopped" and "before training began" in result.message
+    assert seen == [] and result.steps == []
+
+
+def test_float16_with_loss_scaling_trains_as_on_an_older_gpu(digits, monkeypatch):
+    monkeypatch.setattr(loop, "amp_dtype", lambda device: torch.float16)  # CPU autocast has float16 too
+    result = train(TrainConfig(epochs=3, lr=3e-3, clip=1.0, device="cpu"), data=digits)
+    assert result.status == "finished" and result.test_accuracy >= 0.9
 
 
 def test_a_diverging_learning_rate_stops_with_a_clear_message(digits):
@@ -95,10 +129,23 @@ def test_every_regularizer_and_schedule_switch_trains(digits):
     assert sum(map(sum, result.confusion)) == 100
 
 
-def test_fast_cifar_net_trains_on_small_images(tmp_path):
-    data = load("mnist", root=write_mnist(tmp_path / "mnist", train=64, test=32).parent)
-    result = train(replace(preset("cifar10-fast"), dataset="mnist", epochs=1, batch_size=32), data=data)
-    assert result.status == "finished" and result.epochs[0]["test_accuracy"] >= 0
+def bright_or_dark(count: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+    """24×24 noise images (the smallest the fast net takes), class 1 brighter: an easy task."""
+    labels = torch.randint(0, 2, (count,), generator=generator)
+    images = torch.randint(0, 100, (count, 1, 24, 24), dtype=torch.uint8, generator=generator)
+    images[labels == 1] += 120
+    return images, labels
+
+
+def test_fast_cifar_net_learns_an_easy_task_on_small_images():
+    generator = torch.Generator().manual_seed(0)
+    data = ImageSet("easy", *bright_or_dark(96, generator), *bright_or_dark(64, generator),
+                    ("dark", "bright"))
+    # the recipe at batch 16 instead of 1,024: the learning rate scaled down with the batch
+    config = replace(preset("cifar10-fast"), dataset="mnist", epochs=2, batch_size=16, lr=1.5 * 16 / 1024)
+    result = train(config, data=data)
+    assert result.status == "finished" and result.test_accuracy >= 0.95
+    assert result.steps[-1]["loss"] < result.steps[0]["loss"]
 
 
 def test_mistakes_agree_with_the_confusion_matrix(digits):
@@ -117,7 +164,8 @@ def test_mistakes_agree_with_the_confusion_matrix(digits):
     (dict(lr=float("nan")), "learning rate must be a positive number"),
     (dict(dropout=1.0), "dropout"),
     (dict(model="resnet152"), "unknown model"),
-    (dict(device="cuda"), "no CUDA device"),
+    pytest.param(dict(device="cuda"), "no CUDA device",
+                 marks=pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")),
 ])
 def test_bad_settings_raise_a_readable_error(digits, change, message):
     with pytest.raises(ValueError, match=message):

@@ -10,7 +10,7 @@ from safetensors.torch import load as load_safetensors
 
 from playground.train import TrainConfig
 from playground.train.augment import flip_crop, mirror_translate_views
-from playground.train.device import describe, pick_device
+from playground.train.device import amp_dtype, describe, pick_device
 from playground.train.evaluate import confusion_matrix, per_class_accuracy
 from playground.train.export import metrics_csv, metrics_json, weights_safetensors
 from playground.train.loop import RunResult
@@ -69,6 +69,14 @@ def test_device_choice_and_description():
     assert describe(torch.device("cpu")).startswith("CPU (")
     with pytest.raises(ValueError, match="unknown device"):
         pick_device("tpu")
+
+
+def test_mixed_precision_is_bfloat16_where_the_gpu_supports_it_else_float16(monkeypatch):
+    assert amp_dtype(torch.device("cpu")) is None
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: True)
+    assert amp_dtype(torch.device("cuda")) == torch.bfloat16
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *args, **kwargs: False)
+    assert amp_dtype(torch.device("cuda")) == torch.float16
 
 
 def test_exports_hold_the_metrics_and_the_weights():

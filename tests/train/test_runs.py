@@ -46,6 +46,19 @@ def test_limits_hold_with_several_sessions():
     assert queue.running == 0
 
 
+def test_the_waiting_list_is_bounded_over_all_sessions():
+    trainer = GatedTrainer()
+    queue = RunQueue(Limits(max_running=2, max_per_session=2, max_queued=3), trainer=trainer)
+    runs = [queue.submit(f"session-{i}", TrainConfig()) for i in range(5)]  # 2 training, 3 waiting
+    with pytest.raises(QueueFull, match="3 runs are already waiting for 2 training slot"):
+        queue.submit("latecomer", TrainConfig())
+    assert queue.stop("session-4", runs[4].id)  # a waiting run cancelled frees a place
+    latecomer = queue.submit("latecomer", TrainConfig())
+    assert queue.position(latecomer) == 3
+    trainer.gate.set()
+    wait_until(lambda: not latecomer.active)
+
+
 def test_a_session_sees_and_stops_only_its_own_runs():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=1), trainer=trainer)
@@ -90,8 +103,9 @@ def test_a_real_run_reports_progress_and_stops_within_a_second():
 
 def test_hosted_limits_come_from_the_environment_and_cap_the_config():
     limits = Limits.from_env({"PLAYGROUND_HOSTED": "1", "PLAYGROUND_MAX_RUNS": "3",
-                              "PLAYGROUND_MAX_RUNS_PER_SESSION": "oops"})
-    assert (limits.max_running, limits.max_per_session, limits.hosted) == (3, 2, True)
+                              "PLAYGROUND_MAX_RUNS_PER_SESSION": "oops", "PLAYGROUND_MAX_QUEUED": "20"})
+    assert (limits.max_running, limits.max_per_session, limits.max_queued, limits.hosted) == (3, 2, 20, True)
+    assert Limits.from_env({}).max_queued == 8
     config, notes = limits.apply(TrainConfig(epochs=50))
     assert config.epochs == 5 and config.max_train == 10_000 and config.max_test == 2_000
     assert any("epochs capped at 5" in note for note in notes)
