@@ -1,16 +1,22 @@
 """Speed of the regularization lab's trainer, against a bare PyTorch loop measured in the same run.
 
 Targets (issue 3), on the project's 2-core machine:
-- a 2-16-16-2 MLP, 1,000 moons points, full batch, 300 epochs, dropout + batchnorm: <= 1 s
-- digits, a 64-128-10 MLP, 100 epochs of batch 128: <= 5 s
+- a 2-16-16-2 MLP on 1,000 moons points, full batch, 300 epochs, dropout + batchnorm: <= 1 s.
+  The 1,000 points are the training set (it is what a full batch runs over); 250 more are
+  drawn to validate on, as the lab evaluates a validation split every epoch.
+- digits (all 1,797 images: 1,258 train, 539 validate), a 64-128-10 MLP, 100 epochs of batch 128: <= 5 s
 
-Our trainer does more than the bare loop (per-epoch eval of both splits, weight norm, bounded
-frames with boundary grids, histograms and batchnorm probes, our from-scratch optimizer), so
-the ratio shows what that bookkeeping costs. Run: ``python benchmarks/bench_regularization.py``.
+Each case runs on 1 thread and on torch's default thread count; it passes when the faster of
+the two meets the target (1 thread is often faster for networks this small). Our trainer does
+more than the bare loop (per-epoch eval of both splits, weight norm, bounded frames with
+boundary grids, histograms and batchnorm probes, our from-scratch optimizer), so the ratio
+shows what that bookkeeping costs. Wall times are only meaningful on an idle machine: the
+script prints the load average. Run: ``python benchmarks/bench_regularization.py``.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -26,11 +32,12 @@ from playground.regularization.config import TrainConfig  # noqa: E402
 from playground.regularization.mlp import build_mlp  # noqa: E402
 from playground.regularization.trainer import train  # noqa: E402
 
-CASES = {
-    "moons 2-16-16-2, 1000 pts, full batch, 300 ep, dropout+BN": (
-        ("moons", 1000, 0.2), TrainConfig(hidden=(16, 16), dropout=0.1, batchnorm=True, epochs=300), 1.0),
-    "digits 64-128-10, 100 ep, batch 128": (
-        ("digits", 1797, 0.0), TrainConfig(hidden=(128,), batch_size=128, epochs=100), 5.0),
+CASES = {  # name: ((dataset, points, noise, validation fraction), config, target seconds)
+    "moons 2-16-16-2, full batch, 300 epochs, dropout + batchnorm": (
+        ("moons", 1250, 0.2, 0.2),
+        TrainConfig(hidden=(16, 16), dropout=0.1, batchnorm=True, epochs=300), 1.0),
+    "digits 64-128-10, 100 epochs of batch 128": (
+        ("digits", 1797, 0.0, 0.3), TrainConfig(hidden=(128,), batch_size=128, epochs=100), 5.0),
 }
 
 
@@ -64,23 +71,32 @@ def bare_loop(data, config: TrainConfig) -> None:
 
 
 def main() -> int:
-    print(f"torch {torch.__version__}, {os.cpu_count()} cores")
+    cores, default_threads = os.cpu_count(), torch.get_num_threads()
+    thread_counts = sorted({1, default_threads})
+    print(f"torch {torch.__version__}, {cores} cores; each case on {' and '.join(map(str, thread_counts))} "
+          "thread(s), judged on the faster")
     failed = False
-    for threads in (1, 2):
-        torch.set_num_threads(threads)
-        for name, ((dataset, n, noise), config, target) in CASES.items():
-            data = make_toy(dataset, n, noise, val_fraction=0.3, seed=0)
+    for name, ((dataset, n, noise, val_fraction), config, target) in CASES.items():
+        data = make_toy(dataset, n, noise, val_fraction, seed=0)
+        print(f"{name}: {len(data.X_train):,} training + {len(data.X_val):,} validation points, "
+              f"target {target:.0f} s")
+        fastest = math.inf
+        for threads in thread_counts:
+            torch.set_num_threads(threads)
             train(data, config)  # warm-up: first calls pay for lazy initialization
             ours, cpu = best_of(3, lambda data=data, config=config: train(data, config))
             bare, _ = best_of(3, lambda data=data, config=config: bare_loop(data, config))
-            # judged on 1 thread, the fastest for networks this small; 2 threads are shown for comparison
-            verdict = ("PASS" if ours <= target else "FAIL") if threads == 1 else "info"
-            failed |= verdict == "FAIL"
-            print(f"{verdict} [{threads} thread{'s' if threads > 1 else ''}] {name}: {ours:.3f} s wall, "
-                  f"{cpu:.3f} s CPU (target {target:.0f} s; bare torch loop {bare:.3f} s, "
-                  f"ratio {ours / bare:.2f})")
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: above the core count, other "
-          "processes share the CPU and wall times grow")
+            fastest = min(fastest, ours)
+            print(f"  {threads} thread(s): {ours:.3f} s wall, {cpu:.3f} s CPU "
+                  f"(bare torch loop {bare:.3f} s, ratio {ours / bare:.2f})")
+        verdict = "PASS" if fastest <= target else "FAIL"
+        failed |= verdict == "FAIL"
+        print(f"  {verdict}: fastest {fastest:.3f} s against the {target:.0f} s target")
+    torch.set_num_threads(default_threads)
+    load = os.getloadavg()[0]
+    busy = load > 0.5 * cores
+    print(f"load average {load:.1f} on {cores} cores" + (": other processes share the CPU, so these wall "
+          "times overstate ours; rerun on an idle machine before quoting them" if busy else ": idle enough"))
     return 1 if failed else 0
 
 

@@ -22,7 +22,8 @@ if settings.errors or settings.data is None:
 
 views.explain(settings.config)
 runs = runs_for(settings)
-views.notices(runs)
+if not views.notices(runs):
+    st.stop()
 views.headline(runs)
 views.comparison(runs)
 

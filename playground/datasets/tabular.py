@@ -3,7 +3,9 @@
 Uploads are untrusted, so every problem ends in a :class:`CSVError` whose message tells the
 student what to fix; nothing in the file is ever evaluated or unpickled (pandas' C parser
 reads text cells as strings and we convert them to numbers ourselves). Features are
-standardized with the training split's mean and standard deviation.
+standardized with the training split's mean and standard deviation. The network computes in
+float32, so numbers too large for it are refused up front rather than turning into inf or
+NaN in the middle of training.
 """
 
 from __future__ import annotations
@@ -13,9 +15,12 @@ import io
 import numpy as np
 import pandas as pd
 
-from playground.datasets.toy import SplitData, split
+from playground.datasets.toy import MIN_ROWS, SplitData, split
 
 MAX_ROWS, MAX_COLUMNS, MAX_CLASSES = 20_000, 100, 20
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+# The squared error squares a target: 20,000 rows of (1e15)² sum to 2e34, inside float32's 3.4e38.
+MAX_TARGET = 1e15
 
 
 class CSVError(ValueError):
@@ -51,8 +56,10 @@ def read_csv(raw: bytes) -> pd.DataFrame:
         raise CSVError(f"Too many columns: {len(header)}, at most {MAX_COLUMNS} are allowed.")
     if len(header) < 2:
         raise CSVError("Need at least two columns: one or more features and a label.")
-    if all(_is_number(name) for name in header):
-        raise CSVError("The first row looks like data, not column names: add a header row.")
+    numbers = [name for name in header if _is_number(name)]
+    if numbers:  # a real header names its columns; a number there is a data row read as names
+        raise CSVError(f"The first row looks like data, not column names ({numbers[0][:30]!r} is a number): "
+                       "add a header row that names every column.")
     if "" in header or len(set(header)) < len(header):
         raise CSVError("Every column needs a distinct name in the header row.")
     if frame.empty:
@@ -89,12 +96,16 @@ def to_split(frame: pd.DataFrame, label: str, task: str = "classification", val_
         y = labels.map({name: index for index, name in enumerate(class_names)}).to_numpy()
     else:
         class_names = ()
-        y = _numeric(frame[label], label)
+        y = _numeric(frame[label], label, limit=MAX_TARGET)
+    if len(frame) < MIN_ROWS:
+        raise CSVError(f"Need at least {MIN_ROWS} data rows (two to train on, one to validate); the file has "
+                       f"{_rows(len(frame))}.")
     data = split(X, y, task, class_names, tuple(features), val_fraction, seed)
     return standardize(data)
 
 
-def _numeric(column: pd.Series, name: str) -> np.ndarray:
+def _numeric(column: pd.Series, name: str, limit: float = FLOAT32_MAX) -> np.ndarray:
+    """The column as float64 numbers of magnitude at most ``limit``, or CSVError naming a bad cell."""
     cells = column.str.strip()
     missing = cells == ""
     if missing.any():
@@ -106,6 +117,12 @@ def _numeric(column: pd.Series, name: str) -> np.ndarray:
         row = int(bad.argmax())
         raise CSVError(f"Column {name!r} has non-numeric cells, e.g. {cells.iloc[row][:30]!r} "
                        f"in data row {row + 1}; features must be numbers.")
+    huge = np.abs(values) > limit
+    if huge.any():
+        row = int(huge.argmax())
+        raise CSVError(f"Column {name!r} has a value too large to train on: {cells.iloc[row][:30]!r} in data "
+                       f"row {row + 1} (at most ±{limit:.3g}, so that float32 arithmetic stays finite); "
+                       "rescale the column, e.g. use other units.")
     return values
 
 
@@ -119,9 +136,21 @@ def _class_order(name: str) -> tuple[int, float, str]:
 
 
 def standardize(data: SplitData) -> SplitData:
-    """Scale every feature to zero mean, unit variance using the training split's statistics."""
-    mean = data.X_train.mean(axis=0)
-    std = data.X_train.std(axis=0)
+    """Scale every feature to zero mean, unit variance using the training split's statistics,
+    or CSVError naming a column whose scaled values do not fit in float32."""
+    # float64 statistics: squaring float32 values near their limit would overflow to inf
+    mean = data.X_train.mean(axis=0, dtype=np.float64)
+    std = data.X_train.std(axis=0, dtype=np.float64)
     std[std == 0] = 1.0  # a constant column stays constant rather than dividing by zero
-    return SplitData((data.X_train - mean) / std, data.y_train, (data.X_val - mean) / std, data.y_val,
-                     data.task, data.class_names, data.feature_names)
+    with np.errstate(over="ignore"):  # overflow is reported below, by column
+        X_train, X_val = (((X - mean) / std).astype(np.float32) for X in (data.X_train, data.X_val))
+    # training values land within ±sqrt(rows) of 0, but a validation value far from nearly
+    # constant training values can still be beyond float32's range once divided by their std
+    overflow = ~np.isfinite(np.concatenate([X_train, X_val])).all(axis=0)
+    if overflow.any():
+        column = int(overflow.argmax())
+        raise CSVError(f"Column {data.feature_names[column]!r} overflows when standardized: its training "
+                       f"values hardly vary (standard deviation {std[column]:.3g}) while a validation value "
+                       "lies far from them. Rescale or drop the column.")
+    return SplitData(X_train, data.y_train, X_val, data.y_val, data.task, data.class_names,
+                     data.feature_names)

@@ -16,6 +16,8 @@ import numpy as np
 CLASSIFICATION_2D = ("moons", "circles", "blobs", "xor", "spirals", "gaussians")
 REGRESSION_2D = ("sine", "plane")
 TOY_SETS = (*CLASSIFICATION_2D, *REGRESSION_2D, "digits")
+DIGITS_SIZE = 1797  # images in scikit-learn's bundled digits
+MIN_ROWS = 3  # two to train on (batch normalization needs two for batch statistics), one to validate
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,14 @@ class SplitData:
 
 def split(X: np.ndarray, y: np.ndarray, task: str, class_names: tuple[str, ...],
           feature_names: tuple[str, ...], val_fraction: float, seed: int) -> SplitData:
-    """Shuffle with ``seed`` and hold out ``val_fraction`` of the rows (at least one each side)."""
+    """Shuffle with ``seed`` and hold out ``val_fraction`` of the rows (at least one, leaving at
+    least two to train on)."""
     if not 0.0 < val_fraction < 1.0:
         raise ValueError(f"the validation fraction must be between 0 and 1, got {val_fraction}")
-    if len(X) < 2:
-        raise ValueError("need at least 2 rows to split into training and validation")
+    if len(X) < MIN_ROWS:
+        raise ValueError(f"need at least {MIN_ROWS} rows to split into training and validation")
     order = np.random.default_rng(seed).permutation(len(X))
-    n_val = min(max(1, round(val_fraction * len(X))), len(X) - 1)
+    n_val = min(max(1, round(val_fraction * len(X))), len(X) - 2)
     val, train = order[:n_val], order[n_val:]
     y = y.astype(np.int64 if task == "classification" else np.float32)
     X = X.astype(np.float32)
@@ -111,9 +114,9 @@ def make_toy(name: str, n: int = 200, noise: float = 0.2, val_fraction: float = 
              seed: int = 0) -> SplitData:
     """``n`` points of the named set with jitter ``noise``, split with ``seed``.
 
-    ``digits`` is scikit-learn's bundled 8x8 digits (1,797 images, 64 pixel features scaled
-    to [0, 1], 10 classes; no download): ``n`` takes a seeded subsample and ``noise`` is
-    added to the pixels.
+    ``digits`` is scikit-learn's bundled 8x8 digits (:data:`DIGITS_SIZE` images, 64 pixel
+    features scaled to [0, 1], 10 classes; no download): ``n`` takes a seeded subsample (all
+    of them when ``n`` is larger) and ``noise`` is added to the pixels.
     """
     if name not in TOY_SETS:
         raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(TOY_SETS)}")

@@ -1,33 +1,18 @@
 """Run A (no regularization) against run B (the chosen regularizers) on the same data, split,
-initial weights and seed, and tabulate where they end up."""
+initial weights and seed, and tabulate where they end up. The page trains the variants itself
+(``playground.ui.lab_training``), reusing runs it already has."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pandas as pd
 
-from playground.datasets.toy import SplitData
 from playground.regularization.config import TrainConfig
-from playground.regularization.trainer import Run, train
+from playground.regularization.trainer import Run
 
 
 def variants(config: TrainConfig) -> dict[str, TrainConfig]:
     """A: every regularizer off; B: as configured. Same seed, so same initial weights."""
     return {"A: no regularization": config.unregularized(), "B: regularized": config}
-
-
-def compare(data: SplitData, config: TrainConfig, progress: Callable[[str, Run], None] | None = None,
-            report_every: int = 0) -> dict[str, Run]:
-    """Train both :func:`variants`; ``progress(label, run)`` as in :func:`train`."""
-    runs = {}
-    for label, variant in variants(config).items():
-        def report(run: Run, label: str = label) -> None:
-            if progress:
-                progress(label, run)
-
-        runs[label] = train(data, variant, report, report_every)
-    return runs
 
 
 def summary(runs: dict[str, Run]) -> pd.DataFrame:

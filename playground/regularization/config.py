@@ -8,6 +8,7 @@ from playground.datasets.toy import SplitData
 from playground.optim import METHODS
 from playground.regularization.features import PLAIN
 from playground.regularization.mlp import MLPConfig
+from playground.regularization.optimizers import check
 from playground.schedules import Schedule
 
 MAX_EPOCHS = 5000
@@ -21,7 +22,7 @@ class TrainConfig:
     features: tuple[str, ...] = PLAIN  # TF-Playground inputs; only for 2-D data
     optimizer: str = "Adam"
     lr: float = 0.01
-    knobs: dict[str, float] = field(default_factory=dict)  # e.g. {"momentum": 0.9}, see optimizers.knobs
+    knobs: dict[str, float | bool] = field(default_factory=dict)  # e.g. {"momentum": 0.9}: optimizers.knobs
     schedule: str = "constant"
     batch_size: int = 0  # 0 = full batch
     epochs: int = 300
@@ -52,6 +53,7 @@ class TrainConfig:
             raise ValueError(f"the learning rate must be positive, got {self.lr}")
         if self.optimizer not in METHODS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose from {', '.join(METHODS)}")
+        check(self.optimizer, self.lr, **self.knobs)
         Schedule(self.schedule)  # raises for an unknown schedule
         self.network(1, 1).validate()
 

@@ -2,7 +2,7 @@
 
 The monitored value (validation loss in the lab) is minimised. Per epoch, exactly as Keras 3:
 
-- epochs before ``start_from_epoch`` are ignored entirely;
+- epochs before ``start_from_epoch`` are ignored (but for a non-finite value, see below);
 - ``wait`` counts epochs since the last improvement: it is incremented first, then reset to
   0 when ``value < best - min_delta`` (an improvement must beat the best by MORE than
   ``min_delta``; the very first monitored value always improves on ``best = inf``);
@@ -13,7 +13,8 @@ The monitored value (validation loss in the lab) is minimised. Per epoch, exactl
   snapshot exists, whether or not training stopped early; the lab's trainer does the same.
 
 One deliberate difference: a non-finite value (NaN or inf, i.e. divergence) stops training at
-once and never becomes the best, so restoring never brings back diverged weights.
+once, even during the ``start_from_epoch`` warm-up, and never becomes the best, so restoring
+never brings back diverged weights.
 """
 
 from __future__ import annotations
@@ -42,11 +43,11 @@ class EarlyStopping:
 
     def update(self, epoch: int, value: float, model: torch.nn.Module | None = None) -> bool:
         """Record the monitored ``value`` after ``epoch``; True means stop training now."""
-        if epoch < self.start_from_epoch:
-            return False
-        if not math.isfinite(value):
+        if not math.isfinite(value):  # checked first: a diverged run must not train on through the warm-up
             self.stopped_epoch, self.stopped = epoch, True
             return True
+        if epoch < self.start_from_epoch:
+            return False
         if self.restore_best_weights and self.best_weights is None and model is not None:
             # As Keras: until something improves, the first monitored weights are the best.
             self._snapshot(epoch, model)

@@ -53,23 +53,39 @@ def loss_fn(out, y):
     return {loss}
 
 
+def batches(n, batch_size):
+    """Shuffled mini-batches (batch_size 0: the whole set). As in the lab, a lone last example
+    joins the batch before it: batch normalization has no statistics for a batch of one."""
+    chunks = list(torch.randperm(n).split(batch_size or n))
+    if len(chunks) > 1 and len(chunks[-1]) == 1:
+        chunks[-2:] = [torch.cat(chunks[-2:])]
+    return chunks
+
+
+def train_epoch(X_train, y_train, X_val, y_val, batch_size):
+    """One pass over the training set, then the validation loss; NaN, without stepping on the
+    batch, as soon as a batch loss is not finite."""
+    model.train()
+    for rows in batches(len(X_train), batch_size):
+        loss = loss_fn(model(X_train[rows]), y_train[rows])
+{l2}        if not torch.isfinite(loss):
+            return math.nan
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+{l1}    model.eval()
+    with torch.no_grad():
+        return loss_fn(model(X_val), y_val).item()
+
+
 def train(X_train, y_train, X_val, y_val, epochs={epochs}, batch_size={batch_size}):
     """Train ``model`` in place; batch_size 0 means the whole training set per step."""
-{prepare}    best, best_epoch, wait, best_state = float("inf"), 0, 0, None
-    for epoch in range(epochs):
-        model.train()
-        for rows in torch.randperm(len(X_train)).split(batch_size or len(X_train)):
-            loss = loss_fn(model(X_train[rows]), y_train[rows])
-{l2}            if not torch.isfinite(loss):
-                print(f"diverged at epoch {{epoch + 1}}")
-                return
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-{l1}{step_schedule}        model.eval()
-        with torch.no_grad():
-            val_loss = loss_fn(model(X_val), y_val).item()
-{early_stopping}    print(f"final validation loss {{val_loss:.4f}}")
+{prepare}    for epoch in range(epochs):
+        val_loss = train_epoch(X_train, y_train, X_val, y_val, batch_size)
+        if not math.isfinite(val_loss):  # stop at once: a diverged epoch never counts as the best
+            print(f"diverged at epoch {{epoch + 1}}")
+            break
+{step_schedule}{early_stopping}    print(f"final validation loss {{val_loss:.4f}}")
 
 
 if __name__ == "__main__":
@@ -78,12 +94,22 @@ if __name__ == "__main__":
     train(X[:150], y[:150], X[150:], y[150:])
 '''
 
-L2 = "            loss = loss + {l2!r} * sum(w.pow(2).sum() for w in weights)  # L2: λ·Σw²\n"
+L2 = "        loss = loss + {l2!r} * sum(w.pow(2).sum() for w in weights)  # L2: λ·Σw²\n"
 L1 = '''\
-            with torch.no_grad():  # L1 as a proximal step (soft-thresholding): weights reach exactly 0
-                threshold = optimizer.param_groups[0]["lr"] * {l1!r}
-                for w in weights:
-                    w.copy_(w.sign() * (w.abs() - threshold).clamp_min(0.0))
+        with torch.no_grad():  # L1 as a proximal step (soft-thresholding): weights reach exactly 0
+            threshold = optimizer.param_groups[0]["lr"] * {l1!r}
+            for w in weights:
+                w.copy_(w.sign() * (w.abs() - threshold).clamp_min(0.0))
+'''
+STANDARDIZE = '''\
+    # The lab standardized your CSV's feature columns with the training split's mean and
+    # standard deviation; so does this script: pass the columns as they are in the file.
+    mean, std = X_train.mean(0), X_train.std(0, correction=0)
+    std[std == 0] = 1.0  # a constant column stays constant
+    X_train, X_val = (X_train - mean) / std, (X_val - mean) / std
+'''
+STOPPING_STATE = '''\
+    best, best_epoch, wait, best_state = float("inf"), 0, 0, None
 '''
 EARLY_STOPPING = '''\
         # early stopping on the validation loss, with Keras' semantics
@@ -96,7 +122,7 @@ EARLY_STOPPING = '''\
             break
 '''
 RESTORE = '''\
-    if best_state is not None:
+    if best_state is not None:  # as Keras 3: the best weights at the end, stopped early or not
         model.load_state_dict(best_state)
         val_loss = best
 '''
@@ -167,15 +193,19 @@ def _schedule(config: TrainConfig) -> str:
 
 
 def pytorch_code(config: TrainConfig, inputs: int, outputs: int, task: str,
-                 uses_features: bool = False) -> str:
+                 uses_features: bool = False, standardize: bool = False) -> str:
     """A runnable script that trains the same network with the same regularizers in plain PyTorch.
 
     ``inputs`` counts the network's inputs (after any input features). Run as a script it trains
     on random stand-in data of the right shape; call its ``train`` with your own tensors.
+    ``standardize``: the lab standardized the data (an uploaded CSV), so the script does too.
     """
     kwargs = optimizer_kwargs(config.optimizer, config.lr, **config.knobs)
-    early_stopping = ""
+    early_stopping, prepare = "", STANDARDIZE if standardize else ""
+    if uses_features:
+        prepare += "    X_train, X_val = features(X_train), features(X_val)\n"
     if config.early_stopping:
+        prepare += STOPPING_STATE
         warmup = f"        if epoch < {config.start_from_epoch}:\n            continue\n"
         early_stopping = EARLY_STOPPING.format(
             warmup=warmup if config.start_from_epoch else "", patience=config.patience,
@@ -192,7 +222,7 @@ def pytorch_code(config: TrainConfig, inputs: int, outputs: int, task: str,
         loss="F.cross_entropy(out, y)" if task == "classification" else "F.mse_loss(out[:, 0], y)",
         epochs=config.epochs,
         batch_size=config.batch_size,
-        prepare="    X_train, X_val = features(X_train), features(X_val)\n" if uses_features else "",
+        prepare=prepare,
         l2=L2.format(l2=config.l2) if config.l2 else "",
         l1=L1.format(l1=config.l1) if config.l1 else "",
         early_stopping=early_stopping,

@@ -15,17 +15,29 @@ import torch
 from playground.optim import METHODS
 from playground.regularization.penalties import penalized_weights
 
-# Scalar hyperparameters the page offers beside the learning rate; betas are split in two.
-KNOBS = ("momentum", "alpha", "rho", "beta1", "beta2")
+SCALARS = ("momentum", "alpha", "rho", "beta1", "beta2", "eps", "lr_decay")  # betas split in two
+SWITCHES = ("nesterov", "amsgrad")  # SGD's Nesterov look-ahead; Adam's and AdamW's AMSGrad maximum
 
 
-def knobs(method: str) -> dict[str, float]:
-    """The tunable scalars of ``method`` with its defaults, e.g. {"beta1": 0.9, "beta2": 0.999}."""
+def knobs(method: str) -> dict[str, float | bool]:
+    """The hyperparameters ``method`` lets the page tune beside the learning rate, with its
+    defaults, e.g. {"beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "amsgrad": False} for Adam."""
     defaults = METHODS[method].hyperparameters()
-    found = {name: float(defaults[name]) for name in ("momentum", "alpha", "rho") if name in defaults}
     if "betas" in defaults:
-        found["beta1"], found["beta2"] = map(float, defaults["betas"])
+        defaults["beta1"], defaults["beta2"] = defaults.pop("betas")
+    found: dict[str, float | bool] = {name: float(defaults[name]) for name in SCALARS if name in defaults}
+    found.update({name: bool(defaults[name]) for name in SWITCHES if name in defaults})
     return found
+
+
+def check(method: str, lr: float, **tuned: float | bool) -> None:
+    """Raise ValueError, prefixed with the method's name, for settings its optimizer refuses
+    (e.g. Nesterov without momentum)."""
+    kwargs = optimizer_kwargs(method, lr, **tuned)
+    try:
+        METHODS[method].make([torch.zeros(1, requires_grad=True)], **kwargs)
+    except ValueError as error:
+        raise ValueError(f"{method}: {error}") from None
 
 
 def decay_is_decoupled(method: str) -> bool:
@@ -33,7 +45,7 @@ def decay_is_decoupled(method: str) -> bool:
     return METHODS[method].optimizer.__name__ == "AdamW" or "decoupled_weight_decay" in hyper
 
 
-def optimizer_kwargs(method: str, lr: float, **tuned: float) -> dict:
+def optimizer_kwargs(method: str, lr: float, **tuned: float | bool) -> dict:
     """Keyword arguments that make ``method`` (beyond torch.optim's class defaults): the method's
     own (e.g. Momentum's ``momentum=0.9``), ``lr``, any of :func:`knobs`, and decoupled decay."""
     if method not in METHODS:
@@ -62,7 +74,7 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
 
 
 def make_optimizer(model: torch.nn.Module, method: str, lr: float, weight_decay: float = 0.0,
-                   **tuned: float) -> torch.optim.Optimizer:
+                   **tuned: float | bool) -> torch.optim.Optimizer:
     """Our ``METHODS[method]`` over ``model``: learning rate ``lr``, decay on weights only, and
     any of :func:`knobs` overridden by ``tuned``."""
     kwargs = optimizer_kwargs(method, lr, **tuned)

@@ -9,7 +9,8 @@ One epoch = one pass over the training set in mini-batches (``batch_size=0``: fu
 Then the network is evaluated in eval mode (dropout off, running BN statistics) on both
 splits; the curves show the *data* loss (cross-entropy or MSE, no penalty terms), so runs with
 and without penalties compare fairly. Early stopping monitors the validation loss. A
-non-finite loss ends the run with ``diverged_at`` set; what was recorded so far stays valid.
+non-finite loss ends the run with ``diverged_at`` set; what was recorded so far stays valid
+(``diverged_at == 0``: even the untrained network's loss is not finite, so nothing is recorded).
 
 History epoch ``e`` means "after e epochs" (epoch 0 is the initial network); EarlyStopping
 receives Keras' 0-based index ``e − 1``.
@@ -61,7 +62,8 @@ class Run:
 
     @property
     def epochs_run(self) -> int:
-        return int(self.history["epoch"][-1])
+        """The last epoch recorded; 0 also when not even the untrained network had a finite loss."""
+        return int(self.history["epoch"][-1]) if self.history["epoch"] else 0
 
 
 @dataclass(frozen=True)
@@ -162,9 +164,11 @@ def train(data: SplitData, config: TrainConfig,
                 run.history[name].append(value)
             return True
 
-        record(0)
         run.frames.append(tensors.frame(0, model))
-        for epoch in range(1, config.epochs + 1):
+        if not record(0):  # the untrained network's loss is already NaN or inf: nothing to train from
+            run.diverged_at = 0
+        epochs = range(1, config.epochs + 1) if run.diverged_at is None else range(0)
+        for epoch in epochs:
             training(True)
             if not (_epoch(model, optimizer, tensors, config, generator) and record(epoch)):
                 run.diverged_at = epoch
@@ -185,7 +189,8 @@ def train(data: SplitData, config: TrainConfig,
 def _flush_denormals() -> Iterator[None]:
     """Treat subnormal floats (|x| < 1e-38) as zero while training, as GPUs do. A network that has
     memorized its data has gradients that tiny, and CPUs compute on subnormals many times slower.
-    The flag belongs to the calling thread; it is switched back off afterwards."""
+    The flag belongs to the calling thread; it is switched back off afterwards (PyTorch's default):
+    torch offers no getter for it, so a caller's own setting cannot be read and put back."""
     torch.set_flush_denormal(True)
     try:
         yield
@@ -221,12 +226,12 @@ def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: T
             run.best = tensors.frame(run.best_epoch, model)
     model.eval()
     run.final, val_out = tensors.measure(model)
-    if math.isfinite(run.final["train_loss"]) and math.isfinite(run.final["val_loss"]):
-        if run.task == "classification":
-            k = val_out.shape[1]
-            pairs = tensors.y_val * k + val_out.argmax(dim=1)  # (true, predicted) as one index
-            run.confusion = torch.bincount(pairs, minlength=k * k).reshape(k, k).numpy()
-    else:  # diverged in the middle of an epoch: report the last finite epoch, as the charts do
+    finite = math.isfinite(run.final["train_loss"]) and math.isfinite(run.final["val_loss"])
+    if finite and run.task == "classification":
+        k = val_out.shape[1]
+        pairs = tensors.y_val * k + val_out.argmax(dim=1)  # (true, predicted) as one index
+        run.confusion = torch.bincount(pairs, minlength=k * k).reshape(k, k).numpy()
+    if not finite and run.history["epoch"]:  # diverged mid-epoch: report the last finite epoch, as charts do
         run.final = {name: run.history[name][-1] for name in METRICS}
     run.final["zero_weights"] = float(sum(layer.zeros for layer in (run.best or run.frames[-1]).layers))
     run.model = model

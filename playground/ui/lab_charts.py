@@ -97,6 +97,13 @@ def markers_data(run: Run) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["epoch", "event"])
 
 
+def patience_window(run: Run) -> tuple[int, int] | None:
+    """(best epoch, end) of the epochs early stopping waited through since the best one: up to
+    the stop, or to the last epoch trained when patience never ran out; None without a wait."""
+    end = run.stopped_epoch if run.stopped_epoch is not None else run.epochs_run
+    return (run.best_epoch, end) if run.best_epoch is not None and end > run.best_epoch else None
+
+
 def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
                  patience: tuple[int, int] | None = None, height: int = 260) -> alt.LayerChart:
     """Train vs validation curves with the gap between them shaded, and the marked epochs.

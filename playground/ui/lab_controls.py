@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from playground.datasets.tabular import CSVError, read_csv, to_split
-from playground.datasets.toy import TOY_SETS, SplitData, make_toy
+from playground.datasets.toy import DIGITS_SIZE, TOY_SETS, SplitData, make_toy
 from playground.optim import METHODS
 from playground.regularization.config import MAX_EPOCHS, TrainConfig
 from playground.regularization.features import FEATURES, PLAIN
@@ -52,6 +52,8 @@ def data_controls(qs: QueryState, settings: Settings) -> None:
     noise = st.slider("Noise", 0.0, 1.0, step=0.05, key=qs.field("noise", 0.45, lo=0.0, hi=1.0))
     val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
     seed = st.number_input("Data seed", 0, 10**6, key=qs.field("data_seed", 0, lo=0, hi=10**6))
+    if source == "digits" and n > DIGITS_SIZE:
+        st.info(f"Digits has {DIGITS_SIZE:,} images: using all of them, not {n:,}.")
     settings.source = {"dataset": source, "points": n, "noise": noise, "validation_fraction": val,
                        "seed": seed}
     settings.data = _toy(source, n, noise, val, seed)
@@ -63,6 +65,8 @@ def _upload(qs: QueryState, settings: Settings) -> None:
     task = st.radio("The label is", TASKS, horizontal=True, key=qs.field("task", TASKS[0], choices=TASKS),
                     format_func=lambda t: "classes" if t == "classification" else "a number (regression)")
     val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
+    seed = st.number_input("Split seed (which rows validate)", 0, 10**6,
+                           key=qs.field("split_seed", 0, lo=0, hi=10**6))
     if upload is None:
         settings.errors.append("Upload a CSV file: numeric feature columns plus one label column. Files stay "
                                "in this session and are never executed; the link cannot carry them.")
@@ -74,12 +78,12 @@ def _upload(qs: QueryState, settings: Settings) -> None:
         if st.session_state[label] not in columns:
             st.session_state[label] = columns[-1]
         chosen = st.selectbox("Label column", columns, key=label)
-        settings.data = to_split(frame, chosen, task, val, seed=0)
+        settings.data = to_split(frame, chosen, task, val, seed)
     except CSVError as error:
         settings.errors.append(f"{upload.name}: {error}")
         return
     settings.source = {"dataset": "csv", "file": upload.name, "sha256": hashlib.sha256(raw).hexdigest(),
-                       "label": chosen, "task": task, "validation_fraction": val}
+                       "label": chosen, "task": task, "validation_fraction": val, "seed": seed}
 
 
 def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
@@ -105,14 +109,34 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
             "features": tuple(features) if two_d and features else PLAIN}
 
 
+KNOB_LABELS = {"momentum": "momentum μ", "alpha": "smoothing α", "rho": "decay ρ", "beta1": "β₁",
+               "beta2": "β₂", "eps": "ε (keeps the denominator off zero)", "lr_decay": "lr decay",
+               "nesterov": "Nesterov look-ahead", "amsgrad": "AMSGrad (never-decreasing second moment)"}
+KNOB_RANGES = {"eps": (1e-12, 1.0), "lr_decay": (0.0, 1.0)}  # the others are decay rates in [0, 1)
+
+
+def knob_controls(qs: QueryState, method: str) -> dict[str, float | bool]:
+    """``method``'s hyperparameters that differ from its defaults, in a folded section; each
+    is remembered per method (``adam_eps``, ``sgd_nesterov``, ...)."""
+    defaults = knobs(method)
+    tuned: dict[str, float | bool] = {}
+    with st.expander(f"{method} hyperparameters"):
+        for knob, default in defaults.items():
+            key = f"{method.lower()}_{knob}"
+            if isinstance(default, bool):
+                tuned[knob] = st.checkbox(KNOB_LABELS[knob], key=qs.field(key, default))
+            else:
+                lo, hi = KNOB_RANGES.get(knob, (0.0, 0.9999))
+                tuned[knob] = st.number_input(KNOB_LABELS[knob], lo, hi, format="%g",
+                                              key=qs.field(key, default, lo=lo, hi=hi))
+    return {knob: value for knob, value in tuned.items() if value != defaults[knob]}
+
+
 def optimizer_controls(qs: QueryState) -> dict[str, Any]:
     names = list(METHODS)
     method = st.selectbox("Optimizer", names, key=qs.field("opt", "Adam", choices=names))
     lr = st.number_input("Learning rate", 1e-5, 10.0, key=qs.field("lr", 0.01, lo=1e-5, hi=10.0), format="%g")
-    tuned = {}
-    for knob, default in knobs(method).items():
-        tuned[knob] = st.number_input(knob, 0.0, 0.9999, format="%g",
-                                      key=qs.field(f"{method.lower()}_{knob}", default, lo=0.0, hi=0.9999))
+    knob_changes = knob_controls(qs, method)
     schedule = st.selectbox("Learning-rate schedule", SCHEDULES, key=qs.field("schedule", SCHEDULES[0],
                                                                                   choices=SCHEDULES))
     batch = st.number_input("Batch size (0 = full batch)", 0, 20_000,
@@ -120,7 +144,6 @@ def optimizer_controls(qs: QueryState) -> dict[str, Any]:
     epochs = st.number_input("Epochs", 1, MAX_EPOCHS, key=qs.field("epochs", 400, lo=1, hi=MAX_EPOCHS))
     seed = st.number_input("Seed (initial weights, dropout, batches)", 0, 10**6, key=qs.field("seed", 0, lo=0,
                                                                                               hi=10**6))
-    knob_changes = {k: v for k, v in tuned.items() if v != knobs(method)[k]}
     return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule, "batch_size": batch,
             "epochs": epochs, "seed": seed}
 
@@ -140,7 +163,8 @@ def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, 
 def regularizer_controls(qs: QueryState) -> dict[str, Any]:
     l1 = _switch(qs, "l1", "L1 λ", "L1 strength", 0.01)
     l2 = _switch(qs, "l2", "L2 λ", "L2 strength", 3e-3)
-    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.01)
+    # decay shrinks the weights by ηλ per step: λ = 0.01 barely shows in a few hundred full-batch steps
+    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.1)
     dropout = _switch(qs, "dropout", "Dropout p", "dropout probability", 0.5, hi=0.95)
     batchnorm = bool(_switch(qs, "bn", "Batch normalization"))
     early = bool(_switch(qs, "es", "Early stopping"))

@@ -9,6 +9,8 @@ responsive.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from playground.regularization.compare import variants
@@ -25,15 +27,20 @@ def runs_for(settings: Settings) -> dict[str, Run]:
     """{label: Run}: one run, or A (unregularized) and B (as set) when comparing."""
     wanted = variants(settings.config) if settings.compare else {"run": settings.config}
     cache: list[tuple[tuple, Run]] = st.session_state.setdefault(CACHE, [])
-    runs = {}
-    for label, config in wanted.items():
-        key = (settings.source, config)
-        found = [run for cached, run in cache if cached == key]
-        runs[label] = found[0] if found else _train_live(settings, label, config)
-        others = [(cached, run) for cached, run in cache if cached != key]
-        cache[:] = others[-(KEEP - 1):] + [(key, runs[label])]
+    runs = {label: remembered(cache, (settings.source, config),
+                              lambda label=label, config=config: _train_live(settings, label, config))
+            for label, config in wanted.items()}
     st.session_state[SHOWN] = runs
     return runs
+
+
+def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Run], keep: int = KEEP) -> Run:
+    """The run cached under ``key``, else ``make()``'s; either way it becomes the most recent of
+    at most ``keep`` cached runs. (A list, not a dict: the keys hold unhashable settings.)"""
+    found = [run for cached, run in cache if cached == key]
+    run = found[0] if found else make()
+    cache[:] = [(cached, other) for cached, other in cache if cached != key][-(keep - 1):] + [(key, run)]
+    return run
 
 
 def _train_live(settings: Settings, label: str, config: TrainConfig) -> Run:

@@ -75,17 +75,33 @@ def _numbers(run: Run) -> dict[str, float]:
             "weight norm": final["weight_norm"], "zero weights": final["zero_weights"]}
 
 
-def notices(runs: dict[str, Run]) -> None:
+def divergence(run: Run) -> str:
+    """The notice of a diverged run, naming the network whose numbers the page shows."""
+    if run.diverged_at == 0:
+        return ("Diverged at epoch 0: the untrained network's loss is already NaN or infinite, so there is "
+                "nothing to train or show. Are some values in the data too large?")
+    shown = (f"the numbers show the best weights (epoch {run.best_epoch}), restored by early stopping, and "
+             f"the curves end at the last finite epoch {run.epochs_run}" if run.best is not None
+             else f"showing the last finite state (epoch {run.epochs_run})")
+    return (f"Diverged at epoch {run.diverged_at}: the loss became NaN or infinite; {shown}. Try a smaller "
+            "learning rate.")
+
+
+def notices(runs: dict[str, Run]) -> bool:
+    """Divergence, early stopping and restored weights, per run; False when a run has not even a
+    finite starting point, so there is nothing else to show."""
     for label, run in runs.items():
         name = "" if len(runs) == 1 else f"{label}: "
         if run.diverged_at is not None:
-            st.warning(f"{name}Diverged at epoch {run.diverged_at}: the loss became NaN or infinite. Showing "
-                       f"the last finite state (epoch {run.epochs_run}); try a smaller learning rate.",
-                       icon=":material/warning:")
-        if run.stopped_epoch is not None:
+            st.warning(name + divergence(run), icon=":material/warning:")
+        elif run.stopped_epoch is not None:
             restored = " and restored its weights" if run.best is not None else ""
             st.info(f"{name}Early stopping ended training at epoch {run.stopped_epoch}: no improvement since "
                     f"the best epoch {run.best_epoch}{restored}.", icon=":material/front_hand:")
+        elif run.best is not None:  # Keras 3 restores at the end of training, stopped early or not
+            st.info(f"{name}Training ran all {run.epochs_run} epochs without stopping early; early stopping "
+                    f"restored the best weights from epoch {run.best_epoch}.", icon=":material/history:")
+    return all(run.history["epoch"] for run in runs.values())
 
 
 def _frame_at(run: Run, epoch: int) -> Frame:
@@ -132,13 +148,22 @@ def network_at_epoch(runs: dict[str, Run], data: SplitData) -> None:
 def curves(runs: dict[str, Run]) -> None:
     *_, run = runs.values()
     markers = charts.markers_data(run)
-    window = (run.best_epoch, run.stopped_epoch) if run.stopped_epoch is not None else None
+    window = charts.patience_window(run)
     metrics = [("loss", "loss")] + ([("acc", "accuracy")] if run.task == "classification" else [])
     for column, (metric, title) in zip(st.columns(len(metrics)), metrics, strict=True):
         column.altair_chart(charts.curves_chart(charts.curves_data(runs, metric), markers, title, window),
                             width="stretch")
-    st.caption("Shaded: the generalization gap between the curves" +
-               ("; green: the patience window early stopping waited through." if window else "."))
+    st.caption("Shaded: the generalization gap between the curves" + (_waited(run) if window else "."))
+
+
+def _waited(run: Run) -> str:
+    """What the green patience window means for this run."""
+    if run.stopped_epoch is not None:
+        return "; green: the patience window early stopping waited through before stopping."
+    if run.diverged_at is not None:
+        return "; green: the epochs early stopping waited since the best one, until the loss diverged."
+    return (f"; green: the epochs since the best one, fewer than the patience of {run.config.patience}, so "
+            "training ran to the end.")
 
 
 def early_stopping(runs: dict[str, Run], data: SplitData) -> None:
@@ -194,5 +219,6 @@ def export(runs: dict[str, Run], data: SplitData, source: dict) -> None:
                              "application/json")
         right.download_button("Metrics per epoch (CSV)", metrics_csv(run), "lab_metrics.csv", "text/csv")
         inputs = config.mlp(data).inputs
-        code = pytorch_code(config, inputs, data.outputs, data.task, config.uses_features(data))
+        code = pytorch_code(config, inputs, data.outputs, data.task, config.uses_features(data),
+                            standardize=source["dataset"] == "csv")
         st.code(code, language="python")

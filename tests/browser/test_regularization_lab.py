@@ -1,5 +1,6 @@
 """The regularization lab in a real browser: a linked run draws its charts, a toggle retrains and
-lands in the link, and a broken upload ends in a message on the page."""
+lands in the link, a tiny optimizer ε reads as it is, and a broken upload ends in a message on
+the page."""
 
 from __future__ import annotations
 
@@ -26,6 +27,10 @@ def test_lab_trains_draws_toggles_and_rejects_a_bad_csv(page, base_url, tmp_path
     wait_for_app(page)
     assert "l2=true" in page.url
     expect(main.locator(".katex").first).to_contain_text("0.003")  # the L2 term joined the objective
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Adam hyperparameters").click()
+    epsilon = sidebar.get_by_label("ε (keeps the denominator off zero)")
+    expect(epsilon).to_have_value("1e-8")  # the browser shows the tiny default, not "0.00"
     page.set_viewport_size({"width": 1400, "height": 3400})  # the app scrolls inside; show all of it
     wait_for_app(page)
     screenshot(page, "regularization_lab")

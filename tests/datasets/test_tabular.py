@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.datasets.tabular import CSVError, read_csv, to_split
+from playground.datasets.tabular import CSVError, read_csv, standardize, to_split
+from playground.datasets.toy import SplitData
 
 GOOD = b"height,weight,species\n1,10,cat\n2,20,dog\n3,30,cat\n4,40,dog\n5,50,cat\n6,60,dog\n"
 
@@ -25,14 +26,16 @@ def test_numeric_labels_sort_as_numbers_and_regression_keeps_values():
 
 
 def test_utf8_with_byte_order_mark_and_spaces_is_fine():
-    frame = read_csv("\ufeffa, b\n1, x\n2, y\n".encode())
+    frame = read_csv("\ufeffa, b\n1, x\n2, y\n3, x\n".encode())
     assert list(frame.columns) == ["a", "b"] and to_split(frame, "b").class_names == ("x", "y")
 
 
 BAD_FILES = {
     "empty": (b"", "The file is empty."),
     "only whitespace": (b"  \n\n", "The file is empty."),
-    "no header": (b"1,2,0\n3,4,1\n", "The first row looks like data, not column names: add a header row."),
+    "no header": (b"1,2,0\n3,4,1\n", "The first row looks like data, not column names ('1' is a number)"),
+    "no header, text labels": (b"1,2,cat\n3,4,dog\n5,6,cat\n",
+                               "The first row looks like data, not column names ('1' is a number)"),
     "header only": (b"a,b\n", "The file has a header but no data rows."),
     "non-numeric": (b"a,b\n1,x\nhello,y\n", "Column 'a' has non-numeric cells, e.g. 'hello' in data row 2"),
     "missing value": (b"a,c,b\n1,,x\n2,3,y\n",
@@ -54,6 +57,10 @@ BAD_FILES = {
     "one column": (b"a\n1\n2\n", "Need at least two columns"),
     "duplicate names": (b"a,a\n1,x\n", "Every column needs a distinct name"),
     "infinite value": (b"a,b\ninf,x\n2,y\n", "Column 'a' has non-numeric cells, e.g. 'inf'"),
+    "beyond float32": (b"a,b\n2,x\n1e300,y\n3,x\n",
+                       "Column 'a' has a value too large to train on: '1e300' in data row 2"),
+    "two rows": (b"a,b\n1,x\n2,y\n", "Need at least 3 data rows (two to train on, one to validate); the file "
+                                     "has 2 rows."),
 }
 
 
@@ -63,6 +70,32 @@ def test_every_bad_file_gets_its_message(case):
     with pytest.raises(CSVError) as error:
         to_split(read_csv(raw), "b")
     assert message in str(error.value)
+
+
+def test_regression_file_with_one_row_is_a_clear_error():
+    with pytest.raises(CSVError, match="Need at least 3 data rows .*the file has 1 row"):
+        to_split(read_csv(b"a,b\n1,2\n"), "b", task="regression")
+
+
+def test_regression_target_whose_square_overflows_float32_is_refused():
+    # 1e20 fits in float32, but its squared error (1e40) does not: training would start at inf
+    with pytest.raises(CSVError, match=r"Column 'b' has a value too large to train on: '1e20' in data row 1"):
+        to_split(read_csv(b"a,b\n1,1e20\n2,3\n3,4\n4,5\n"), "b", task="regression")
+
+
+def test_values_near_the_float32_limit_standardize_to_finite_numbers():
+    data = to_split(read_csv(b"a,b\n3e38,x\n-3e38,y\n3e38,x\n-3e38,y\n1,x\n"), "b")
+    features = np.concatenate([data.X_train, data.X_val])
+    assert np.isfinite(features).all() and np.abs(features).max() < 10
+
+
+def test_a_column_that_overflows_when_standardized_is_named():
+    # training values 0 and 1e-30 have a tiny spread; the validation value 1e10 lands at 2e40
+    data = SplitData(np.array([[1.0, 0.0], [2.0, 1e-30]], np.float32), np.array([0, 1]),
+                     np.array([[3.0, 1e10]], np.float32), np.array([0]), "classification", ("x", "y"),
+                     ("fine", "tiny spread"))
+    with pytest.raises(CSVError, match="Column 'tiny spread' overflows when standardized"):
+        standardize(data)
 
 
 def test_unknown_label_column_is_reported():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.datasets.toy import CLASSIFICATION_2D, REGRESSION_2D, make_toy
+from playground.datasets.toy import CLASSIFICATION_2D, DIGITS_SIZE, REGRESSION_2D, make_toy
 
 
 @pytest.mark.parametrize("name", CLASSIFICATION_2D + REGRESSION_2D)
@@ -49,6 +49,16 @@ def test_digits_are_the_bundled_8x8_images_with_ten_classes():
     assert data.class_names == tuple("0123456789") and data.n_classes == 10
     assert 0.0 <= data.X_train.min() and data.X_train.max() <= 1.0
     assert len(make_toy("digits", 300, 0.0, 0.5, seed=0).y_train) == 150
+
+
+def test_split_always_leaves_two_rows_to_train_on():
+    data = make_toy("moons", 4, 0.1, val_fraction=0.9, seed=0)  # 90% of 4 would leave one
+    assert (len(data.X_train), len(data.X_val)) == (2, 2)
+
+
+def test_asking_for_more_digits_than_exist_gives_all_of_them():
+    data = make_toy("digits", 5000, 0.0, 0.5, seed=0)
+    assert len(data.X_train) + len(data.X_val) == DIGITS_SIZE == 1797
 
 
 @pytest.mark.parametrize(("kwargs", "message"), [

@@ -1,15 +1,20 @@
-"""A/B comparison and the data behind the lab's charts: what a student will actually see."""
+"""A/B comparison, the run cache, and the data behind the lab's charts and notices: what a
+student will actually see."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from playground.datasets.toy import make_toy
-from playground.regularization.compare import compare, summary
+from playground.regularization.compare import summary, variants
 from playground.regularization.config import TrainConfig
 from playground.regularization.trainer import train
 from playground.ui import lab_charts as charts
+from playground.ui.lab_training import remembered
+from playground.ui.lab_views import divergence
 
 MOONS = make_toy("moons", 60, 0.45, 0.5, seed=0)
 BLOBS = make_toy("blobs", 60, 0.2, 0.5, seed=0)
@@ -18,7 +23,7 @@ BLOBS = make_toy("blobs", 60, 0.2, 0.5, seed=0)
 @pytest.fixture(scope="module")
 def runs():
     config = TrainConfig(hidden=(32, 32), epochs=80, frames=4, l1=0.01, dropout=0.3, optimizer="SGD", lr=0.2)
-    return compare(MOONS, config)
+    return {label: train(MOONS, variant) for label, variant in variants(config).items()}
 
 
 def test_run_a_is_the_same_network_without_regularizers(runs):
@@ -40,6 +45,23 @@ def test_summary_table_has_one_row_per_run_with_the_final_numbers(runs):
     assert table.loc["B: regularized", "zero weights"] > 0
     assert table.loc["A: no regularization", "zero weights"] == 0
     assert table.loc["B: regularized", "weight norm"] < table.loc["A: no regularization", "weight norm"]
+
+
+def test_cached_runs_are_reused_and_bounded():
+    trained = []
+
+    def make(name: str):
+        def training() -> str:  # stands in for a run: records that it was trained
+            trained.append(name)
+            return name
+        return training
+
+    cache: list = []
+    assert remembered(cache, ("A",), make("A"), keep=2) == "A"
+    assert remembered(cache, ("B",), make("B"), keep=2) == "B"
+    assert remembered(cache, ("A",), make("A again"), keep=2) == "A"  # A comes from the cache
+    assert remembered(cache, ("C",), make("C"), keep=2) == "C"  # ... and B, now the oldest, is dropped
+    assert trained == ["A", "B", "C"] and [key for key, _ in cache] == [("A",), ("C",)]
 
 
 def test_boundary_data_covers_the_grid_with_class_names_and_confidence(runs):
@@ -70,7 +92,28 @@ def test_curves_and_markers_show_both_splits_and_the_early_stop():
     markers = charts.markers_data(run)
     assert markers.epoch.tolist() == [run.best_epoch, run.stopped_epoch]
     assert run.stopped_epoch == run.best_epoch + 5
-    charts.curves_chart(curves, markers, "loss", (run.best_epoch, run.stopped_epoch)).to_dict()
+    assert charts.patience_window(run) == (run.best_epoch, run.stopped_epoch)
+    charts.curves_chart(curves, markers, "loss", charts.patience_window(run)).to_dict()
+
+
+def test_patience_window_also_spans_a_wait_that_never_ran_out():
+    waited = train(MOONS, TrainConfig(epochs=120, early_stopping=True, patience=1000, frames=2))
+    assert waited.stopped_epoch is None and charts.patience_window(waited) == (waited.best_epoch, 120)
+    window = charts.curves_chart(charts.curves_data({"run": waited}, "loss"), charts.markers_data(waited),
+                                 "loss", charts.patience_window(waited)).to_dict()["layer"][0]
+    assert window["mark"]["type"] == "rect"
+    assert charts.patience_window(train(MOONS, TrainConfig(epochs=20, frames=1))) is None
+
+
+def test_divergence_notice_names_the_network_whose_numbers_are_shown():
+    diverging = TrainConfig(hidden=(32, 32), epochs=50, frames=2, optimizer="SGD", lr=1e4, init="he")
+    plain = train(MOONS, diverging)
+    assert f"showing the last finite state (epoch {plain.epochs_run})" in divergence(plain)
+    restored = train(MOONS, replace(diverging, early_stopping=True, patience=100))
+    assert restored.best is not None
+    notice = divergence(restored)
+    assert f"the numbers show the best weights (epoch {restored.best_epoch}), restored" in notice
+    assert "last finite state" not in notice
 
 
 def test_histogram_and_layer_table_count_every_weight_and_the_exact_zeros(runs):

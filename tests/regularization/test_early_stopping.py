@@ -60,6 +60,12 @@ def test_non_finite_value_stops_at_once_and_never_becomes_best():
     assert stop_epoch(EarlyStopping(patience=10), [math.inf]) == 0
 
 
+def test_non_finite_value_during_the_warm_up_stops_at_once_too():
+    stopper = EarlyStopping(patience=10, start_from_epoch=5, restore_best_weights=True)
+    assert stop_epoch(stopper, [2.0, math.nan, 1.0], torch.nn.Linear(1, 1)) == 1
+    assert stopper.stopped_epoch == 1 and stopper.best == math.inf and stopper.best_weights is None
+
+
 def test_restore_best_weights_loads_a_deep_copy_from_the_best_epoch():
     model = torch.nn.Linear(1, 1, bias=False)
     stopper = EarlyStopping(patience=1, restore_best_weights=True)

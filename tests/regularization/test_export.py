@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
 
 import pandas as pd
 import pytest
+import torch
 
 from playground.datasets.toy import make_toy
 from playground.regularization import build_mlp
@@ -32,8 +34,9 @@ def run_script(code: str) -> dict:
 @pytest.mark.parametrize(("config", "task", "outputs"), [
     (EVERYTHING, "classification", 3),
     (TrainConfig(hidden=(), epochs=3, optimizer="AdamW", weight_decay=0.1), "regression", 1),
-    (TrainConfig(hidden=(5,), epochs=3, optimizer="Adam", knobs={"beta1": 0.8}, init="xavier"),
-     "classification", 2),
+    (TrainConfig(hidden=(5,), epochs=3, optimizer="Adam", knobs={"beta1": 0.8, "amsgrad": True, "eps": 1e-6},
+                 init="xavier"), "classification", 2),
+    (TrainConfig(hidden=(5,), epochs=3, optimizer="AdaGrad", knobs={"lr_decay": 0.01}), "regression", 1),
 ])
 def test_generated_code_runs_and_builds_the_same_model(config, task, outputs, capsys):
     uses_features = config.features != ("x1", "x2")
@@ -59,6 +62,41 @@ def test_generated_code_uses_torch_optim_and_the_chosen_regularizers():
     assert "clamp_min" not in plain and "pow(2)" not in plain and "best_state = copy" not in plain
     adam = pytorch_code(TrainConfig(optimizer="Adam", weight_decay=0.1), 2, 2, "classification")
     assert "decoupled_weight_decay=True" in adam
+
+
+def test_generated_code_folds_a_lone_last_example_as_the_lab_does(capsys):
+    # 150 training rows in batches of 149 leave one: batchnorm cannot train on a batch of one
+    config = TrainConfig(hidden=(8,), epochs=2, batch_size=149, batchnorm=True)
+    run_script(pytorch_code(config, 2, 2, "classification"))
+    assert "final validation loss" in capsys.readouterr().out
+
+
+def test_generated_code_standardizes_csv_features_as_the_lab_did():
+    config = TrainConfig(hidden=(4,), epochs=1)
+    namespace = {"__name__": "generated"}  # define, do not train
+    exec(compile(pytorch_code(config, 3, 2, "classification", standardize=True), "generated_lab.py", "exec"),  # noqa: S102
+         namespace)
+    seen = []
+    namespace["model"].register_forward_pre_hook(lambda _module, args: seen.append(args[0]))
+    X = 50.0 + 10.0 * torch.randn(40, 3)  # raw columns, far from zero mean and unit variance
+    y = torch.randint(0, 2, (40,))
+    namespace["train"](X[:30], y[:30], X[30:], y[30:])
+    first = seen[0]  # the full training batch of the first step
+    assert torch.allclose(first.mean(0), torch.zeros(3), atol=1e-5)
+    assert torch.allclose(first.std(0, correction=0), torch.ones(3), atol=1e-5)
+    assert "standardized" not in pytorch_code(config, 3, 2, "classification")
+
+
+def test_generated_early_stopping_stops_at_once_on_a_nan_validation_loss(capsys):
+    config = TrainConfig(hidden=(4,), epochs=50, early_stopping=True, patience=20, start_from_epoch=5)
+    namespace = {"__name__": "generated"}
+    exec(compile(pytorch_code(config, 2, 2, "classification"), "generated_lab.py", "exec"), namespace)  # noqa: S102
+    X, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
+    X_val = X[15:].clone()
+    X_val[0, 0] = math.nan
+    namespace["train"](X[:15], y[:15], X_val, y[15:])
+    out = capsys.readouterr().out
+    assert "diverged at epoch 1" in out and "early stopping" not in out
 
 
 def test_config_json_and_metrics_csv_describe_the_run():

@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
+from playground.datasets.toy import make_toy
 from playground.optim import Adam
 from playground.regularization import MLPConfig, build_mlp
+from playground.regularization.config import TrainConfig
 from playground.regularization.optimizers import decay_is_decoupled, knobs, make_optimizer
+from playground.regularization.trainer import train
 
 
-def test_knobs_are_each_methods_tunable_scalars_with_defaults():
-    assert knobs("Adam") == {"beta1": 0.9, "beta2": 0.999}
-    assert knobs("Momentum") == {"momentum": 0.9}
-    assert knobs("RMSprop") == {"momentum": 0.0, "alpha": 0.99}
-    assert knobs("Adadelta") == {"rho": 0.9}
+def test_knobs_are_each_methods_tunable_settings_with_defaults():
+    assert knobs("Adam") == {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "amsgrad": False}
+    assert knobs("Momentum") == {"momentum": 0.9, "nesterov": False}
+    assert knobs("NAG") == {"momentum": 0.9, "nesterov": True}
+    assert knobs("AdaGrad") == {"eps": 1e-10, "lr_decay": 0.0}
+    assert knobs("RMSprop") == {"momentum": 0.0, "alpha": 0.99, "eps": 1e-8}
+    assert knobs("Adadelta") == {"rho": 0.9, "eps": 1e-6}
+
+
+@pytest.mark.parametrize(("method", "tuned"), [
+    ("Momentum", {"nesterov": True}), ("Adam", {"amsgrad": True}), ("Adam", {"eps": 0.1}),
+    ("AdaGrad", {"lr_decay": 0.5}),
+])
+def test_each_new_knob_reaches_the_optimizer_and_changes_training(method, tuned):
+    model = build_mlp(MLPConfig(2, 2, (4,)), seed=0)
+    group = make_optimizer(model, method, 0.05, **tuned).param_groups[0]
+    assert all(group[name] == value for name, value in tuned.items())
+    moons = make_toy("moons", 40, 0.3, 0.5, seed=0)
+
+    def weights(knobs: dict) -> torch.Tensor:
+        config = TrainConfig(hidden=(8,), epochs=20, frames=1, optimizer=method, lr=0.05, knobs=knobs)
+        run = train(moons, config)
+        return torch.cat([p.detach().ravel() for p in run.model.parameters()])
+
+    assert not torch.allclose(weights(tuned), weights({}))
+
+
+def test_nesterov_without_momentum_is_refused_with_the_optimizers_reason():
+    with pytest.raises(ValueError, match="SGD: Nesterov momentum requires a momentum"):
+        TrainConfig(optimizer="SGD", knobs={"nesterov": True}).validate()
 
 
 def test_weight_decay_reaches_weight_matrices_only_and_is_decoupled_for_adam():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from playground.datasets.toy import make_toy
+from playground.datasets.toy import SplitData, make_toy
 from playground.regularization.config import TrainConfig
 from playground.regularization.penalties import penalized_weights
 from playground.regularization.trainer import train
@@ -74,6 +74,34 @@ def test_divergence_ends_the_run_with_the_last_finite_state():
     assert all(math.isfinite(v) for v in run.history["train_loss"] + run.history["val_loss"])
     assert run.frames[-1].epoch <= run.epochs_run
     assert all(math.isfinite(value) for value in run.final.values())  # the last finite state, not NaN
+
+
+def test_a_network_whose_loss_is_not_finite_from_the_start_diverges_at_epoch_0():
+    # 1e20 fits in float32, its square does not: the untrained network's MSE is already inf
+    X = np.random.default_rng(0).normal(size=(6, 2)).astype(np.float32)
+    y = np.float32(1e20) * np.ones(6, np.float32)
+    huge = SplitData(X[:4], y[:4], X[4:], y[4:], "regression", (), ("x1", "x2"))
+    run = train(huge, small(epochs=10, early_stopping=True))
+    assert run.diverged_at == 0 and run.epochs_run == 0 and run.history["epoch"] == []
+    assert run.best is None and run.best_epoch is None and [f.epoch for f in run.frames] == [0]
+
+
+def test_divergence_with_restore_hands_back_the_best_finite_network():
+    diverging = small(optimizer="SGD", lr=1e4, init="he", epochs=50, early_stopping=True, patience=100)
+    run = train(MOONS, diverging)
+    assert run.diverged_at is not None and run.best is not None
+    assert run.final["val_loss"] == pytest.approx(min(run.history["val_loss"][1:]), rel=1e-5)
+
+
+def test_early_stopping_restores_the_best_weights_at_the_end_without_stopping():
+    # as Keras 3: patience never runs out, yet the best weights come back when training ends
+    run = train(MOONS, TrainConfig(epochs=200, early_stopping=True, patience=1000, frames=4))
+    val = run.history["val_loss"]
+    assert run.stopped_epoch is None and run.epochs_run == 200
+    assert run.best_epoch == int(np.argmin(val[1:])) + 1 < 200
+    assert run.final["val_loss"] == pytest.approx(min(val[1:]), rel=1e-5)
+    assert run.final["val_loss"] < val[-1]  # the restored network, not the overfitted last one
+    assert run.best is not None and run.best.epoch == run.best_epoch
 
 
 def test_early_stopping_stops_and_restores_the_best_validation_loss():
