@@ -6,8 +6,10 @@
     what the page's "matches torch.optim" badge runs). Goal: ours <= 1/5 of torch's, <= 100 ms.
 (b) A basin map: 6 methods × 10,000 starts (100 × 100) × 500 steps on Himmelblau. Goal: <= 3 s.
 (c) The race page's computation after one change at default settings, through the same cached
-    functions the page calls (engine, torch.optim badges, contour grid, chart data). Goal: <= 150 ms.
-    Building the Altair charts from that data is printed too, separately.
+    functions the page calls: what the user waits for before the charts and the summary table are
+    on screen (engine, contour grid, chart data, the badges already known). Goal: <= 150 ms. The
+    changed method's torch.optim badge, which the page fills in afterwards, and building the Altair
+    charts are printed too, separately.
 
 Timings are best-of-N wall clock; on a shared machine, compare the CPU seconds printed alongside.
 Run: .venv/bin/python benchmarks/bench_trajectories.py
@@ -88,10 +90,11 @@ def page_rerun() -> bool:
         items = tuple((m, tuple(sorted(o.items()))) for m, o in methods.items())
         return RaceSpec("rosenbrock", methods=items, start=surface.start, steps=300)
 
-    def compute(spec: RaceSpec, step: int) -> tuple:
-        """What one page run computes: the race, the torch.optim badges, the grid, every frame."""
+    def compute(spec: RaceSpec, step: int, pending: str = "") -> tuple:
+        """What one page run computes before its charts and table are shown: the race, the grid,
+        every frame, the badges it knows; ``pending``'s badge says "checking…" until it is run."""
         paths = race_paths(spec)
-        parity = {m: torch_parity(spec, m) for m in paths}
+        parity = {m: None if m == pending else torch_parity(spec, m) for m in paths}
         grid = contour_grid(spec.surface, spec.formula, spec.window)
         charts.summary_frame(paths, surface, step, 1e-3, parity, PARITY_TOL)
         return paths, grid, charts.paths_frame(paths, step), charts.curves_frame(paths)
@@ -106,12 +109,14 @@ def page_rerun() -> bool:
 
     draw(spec_with(0.2), 300)  # the page as first opened: everything cached from here on
     lrs = iter(np.linspace(0.1, 0.3, 1000))
-    changed, changed_cpu = best_of(5, lambda: compute(spec_with(float(next(lrs))), 300))
+    changed, changed_cpu = best_of(5, lambda: compute(spec_with(float(next(lrs))), 300, pending="Adam"))
+    badge, _ = best_of(5, lambda: torch_parity(spec_with(float(next(lrs))), "Adam"))
     scrubbed, _ = best_of(5, lambda: compute(spec_with(0.2), 150))
     drawn, _ = best_of(5, lambda: draw(spec_with(float(next(lrs))), 300))
     print("(c) race page rerun at default settings (Rosenbrock, 6 methods, 300 steps)")
     print(f"    computation after an Adam lr change   {changed * 1e3:7.1f} ms  "
           f"(CPU {changed_cpu * 1e3:.1f} ms)  goal <= 150 ms  {verdict(changed <= 0.15)}")
+    print(f"    ... then the changed method's badge   {badge * 1e3:7.1f} ms  (torch.optim, after the table)")
     print(f"    computation after moving the scrubber {scrubbed * 1e3:7.1f} ms  (race and badges cached)")
     print(f"    ... plus building the 3 Altair charts {drawn * 1e3:7.1f} ms  (computation + Altair specs, "
           "as st.altair_chart serializes them; not part of the goal)")

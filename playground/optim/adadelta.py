@@ -7,12 +7,12 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_lr, check_non_negative, check_unit_interval
 
 
-def adadelta(param, grad, state: dict, *, lr: float, rho: float, eps: float, weight_decay: float,
-             maximize: bool) -> None:
+def adadelta(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array, rho: float,
+             eps: float, weight_decay: float, maximize: bool) -> None:
     r"""One Adadelta step, in place.
 
     .. math::
@@ -49,7 +49,7 @@ class Adadelta(ScratchOptimizer):
     rule = staticmethod(adadelta)
     hyperparameters = ("lr", "rho", "eps", "weight_decay", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)

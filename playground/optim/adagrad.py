@@ -7,17 +7,18 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_lr, check_non_negative
 
 
-def _init_state(param, state: dict, initial_accumulator_value: float) -> None:
+def _init_state(param: arrays.Array, state: dict, initial_accumulator_value: float) -> None:
     state["step"] = arrays.step_counter(param)
     state["sum"] = arrays.full_like(param, initial_accumulator_value)
 
 
-def adagrad(param, grad, state: dict, *, lr: float, lr_decay: float, weight_decay: float,
-            initial_accumulator_value: float, eps: float, maximize: bool) -> None:
+def adagrad(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array,
+            lr_decay: float, weight_decay: float, initial_accumulator_value: float, eps: float,
+            maximize: bool) -> None:
     r"""One AdaGrad step, in place.
 
     .. math::
@@ -50,9 +51,10 @@ class Adagrad(ScratchOptimizer):
     rule = staticmethod(adagrad)
     hyperparameters = ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
-                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1e-2, lr_decay: float = 0,
+                 weight_decay: float = 0, initial_accumulator_value: float = 0, eps: float = 1e-10,
+                 foreach: bool | None = None, *, maximize: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         check_lr(lr)
         check_non_negative("lr_decay value", lr_decay)
         check_non_negative("weight_decay value", weight_decay)

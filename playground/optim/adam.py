@@ -7,12 +7,13 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import as_scalar, check_beta_ranges, check_beta_types, check_non_negative
 
 
-def adam(param, grad, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
-         weight_decay: float, amsgrad: bool, maximize: bool, decoupled_weight_decay: bool) -> None:
+def adam(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array,
+         betas: tuple[float, float], eps: float, weight_decay: float, amsgrad: bool, maximize: bool,
+         decoupled_weight_decay: bool) -> None:
     r"""One Adam step, in place.
 
     .. math::
@@ -54,8 +55,8 @@ def adam(param, grad, state: dict, *, lr: float, betas: tuple[float, float], eps
     param -= lr / (1 - beta1 ** t) * m / denom
 
 
-def adamw(param, grad, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
-          weight_decay: float, amsgrad: bool, maximize: bool) -> None:
+def adamw(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array,
+          betas: tuple[float, float], eps: float, weight_decay: float, amsgrad: bool, maximize: bool) -> None:
     r"""One AdamW step: :func:`adam` with decoupled weight decay,
     :math:`\theta \leftarrow (1 - \eta\lambda)\,\theta` before the Adam step, so the decay never
     enters the moment estimates."""
@@ -69,10 +70,10 @@ class Adam(ScratchOptimizer):
     rule = staticmethod(adam)
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None,
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
+                 amsgrad: bool = False, *, foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False, fused: bool | None = None,
                  decoupled_weight_decay: bool = False) -> None:
         if isinstance(lr, torch.Tensor):
             if foreach and not capturable:
@@ -102,10 +103,10 @@ class AdamW(Adam):
     rule = staticmethod(adamw)
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 1e-2,
+                 amsgrad: bool = False, *, maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)

@@ -7,12 +7,12 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_beta_ranges, check_lr, check_non_negative
 
 
-def adamax(param, grad, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
-           weight_decay: float, maximize: bool) -> None:
+def adamax(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array,
+           betas: tuple[float, float], eps: float, weight_decay: float, maximize: bool) -> None:
     r"""One Adamax step, in place.
 
     .. math::
@@ -44,9 +44,10 @@ class Adamax(ScratchOptimizer):
     rule = staticmethod(adamax)
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *,
-                 maximize: bool = False, differentiable: bool = False, capturable: bool = False) -> None:
+    def __init__(self, params: Params, lr: float | torch.Tensor = 2e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
+                 foreach: bool | None = None, *, maximize: bool = False, differentiable: bool = False,
+                 capturable: bool = False) -> None:
         check_lr(lr)
         check_non_negative("epsilon value", eps)
         check_beta_ranges(betas)

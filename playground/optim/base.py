@@ -9,12 +9,14 @@ The 2-D trajectory engine calls the very same functions on numpy arrays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import torch
 
 UpdateRule = Callable[..., None]
+#: What an optimizer's constructor takes: tensors, or param-group dicts holding them.
+Params = Iterable[torch.Tensor] | Iterable[dict[str, Any]]
 
 
 class ScratchOptimizer(torch.optim.Optimizer):

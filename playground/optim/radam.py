@@ -7,12 +7,13 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_beta_ranges, check_lr, check_non_negative
 
 
-def radam(param, grad, state: dict, *, lr: float, betas: tuple[float, float], eps: float,
-          weight_decay: float, decoupled_weight_decay: bool, maximize: bool) -> None:
+def radam(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array,
+          betas: tuple[float, float], eps: float, weight_decay: float, decoupled_weight_decay: bool,
+          maximize: bool) -> None:
     r"""One RAdam step, in place.
 
     .. math::
@@ -69,10 +70,10 @@ class RAdam(ScratchOptimizer):
     rule = staticmethod(radam)
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "decoupled_weight_decay", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
-                 differentiable: bool = False) -> None:
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False) -> None:
         check_lr(lr)
         check_non_negative("epsilon value", eps)
         check_beta_ranges(betas)

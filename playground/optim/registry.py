@@ -19,7 +19,7 @@ from playground.optim.adadelta import Adadelta
 from playground.optim.adagrad import Adagrad
 from playground.optim.adam import Adam, AdamW
 from playground.optim.adamax import Adamax
-from playground.optim.base import ScratchOptimizer, UpdateRule
+from playground.optim.base import Params, ScratchOptimizer, UpdateRule
 from playground.optim.nadam import NAdam
 from playground.optim.radam import RAdam
 from playground.optim.rmsprop import RMSprop
@@ -49,7 +49,7 @@ class Method:
         merged.update(overrides)
         return merged
 
-    def make(self, params, backend: str = "scratch", **overrides: Any) -> torch.optim.Optimizer:
+    def make(self, params: Params, backend: str = "scratch", **overrides: Any) -> torch.optim.Optimizer:
         """An optimizer over ``params`` configured as this method: ours (``"scratch"``) or
         the torch.optim class of the same name (``"torch"``), for side-by-side comparison."""
         if backend not in ("scratch", "torch"):

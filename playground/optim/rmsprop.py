@@ -7,12 +7,12 @@ from typing import Any
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_lr, check_non_negative
 
 
-def rmsprop(param, grad, state: dict, *, lr: float, alpha: float, eps: float, weight_decay: float,
-            momentum: float, centered: bool, maximize: bool) -> None:
+def rmsprop(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array, alpha: float,
+            eps: float, weight_decay: float, momentum: float, centered: bool, maximize: bool) -> None:
     r"""One RMSprop step, in place.
 
     .. math::
@@ -61,8 +61,8 @@ class RMSprop(ScratchOptimizer):
     rule = staticmethod(rmsprop)
     hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize")
 
-    def __init__(self, params, lr: float | torch.Tensor = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+    def __init__(self, params: Params, lr: float | torch.Tensor = 1e-2, alpha: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0, momentum: float = 0, centered: bool = False,
                  capturable: bool = False, foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
         check_lr(lr)

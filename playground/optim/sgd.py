@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from playground.optim import arrays
-from playground.optim.base import ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer
 from playground.optim.validation import check_lr, check_non_negative
 
 
-def sgd(param, grad, state: dict, *, lr: float, momentum: float, dampening: float,
-        weight_decay: float, nesterov: bool, maximize: bool) -> None:
+def sgd(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array, momentum: float,
+        dampening: float, weight_decay: float, nesterov: bool, maximize: bool) -> None:
     r"""One SGD step, in place.
 
     .. math::
@@ -47,7 +47,7 @@ class SGD(ScratchOptimizer):
     rule = staticmethod(sgd)
     hyperparameters = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 
-    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
                  weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
                  foreach: bool | None = None, differentiable: bool = False,
                  fused: bool | None = None) -> None:

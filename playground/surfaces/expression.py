@@ -98,6 +98,9 @@ class _Parser:
         exponent = self.unary()
         self.depth -= 1
         folded = simplify(exponent)
+        if isinstance(folded, Num) and not math.isfinite(folded.value):
+            raise ExpressionError(f"the exponent at position {start} is not a finite number "
+                                  "(it divides by zero or overflows)")
         if isinstance(folded, Num) and not abs(folded.value) <= MAX_EXPONENT:
             raise ExpressionError(f"exponent too large at position {start}: a constant exponent must lie "
                                   f"between -{MAX_EXPONENT:g} and {MAX_EXPONENT:g}")

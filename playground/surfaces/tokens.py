@@ -27,6 +27,8 @@ _TOKEN = re.compile(r"""
   | (?P<name>[A-Za-z_][A-Za-z_0-9]*)
   | (?P<op>\*\*|[-+*/^(),])
 """, re.VERBOSE)
+_PREFIXED = re.compile(r"0[xXoObB][0-9A-Fa-f_]+")  # 0x10, 0o17, 0b101: Python's non-decimal literals
+_GLUED = re.compile(r"[0-9A-Za-z_.]*")  # a number with letters, digits or underscores stuck to it
 
 _HINTS = {
     "=": "comparisons and assignments are not supported", "<": "comparisons are not supported",
@@ -52,6 +54,19 @@ def _name_kind(name: str, position: int) -> str:
                           f"use x, y, pi, e or a function: {', '.join(TYPED_FUNCTIONS)}")
 
 
+def _check_decimal(text: str, start: int, end: int) -> None:
+    """A number must be plain decimal: name Python's hex/octal/binary prefixes and digit
+    separators instead of reporting the letters after them as an unknown name."""
+    prefixed = _PREFIXED.match(text, start)
+    if prefixed:
+        raise ExpressionError(f"'{prefixed.group()}' at position {start + 1}: write numbers in decimal "
+                              "(no 0x, 0o or 0b prefixes)")
+    if text.startswith("_", end):
+        glued = _GLUED.match(text, start).group()
+        raise ExpressionError(f"'{glued}' at position {start + 1}: write numbers without underscores, "
+                              f"e.g. {glued.replace('_', '')}")
+
+
 def tokenize(text: str) -> list[Token]:
     """The tokens of ``text`` followed by an "end" token."""
     tokens: list[Token] = []
@@ -66,9 +81,11 @@ def tokenize(text: str) -> list[Token]:
             hint = _HINTS.get(char, fallback)
             raise ExpressionError(f"unexpected character {shown} at position {position + 1}: {hint}")
         kind, lexeme = match.lastgroup, match.group()
-        if kind == "number" and not float(lexeme) <= MAX_NUMBER:
-            raise ExpressionError(f"number {lexeme} at position {position + 1} is too large "
-                                  "(numbers must be at most 1e6)")
+        if kind == "number":
+            _check_decimal(text, position, match.end())
+            if not float(lexeme) <= MAX_NUMBER:
+                raise ExpressionError(f"number {lexeme} at position {position + 1} is too large "
+                                      "(numbers must be at most 1e6)")
         if kind == "name":
             kind = _name_kind(lexeme, position + 1)
         if kind != "space":

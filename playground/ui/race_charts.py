@@ -160,8 +160,9 @@ def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, 
 
 
 def parity_badge(diff: float | None, tol: float) -> str:
+    """✓ or ✗ with the largest difference from torch.optim; None: not known yet."""
     if diff is None:
-        return "not checked"
+        return "⏳ checking…"
     return f"✓ max diff {diff:.0e}" if diff <= tol else f"✗ max diff {diff:.1e}"
 
 

@@ -2,12 +2,14 @@
 
 It runs as one ``st.fragment``: dragging the scrubber, pressing Play (which reruns the
 fragment every PLAY_EVERY seconds) or switching tabs redraws only this area. Changes that
-alter the race itself (a click on the map moves the start) rerun the whole page.
+alter the race itself (a click on the map moves the start) rerun the whole page. Only the open
+tab runs, but every tab's settings are declared on every run, so the link keeps them all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -24,7 +26,9 @@ TABS = ("Race", "Inside the optimizer", "Basins")
 PLAY_EVERY = 0.3   # seconds between animation frames
 FRAMES = 30        # a replay from step 0 takes about this many frames
 GRIDS = (25, 50, 100)
+COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
 CHART_KEY, PLAYING, CLICKED, BASINS_FOR = "race.chart", "race.playing", "race.clicked", "race.basins_for"
+BADGES = "race.badges"  # this session's torch.optim differences, keyed by each method's own settings
 
 
 def _clicked() -> None:
@@ -49,6 +53,10 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
     if st.session_state.pop(CLICKED, False):
         st.rerun()  # the start moved: recompute the race, not just this fragment
     step = _scrubber(qs, spec.steps)
+    methods = list(paths)
+    inspect_key = qs.field("inspect", methods[0], choices=list(METHODS))
+    grid_key = qs.field("grid", 50, choices=GRIDS)
+    colour_key = qs.field("basin_colour", "outcome", choices=tuple(COLOURS))
     race_tab, inside_tab, basins_tab = st.tabs(TABS, key=qs.field("tab", TABS[0], choices=TABS),
                                                on_change="rerun")
     if race_tab.open is not False:
@@ -56,10 +64,10 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
             _race(spec, surface, paths, step, tol)
     if inside_tab.open is not False:
         with inside_tab:
-            _inside(qs, spec, list(paths), step)
+            _inside(inspect_key, spec, methods, step)
     if basins_tab.open is not False:
         with basins_tab:
-            _basins(qs, spec, surface)
+            _basins(grid_key, colour_key, spec, surface)
     qs.sync()
 
 
@@ -104,11 +112,36 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
                         width="stretch")
         st.caption("Log scales: a straight downward line is steady (linear) convergence; flat stretches "
                    "are plateaus or ravines where a method crawls.")
-    parity = {name: torch_parity(spec, name) for name in methods}
-    summary = charts.summary_frame(paths, surface, step, tol, parity, PARITY_TOL)
-    st.dataframe(summary, hide_index=True, width="stretch", column_config={
+    _summary(spec, surface, paths, step, tol)
+    st.caption("What to look for: SGD crawls along flat valleys; momentum builds speed (and overshoots); "
+               "AdaGrad/RMSprop/Adam rescale each coordinate, so they take similar-sized steps in steep and "
+               "flat directions. Try a larger learning rate until a method diverges.")
+
+
+def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int,
+             tol: float) -> None:
+    """The summary table. A torch.optim badge this session has not seen for these settings (a
+    method whose settings just changed) says "checking…" until torch.optim has run, which
+    happens after the charts and the rest of the table are on screen."""
+    known = st.session_state.get(BADGES, {})
+    parity = {name: known.get(spec.only(name)) for name in paths}
+    table, columns = st.empty(), _columns(min(step, spec.steps), tol)
+
+    def draw() -> None:
+        summary = charts.summary_frame(paths, surface, step, tol, parity, PARITY_TOL)
+        table.dataframe(summary, hide_index=True, width="stretch", column_config=columns)
+
+    draw()
+    if None in parity.values():
+        parity = {name: torch_parity(spec, name) for name in paths}
+        st.session_state[BADGES] = {spec.only(name): diff for name, diff in parity.items()}
+        draw()
+
+
+def _columns(step: int, tol: float) -> dict[str, Any]:
+    return {
         "lr": st.column_config.NumberColumn("lr η", format="%.4g"),
-        f"loss at step {min(step, spec.steps)}": st.column_config.NumberColumn(format="%.4g"),
+        f"loss at step {step}": st.column_config.NumberColumn(format="%.4g"),
         "final loss": st.column_config.NumberColumn(format="%.4g"),
         "distance to minimum": st.column_config.TextColumn(help="From the final point to the nearest known "
                                                                 "minimum"),
@@ -116,14 +149,10 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
         "matches torch.optim": st.column_config.TextColumn(
             help="The same settings run through torch.optim in a plain loop; ✓ when every position agrees "
                  f"to {PARITY_TOL:g}"),
-    })
-    st.caption("What to look for: SGD crawls along flat valleys; momentum builds speed (and overshoots); "
-               "AdaGrad/RMSprop/Adam rescale each coordinate, so they take similar-sized steps in steep and "
-               "flat directions. Try a larger learning rate until a method diverges.")
+    }
 
 
-def _inside(qs: QueryState, spec: RaceSpec, methods: list[str], step: int) -> None:
-    key = qs.field("inspect", methods[0], choices=list(METHODS))
+def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
     if st.session_state[key] not in methods:
         st.session_state[key] = methods[0]
     name = st.columns([1, 2])[0].selectbox("Look inside", methods, key=key)
@@ -135,13 +164,12 @@ def _inside(qs: QueryState, spec: RaceSpec, methods: list[str], step: int) -> No
         st.info(f"This path stopped moving at step {i.frozen_at} (it diverged or reached the tolerance). "
                 "Scrub to an earlier step to see the optimizer at work.")
         return
-    cols = st.columns(4)
+    worked = worked_update(i)
+    cols = st.columns(2 + len(worked.corrections))
     cols[0].metric("step count t", i.t)
     cols[1].metric("learning rate η", f"{i.lr:.4g}")
-    if i.bias_corrections is not None:
-        c1, c2 = i.bias_corrections
-        cols[2].metric("1 − β₁ᵗ (divides m)", f"{c1:.4g}")
-        cols[3].metric("1 − β₂ᵗ (divides v)", f"{c2:.4g}")
+    for col, (label, factor) in zip(cols[2:], worked.corrections.items(), strict=True):
+        col.metric(label, f"{factor:.4g}")
     left, right = st.columns([3, 2], gap="medium")
     left.dataframe(charts.internals_frame(i), hide_index=True, width="stretch",
                    column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("x", "y")})
@@ -150,21 +178,19 @@ def _inside(qs: QueryState, spec: RaceSpec, methods: list[str], step: int) -> No
                   "x and y columns: adaptive methods equalise steps where the gradients differ a lot.")
     st.markdown("The rule, as torch.optim implements it:")
     st.latex(METHODS[name].latex)
-    st.markdown("This step, with its numbers (vectors are (x, y), operations per coordinate):")
-    for line in worked_update(i):
+    st.markdown("This step, with its numbers (vectors are (x, y), operations per coordinate; ∇f is the "
+                "gradient the rule received, after any noise and clipping):")
+    for line in worked.latex:
         st.latex(line)
 
 
-def _basins(qs: QueryState, spec: RaceSpec, surface: Surface) -> None:
+def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) -> None:
     st.markdown("Start every method from every cell of a grid and colour the cell by where the run ends. "
                 "Borders between colours are where a tiny change of start changes the outcome.")
     left, middle, right = st.columns([2, 3, 3], vertical_alignment="bottom")
-    grid = left.selectbox("Grid", GRIDS, key=qs.field("grid", 50, choices=GRIDS),
-                          format_func=lambda g: f"{g}×{g}")
-    colour = middle.segmented_control(
-        "Colour by", ("outcome", "steps"), required=True,
-        key=qs.field("basin_colour", "outcome", choices=("outcome", "steps")),
-        format_func=lambda c: "where it ends" if c == "outcome" else "steps taken")
+    grid = left.selectbox("Grid", GRIDS, key=grid_key, format_func=lambda g: f"{g}×{g}")
+    colour = middle.segmented_control("Colour by", tuple(COLOURS), required=True, key=colour_key,
+                                      format_func=COLOURS.get)
     if right.button("Compute basin map", type="primary"):
         st.session_state[BASINS_FOR] = (spec, grid)
     if st.session_state.get(BASINS_FOR) != (spec, grid):

@@ -4,8 +4,8 @@ A page declares each setting once with :meth:`QueryState.field`, which returns t
 key and seeds the widget's value: from the URL the first time, else from what the user last
 chose on this page (kept across page switches), else the default. A URL value that does
 not parse or is out of range falls back to the default and leaves a notice for the page to
-show. After the widgets, :meth:`QueryState.sync` writes the non-default values back to the
-query string.
+show; a list that names an item twice keeps its first mention, with a notice. After the
+widgets, :meth:`QueryState.sync` writes the non-default values back to the query string.
 """
 
 from __future__ import annotations
@@ -21,6 +21,14 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+class RepeatedItems(ValueError):
+    """A list value that names an item more than once; ``kept`` is the list without repeats."""
+
+    def __init__(self, repeated: list[str], kept: list | tuple) -> None:
+        super().__init__(f"{', '.join(repeated)} listed more than once")
+        self.kept = kept
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -30,7 +38,8 @@ class Field:
     hi: float | None = None
 
     def parse(self, text: str) -> Any:
-        """The typed value of ``text`` or ValueError saying why not."""
+        """The typed value of ``text`` or ValueError saying why not (:class:`RepeatedItems`, which
+        carries the list without repeats, for a list naming an item twice)."""
         kind = type(self.default)
         if kind is bool:
             if text.lower() in _TRUE:
@@ -42,6 +51,10 @@ class Field:
             items = [item.strip() for item in text.split(",") if item.strip()]
             element = type(self.default[0]) if self.default else str
             values = [self._scalar(item, element) for item in items]
+            unique = list(dict.fromkeys(values))
+            if len(unique) < len(values):
+                repeated = [self.format(v) for v in unique if values.count(v) > 1]
+                raise RepeatedItems(repeated, kind(unique))
             return kind(values)
         return self._scalar(text, kind)
 
@@ -97,6 +110,10 @@ class QueryState:
         if text is not None:
             try:
                 return spec.parse(text)
+            except RepeatedItems as error:
+                self.notices.append(f"Dropped repeats from `{spec.name}={text[:40]}` in the link ({error}); "
+                                    f"using {spec.format(error.kept)}.")
+                return error.kept
             except ValueError as error:
                 self.notices.append(f"Ignored `{spec.name}={text[:40]}` from the link ({error}); "
                                     f"using the default {spec.format(spec.default)}.")

@@ -44,8 +44,10 @@ def test_two_param_groups_with_different_hyperparameters(name):
     assert [g["lr"] for g in run.ours.param_groups] == [g["lr"] for g in run.theirs.param_groups]
 
 
+@pytest.mark.parametrize(("problem", "dtype"), [(TENSORS, torch.float64), (MLP, torch.float32)],
+                         ids=["tensors-f64", "mlp-f32"])
 @pytest.mark.parametrize("name", NAMES)
-def test_lr_scheduler_changes_lr_mid_run(name):
+def test_lr_scheduler_changes_lr_mid_run(name, problem, dtype):
     schedulers = []
 
     def step_lr(step, ours, theirs):
@@ -56,8 +58,8 @@ def test_lr_scheduler_changes_lr_mid_run(name):
                 scheduler.step()
         return ours, theirs
 
-    run = side_by_side(name, GROUPS[name][0], TENSORS, hooks=[step_lr])
-    _assert_matches(run, TENSORS)
+    run = side_by_side(name, GROUPS[name][0], problem, dtype, hooks=[step_lr])
+    _assert_matches(run, problem, dtype)
     initial_lr = GROUPS[name][0].get("lr", run.theirs.defaults["lr"])
     assert run.ours.param_groups[0]["lr"] == pytest.approx(initial_lr * 0.3 ** 4)
 

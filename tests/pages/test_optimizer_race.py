@@ -3,7 +3,10 @@ bad input (a broken formula, garbage URL values, an invalid hyperparameter) ends
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from playground.optim import TEACHING
 from playground.surfaces import SURFACES
@@ -53,6 +56,7 @@ def test_surface_methods_lr_and_steps_widgets_change_the_race(default_page):
     widget(at, "race.SGD.lr").set_value(1.5).run()  # too large for x^2 + y^2: |θ| doubles each step
     table = summary(at)
     assert table.loc["SGD", "diverged at step"] == "12" and table.loc["Adam", "diverged at step"] == "—"
+    assert table["matches torch.optim"].str.startswith("✓").all()  # the changed badge is filled in too
 
     widget(at, "race.steps").set_value(40).run()
     table = summary(at)
@@ -97,6 +101,12 @@ def test_garbage_url_values_fall_back_to_defaults_with_notices():
     assert at.session_state["race.surface"] == "rosenbrock" and at.session_state["race.steps"] == 300
     assert list(summary(at).index) == list(TEACHING)
 
+    at = open_page(PAGE, methods="Adam,SGD,Adam")  # a repeated method: one widget per method, once
+    assert not at.exception
+    assert any("methods=Adam,SGD,Adam" in w.value and "Adam listed more than once" in w.value
+               for w in at.warning)
+    assert list(summary(at).index) == ["Adam", "SGD"] and at.query_params["methods"] == "Adam,SGD"
+
 
 def test_invalid_hyperparameters_bench_that_method_with_the_reason():
     at = open_page(PAGE, methods="NAG,Adam", **{"NAG.momentum": "0.0"})
@@ -113,6 +123,56 @@ def test_inside_the_optimizer_shows_adams_state_at_the_scrubbed_step():
     assert {"gradient g (as the rule saw it)", "first moment / velocity (m or v)",
             "second moment (v, s or u)", "effective step −Δθ / g"} <= set(rows.index)
     assert any(r"\hat m_t" in latex.value for latex in at.latex)
+
+
+def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
+    """Only the open tab runs, yet the Inside and Basins settings stay in the link and in their widgets."""
+    query = {"methods": "SGD,Adam", "grid": "100", "basin_colour": "steps", "inspect": "Adam", "step": "5"}
+    at = open_page(PAGE, **query)
+    assert not at.exception and not at.warning
+    assert dict(at.query_params) == query  # the Race tab is open: nothing was dropped
+    at.session_state["race.tab"] = "Basins"
+    at.run()
+    assert widget(at, "race.grid").value == 100
+    assert next(b for b in at.button_group if b.key == "race.basin_colour").value == "steps"
+    at.session_state["race.tab"] = "Inside the optimizer"
+    at.run()
+    assert widget(at, "race.inspect").value == "Adam"
+    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer"}
+
+
+def _click_map(at, x: float, y: float) -> None:
+    """AppTest cannot click a chart: send the selection event the browser sends for a click."""
+    chart = next(c for c in at.get("vega_lite_chart") if c.proto.id.endswith("race.chart"))
+    states = at._tree.get_widget_states()
+    payload = {"selection": {"start": [{"x": x, "y": y}]}}
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(payload)))
+    at._run(states)
+
+
+def test_clicking_the_map_moves_the_start_there():
+    at = open_page(PAGE, methods="SGD,Adam", steps="50")
+    before = summary(at)["final loss"]
+    _click_map(at, 0.51234, -0.4)
+    assert not at.exception
+    assert (at.session_state["race.x"], at.session_state["race.y"]) == (0.512, -0.4)  # a cell centre, rounded
+    assert (widget(at, "race.x").value, widget(at, "race.y").value) == (0.512, -0.4)
+    assert at.query_params["x"] == "0.512" and at.query_params["y"] == "-0.4"
+    assert (summary(at)["final loss"] != before).all()  # the race was rerun from the new start
+
+
+def test_play_replays_every_step_then_stops():
+    at = open_page(PAGE, methods="SGD,Adam", steps="10")
+    next(b for b in at.button if b.label == "Play").click().run()
+    frames = []
+    while len(frames) < 20:
+        frames.append(at.session_state["race.step"])
+        assert f"loss at step {frames[-1]}" in summary(at).columns  # the table follows the animation
+        if not at.session_state["race.playing"]:
+            break
+        at.run()  # the next animation frame
+    assert frames == list(range(1, 11))
+    assert any(b.label == "Play" for b in at.button)  # stopped at the end, ready to replay
 
 
 def test_basins_tab_computes_on_demand():

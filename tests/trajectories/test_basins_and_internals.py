@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
 
-from playground.surfaces import SURFACES
+from playground.optim import METHODS
+from playground.surfaces import SURFACES, parse
 from playground.trajectories import DIVERGED, STALLED, RunOptions, basins, inspect, run, worked_update
 from playground.trajectories.basins import grid_starts
+from playground.trajectories.terms import number, vector
 
 HIMMELBLAU, ROSENBROCK = SURFACES["himmelblau"], SURFACES["rosenbrock"]
 
@@ -43,8 +45,7 @@ def test_inspect_adam_reads_the_rules_state():
     t = run(ROSENBROCK, "Adam", (-1.2, 1.0), 50, options)
     assert np.array_equal(i.position, t.positions[k, 0]) and np.allclose(i.update, t.updates[k, 0])
     assert i.t == 5 and i.after["step"] == 5 and i.before["step"] == 4
-    c1, c2 = i.bias_corrections
-    assert (c1, c2) == pytest.approx((1 - 0.9**5, 1 - 0.999**5))
+    c1, c2 = 1 - 0.9**5, 1 - 0.999**5
     m, v = i.after["exp_avg"], i.after["exp_avg_sq"]
     assert np.allclose(m, 0.9 * i.before["exp_avg"] + 0.1 * i.gradient)
     assert np.allclose(i.update, -i.lr * (m / c1) / (np.sqrt(v / c2) + 1e-8))
@@ -55,20 +56,75 @@ def test_inspect_adam_reads_the_rules_state():
 
 def test_inspect_sgd_effective_step_is_the_learning_rate_and_momentum_buffer_is_velocity():
     sgd = inspect(ROSENBROCK, "SGD", (-1.2, 1.0), 3, 10, lr=0.001)
-    assert np.allclose(sgd.effective_step, 0.001) and sgd.bias_corrections is None
+    assert np.allclose(sgd.effective_step, 0.001)
     mom = inspect(ROSENBROCK, "Momentum", (-1.2, 1.0), 3, 10)
     assert np.allclose(mom.update, -mom.lr * mom.after["momentum_buffer"])
     assert np.allclose(mom.first_moment, 0.9 * mom.before["momentum_buffer"] + mom.gradient)
 
 
-@pytest.mark.parametrize("method", ["SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam", "Adadelta"])
-def test_worked_update_ends_in_the_new_position(method):
-    i = inspect(ROSENBROCK, method, (-1.2, 1.0), 2, 10)
-    lines = worked_update(i)
-    new = i.position + i.update
-    assert lines[-1].endswith(rf"\begin{{pmatrix}}{new[0]:.4g} \\ {new[1]:.4g}\end{{pmatrix}}")
-    if method != "Adadelta":
-        assert f"{i.lr:.4g}" in lines[-1]  # the learning rate is substituted
+WD, MAX = {"weight_decay": 0.1}, {"maximize": True}
+#: Every registry method with its defaults, then the switches that change a worked form.
+WORKED = [(name, {}) for name in METHODS] + [
+    ("SGD", {**WD, **MAX}), ("Momentum", {"dampening": 0.3, **WD}), ("NAG", MAX),
+    ("AdaGrad", {"lr_decay": 0.1, "initial_accumulator_value": 0.5, **WD, **MAX}),
+    ("RMSprop", {"centered": True}), ("RMSprop", {"centered": True, "momentum": 0.5, **WD, **MAX}),
+    ("Adam", {"amsgrad": True, **WD}), ("Adam", {"decoupled_weight_decay": True, **WD, **MAX}),
+    ("AdamW", {"amsgrad": True, **MAX}), ("NAdam", {"momentum_decay": 0.01, **WD, **MAX}),
+    ("NAdam", {"decoupled_weight_decay": True, **WD}), ("RAdam", {**WD, **MAX}),
+    ("RAdam", {"decoupled_weight_decay": True, **WD}), ("Adadelta", {**WD, **MAX}),
+    ("Adamax", {"betas": (0.8, 0.99), **WD, **MAX}),
+]
+TILTED = parse("x**2 + 3*y**2 + sin(2*x) - x*y")  # both gradient coordinates busy, no divergence
+
+
+@pytest.mark.parametrize("step", [0, 7])  # the first step (empty state) and one past RAdam's rectification
+@pytest.mark.parametrize(("method", "overrides"), WORKED,
+                         ids=[name + "".join(f"-{k}" for k in o) for name, o in WORKED])
+def test_the_worked_update_recomputes_the_rules_own_numbers(method, overrides, step):
+    """Each line computes its result from the numbers it shows. Every state entry the rule keeps
+    appears as a line equal to the rule's own value, and the last line is the real new position."""
+    i = inspect(TILTED, method, (-2.0, 1.5), step, 10, lr=0.05, **overrides)
+    assert i.frozen_at == -1
+    worked = worked_update(i)
+    shown = {line.state: line.term.value for line in worked.lines if line.state}
+    assert set(shown) == set(i.after) - {"step"}
+    for key, value in shown.items():
+        np.testing.assert_allclose(value, i.after[key], rtol=1e-6, atol=0, err_msg=key)
+    np.testing.assert_allclose(worked.new_position - i.position, i.update, rtol=1e-9, atol=1e-15)
+    assert vector(i.position + i.update) in worked.latex[-1].rsplit(" = ", 1)[-1]
+    assert vector(i.position) in "".join(worked.latex) and number(i.lr) in "".join(worked.latex)
+
+
+def test_bias_corrections_are_the_factors_each_rule_divides_by():
+    def corrections(method, step, **overrides):
+        return worked_update(inspect(TILTED, method, (-2.0, 1.5), step, 10, lr=0.05, **overrides)).corrections
+
+    t = 5
+    assert corrections("Adam", t - 1) == pytest.approx({"1 − β₁ᵗ (divides m)": 1 - 0.9**t,
+                                                      "1 − β₂ᵗ (divides v)": 1 - 0.999**t})
+    assert corrections("Adamax", t - 1) == pytest.approx({"1 − β₁ᵗ (divides m)": 1 - 0.9**t})  # no β₂ factor
+
+    def mu(k):
+        return 0.9 * (1 - 0.5 * 0.96 ** (k * 0.004))
+
+    product = np.prod([mu(k) for k in range(1, t + 1)])
+    assert corrections("NAdam", t - 1) == pytest.approx({
+        "1 − Πₜ (divides g)": 1 - product, "1 − Πₜμₜ₊₁ (divides m)": 1 - product * mu(t + 1),
+        "1 − β₂ᵗ (divides v)": 1 - 0.999**t}, rel=1e-6)
+    assert corrections("RAdam", t - 1) == pytest.approx({"1 − β₁ᵗ (divides m)": 1 - 0.9**t})  # ρ_t ≤ 5
+    assert corrections("RAdam", 7)["1 − β₂ᵗ (its root scales the step)"] == pytest.approx(1 - 0.999**8)
+    assert corrections("SGD", 3) == corrections("AdaGrad", 3) == corrections("Adadelta", 3) == {}
+
+
+def test_worked_lines_show_the_switches_they_use():
+    def latex(method, **overrides):
+        return "\n".join(worked_update(inspect(TILTED, method, (-2.0, 1.5), 3, 10, **overrides)).latex)
+
+    assert r"g_t = -\nabla f + \lambda\,\theta_k" in latex("AdaGrad", **WD, **MAX)
+    assert r"\theta_k' = \left(1 - \eta\,\lambda\right)\,\theta_k" in latex("AdamW", **WD)
+    assert r"v^{\max}_t = \max\left(v^{\max}_{t-1},\ v_t\right)" in latex("Adam", amsgrad=True)
+    assert r"\sqrt{v_t - \bar g_t^{2}}" in latex("RMSprop", centered=True)
+    assert r"\tilde\eta = \frac{\eta}{1 + \left(t - 1\right)\,\delta}" in latex("AdaGrad", lr_decay=0.5)
 
 
 def test_inspect_reports_a_frozen_start():

@@ -65,7 +65,7 @@ def test_summary_reports_divergence_tolerance_and_parity():
     saddle = charts.summary_frame(race(SURFACES["saddle"], ["SGD"], (1, 0.1), 5), SURFACES["saddle"], 5, 0.0,
                                   {}, 1e-6)
     assert saddle.loc[0, "distance to minimum"] == "no known minimum"
-    assert saddle.loc[0, "matches torch.optim"] == "not checked"
+    assert saddle.loc[0, "matches torch.optim"] == "⏳ checking…"  # torch.optim has not run yet
 
 
 def test_basin_frames_name_each_outcome():

@@ -61,3 +61,12 @@ def test_bad_link_values_fall_back_to_defaults_with_a_notice():
     for name in ("surface", "lr", "steps", "noise", "methods"):
         assert f"`{name}=" in notices
     assert not at.exception
+
+
+def test_a_repeated_list_item_is_dropped_with_a_notice():
+    at = _open(methods="Adam,SGD,Adam")
+    assert at.multiselect[0].value == ["Adam", "SGD"]
+    assert any("`methods=Adam,SGD,Adam`" in w.value and "Adam listed more than once" in w.value
+               for w in at.warning)
+    assert at.query_params["methods"] in ("Adam,SGD", ["Adam,SGD"])  # the link is rewritten without it
+    assert not at.exception
