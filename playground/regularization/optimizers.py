@@ -13,6 +13,7 @@ from __future__ import annotations
 import torch
 
 from playground.optim import METHODS
+from playground.regularization.flat import flatten_
 from playground.regularization.penalties import penalized_weights
 
 SCALARS = ("momentum", "alpha", "rho", "beta1", "beta2", "eps", "lr_decay")  # betas split in two
@@ -74,8 +75,13 @@ def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
 
 
 def make_optimizer(model: torch.nn.Module, method: str, lr: float, weight_decay: float = 0.0,
-                   **tuned: float | bool) -> torch.optim.Optimizer:
+                   contiguous: bool = False, **tuned: float | bool) -> torch.optim.Optimizer:
     """Our ``METHODS[method]`` over ``model``: learning rate ``lr``, decay on weights only, and
-    any of :func:`knobs` overridden by ``tuned``."""
+    any of :func:`knobs` overridden by ``tuned``. With ``contiguous`` each param group's tensors
+    move into one flat tensor (:func:`~playground.regularization.flat.flatten_`): the same
+    updates, faster; clear gradients with ``zero_grad(set_to_none=False)``."""
     kwargs = optimizer_kwargs(method, lr, **tuned)
-    return METHODS[method].make(param_groups(model, weight_decay), **kwargs)
+    groups = param_groups(model, weight_decay)
+    if contiguous:
+        groups = [{**group, "params": [flatten_(group["params"])]} for group in groups]
+    return METHODS[method].make(groups, **kwargs)

@@ -89,18 +89,22 @@ def batchnorm_stats(model: nn.Module, X: torch.Tensor) -> tuple[list[BatchNormSt
         return [], None
     model.eval()
     eval_out = model(X)
-    saved = [{k: v.clone() for k, v in bn.state_dict().items()} for _, bn in norms]
     seen: dict[str, torch.Tensor] = {}
     hooks = [bn.register_forward_pre_hook(lambda _m, args, name=name: seen.__setitem__(name, args[0]))
              for name, bn in norms]
+    momenta = [bn.momentum for _, bn in norms]
     for _, bn in norms:
+        # momentum 0: the train-mode pass blends in none of the batch, r ← 1·r + 0·batch, so the
+        # running statistics stay exactly as they were, with no copy to save and load back
         bn.train()
+        bn.momentum = 0.0
     train_out = model(X)
     for hook in hooks:
         hook.remove()
     stats = []
-    for (name, bn), state in zip(norms, saved, strict=True):
-        bn.load_state_dict(state)
+    for (name, bn), momentum in zip(norms, momenta, strict=True):
+        bn.momentum = momentum
+        bn.num_batches_tracked -= 1
         bn.eval()
         x = seen[name]
         stats.append(BatchNormStats(f"BN {len(stats) + 1}", x.mean(0).numpy(), bn.running_mean.numpy().copy(),

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import torch
@@ -96,14 +97,20 @@ class Tensors:
             return torch.tensor(float("nan"))
         return (out.argmax(dim=1) == y).float().mean()
 
+    @cached_property
+    def X_both(self) -> torch.Tensor:
+        """Both splits in one tensor, for one forward pass per measurement."""
+        return torch.cat([self.X_train, self.X_val])
+
     @torch.no_grad()
-    def measure(self, model: torch.nn.Module) -> tuple[dict[str, float], torch.Tensor]:
-        """METRICS in one forward pass over both splits (put ``model`` in eval mode first); also
-        the validation outputs."""
+    def measure(self, model: torch.nn.Module,
+                weights: list[torch.Tensor]) -> tuple[dict[str, float], torch.Tensor]:
+        """METRICS in one forward pass over both splits (put ``model`` in eval mode first), the
+        weight norm over ``weights`` (the model's penalized weights); also the validation outputs."""
         n = len(self.X_train)
-        out = model(torch.cat([self.X_train, self.X_val]))
+        out = model(self.X_both)
         train_out, val_out = out[:n], out[n:]
-        norm = torch.stack([w.pow(2).sum() for w in penalized_weights(model)]).sum().sqrt()
+        norm = torch.stack([w.pow(2).sum() for w in weights]).sum().sqrt()
         values = torch.stack([self.loss(train_out, self.y_train), self.loss(val_out, self.y_val),
                               self.accuracy(train_out, self.y_train), self.accuracy(val_out, self.y_val),
                               norm])
@@ -141,7 +148,8 @@ def train(data: SplitData, config: TrainConfig,
         torch.manual_seed(config.seed)  # dropout masks: reproducible, and the global RNG is left alone
         generator = torch.Generator().manual_seed(config.seed)
         model = build_mlp(config.mlp(data), seed=config.seed)
-        optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay, **config.knobs)
+        optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay, contiguous=True,
+                                   **config.knobs)
         scheduler = _scheduler(optimizer, config)
         stopper = EarlyStopping(config.patience, config.min_delta, config.restore_best,
                                 config.start_from_epoch)
@@ -149,6 +157,7 @@ def train(data: SplitData, config: TrainConfig,
         run = Run(config, data.task, {name: [] for name in ("epoch", *METRICS, "lr")}, [], tensors.extent)
         # model.train()/eval() walk every module; only dropout and batchnorm behave differently
         switches = [m for m in model.modules() if isinstance(m, (nn.Dropout, nn.BatchNorm1d))]
+        weights = penalized_weights(model)  # listed once: walking the modules every epoch adds up
 
         def training(mode: bool) -> None:
             for module in switches:
@@ -157,7 +166,7 @@ def train(data: SplitData, config: TrainConfig,
         def record(epoch: int) -> bool:
             """Append the epoch's row; False (and nothing appended) if a loss is not finite."""
             training(False)
-            metrics, _ = tensors.measure(model)
+            metrics, _ = tensors.measure(model, weights)
             if not (math.isfinite(metrics["train_loss"]) and math.isfinite(metrics["val_loss"])):
                 return False
             for name, value in (("epoch", epoch), *metrics.items(), ("lr", optimizer.param_groups[0]["lr"])):
@@ -207,7 +216,7 @@ def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Te
             loss = loss + config.l2 * l2_penalty(model)
         if not torch.isfinite(loss):
             return False
-        optimizer.zero_grad(set_to_none=True)
+        optimizer.zero_grad(set_to_none=False)  # in place: the parameters' grads are views of it
         loss.backward()
         optimizer.step()
         if config.l1:
@@ -225,7 +234,7 @@ def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: T
         if run.config.restore_best and stopper.restore(model):
             run.best = tensors.frame(run.best_epoch, model)
     model.eval()
-    run.final, val_out = tensors.measure(model)
+    run.final, val_out = tensors.measure(model, penalized_weights(model))
     finite = math.isfinite(run.final["train_loss"]) and math.isfinite(run.final["val_loss"])
     if finite and run.task == "classification":
         k = val_out.shape[1]

@@ -11,6 +11,7 @@ import torch
 from playground.datasets.toy import SplitData, make_toy
 from playground.regularization.config import TrainConfig
 from playground.regularization.penalties import penalized_weights
+from playground.regularization.probes import batchnorm_stats
 from playground.regularization.trainer import train
 
 MOONS = make_toy("moons", 60, 0.45, 0.5, seed=0)
@@ -123,6 +124,18 @@ def test_batchnorm_frames_record_batch_and_running_statistics():
     assert frame.batchnorm[0].batch_mean.shape == (32,)
     assert frame.mode_gap > 0  # train-mode output (batch stats) differs from eval-mode output
     assert train(MOONS, small(epochs=5)).frames[-1].batchnorm == []
+
+
+def test_probing_batchnorm_leaves_the_network_exactly_as_it_was():
+    run = train(MOONS, small(batchnorm=True, dropout=0.2, epochs=10, frames=1))
+    before = {name: value.clone() for name, value in run.model.state_dict().items()}
+    X = torch.from_numpy(MOONS.X_train)
+    stats, gap = batchnorm_stats(run.model, X)
+    after = run.model.state_dict()
+    assert all(torch.equal(before[name], after[name]) for name in before)  # incl. num_batches_tracked
+    assert [bn.momentum for bn in (run.model[2], run.model[6])] == [0.1, 0.1]
+    assert not any(m.training for m in run.model.modules())
+    assert len(stats) == 2 and gap > 0
 
 
 def test_frames_are_bounded_and_hold_the_decision_grid():
