@@ -33,6 +33,9 @@ class Method:
     latex: str
     blurb: str
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    #: The teaching method whose per-surface learning rate suits this one too (Adam's variants
+    #: take steps of the same normalized size), so the 2-D surfaces need no tuning per extra.
+    like: str | None = None
 
     @property
     def rule(self) -> UpdateRule:
@@ -84,11 +87,11 @@ METHODS: dict[str, Method] = {m.name: m for m in (
     Method("AdamW", AdamW,
            r"\theta \leftarrow \theta(1 - \eta\lambda) "
            r"- \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
-           "Adam with weight decay applied to the weights, not the gradient.", {"lr": 0.05}),
+           "Adam with weight decay applied to the weights, not the gradient.", {"lr": 0.05}, like="Adam"),
     Method("NAdam", NAdam,
            r"\theta \leftarrow \theta - \eta\,\frac{(1-\mu_t)\,g/(1-\Pi_t) + \mu_{t+1}\, m/(1-\Pi_{t+1})}"
            r"{\sqrt{v/(1-\beta_2^t)} + \epsilon},\quad \Pi_t = \textstyle\prod_{i \le t} \mu_i",
-           "Adam with a Nesterov look-ahead on the first moment.", {"lr": 0.05}),
+           "Adam with a Nesterov look-ahead on the first moment.", {"lr": 0.05}, like="Adam"),
     Method("RAdam", RAdam,
            r"\theta \leftarrow \theta - \eta\,\hat m \cdot \begin{cases} r_t\,\sqrt{1-\beta_2^t}\,/\,"
            r"(\sqrt{v} + \epsilon) & \rho_t > 5 \\ 1 & \text{otherwise} \end{cases},\quad "
@@ -103,5 +106,5 @@ METHODS: dict[str, Method] = {m.name: m for m in (
     Method("Adamax", Adamax,
            r"u \leftarrow \max(\beta_2 u, |g| + \epsilon),\quad "
            r"\theta \leftarrow \theta - \frac{\eta}{1-\beta_1^t}\,\frac{m}{u}",
-           "Adam with an infinity-norm second moment.", {"lr": 0.05}),
+           "Adam with an infinity-norm second moment.", {"lr": 0.05}, like="Adam"),
 )}

@@ -65,12 +65,14 @@ class Surface:
         return _filled(gx, shape), _filled(gy, shape)
 
     def lr(self, method: str) -> float:
-        """The learning rate for ``method`` on this surface, falling back to the registry default."""
+        """The learning rate for ``method`` on this surface: tuned for it, else the one tuned for
+        the teaching method it is ``like`` (NAdam is like Adam), else the registry default."""
         if method in self.lrs:
             return self.lrs[method]
         from playground.optim import METHODS  # lazy: the optimizers import torch
 
-        return METHODS[method].hyperparameters()["lr"]
+        like = METHODS[method].like
+        return self.lrs[like] if like in self.lrs else METHODS[method].hyperparameters()["lr"]
 
     def nearest_minimum(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """Index into :attr:`minima` of the nearest known minimum and the distance to it, elementwise.

@@ -9,6 +9,7 @@ import torch
 
 from playground.optim import METHODS, TEACHING
 from playground.surfaces import SURFACES, Surface
+from playground.trajectories import run
 
 REQUIRED = ("bowl", "ravine", "rotated_ravine", "saddle", "monkey_saddle", "rosenbrock", "beale",
             "himmelblau", "booth", "matyas", "three_hump_camel", "six_hump_camel", "rastrigin", "ackley",
@@ -163,7 +164,18 @@ def test_races_from_the_default_starts_end_in_different_minima():
         assert len(set(reached)) == len(methods), (name, reached)
 
 
-def test_lr_falls_back_to_the_registry_default_for_methods_not_tuned():
+def test_adams_variants_take_adams_tuned_lr_and_the_rest_fall_back_to_the_registry_default():
     s = SURFACES["bowl"]
-    assert s.lr("Adam") == s.lrs["Adam"]
-    assert s.lr("AdamW") == METHODS["AdamW"].hyperparameters()["lr"]
+    assert s.lr("Adam") == s.lrs["Adam"] != METHODS["Adam"].hyperparameters()["lr"]
+    assert s.lr("AdamW") == s.lr("NAdam") == s.lr("Adamax") == s.lrs["Adam"]
+    assert s.lr("RAdam") == METHODS["RAdam"].hyperparameters()["lr"]
+    assert s.lr("Adadelta") == 1.0
+
+
+@pytest.mark.parametrize(("surface", "method"), [("rosenbrock", "AdamW"), ("booth", "NAdam"),
+                                                 ("booth", "Adamax")])
+def test_with_adams_lr_its_variants_end_closer_to_the_minimum(surface, method):
+    s = SURFACES[surface]
+    tuned = run(s, method, s.start, 300).losses[-1][0]  # the surface's lr for it: Adam's
+    default = run(s, method, s.start, 300, lr=METHODS[method].hyperparameters()["lr"]).losses[-1][0]
+    assert tuned < default / 2
