@@ -1,6 +1,8 @@
-"""Home: what the playground is and where to start."""
+"""Home: what the playground is, where to start, and ready-made experiments to hand out."""
 
 import streamlit as st
+
+from playground.ui.experiments import EXPERIMENTS
 
 st.title("How neural networks are trained: a playground")
 st.markdown(
@@ -21,3 +23,12 @@ cols[0].page_link("pages/backprop_stepper.py", label="Backprop, step by step", i
 cols[0].caption("The chain rule with real numbers, node by node, checked against autograd.")
 cols[1].page_link("pages/gradient_health.py", label="Gradient health", icon=":material/monitor_heart:")
 cols[1].caption("Vanishing and exploding gradients, and what cures them.")
+
+st.subheader("Ready-made experiments")
+st.caption("Each opens a page already set up; hand the link to a class, or change a setting and share yours.")
+cols = st.columns(3)
+for i, experiment in enumerate(EXPERIMENTS):
+    with cols[i % 3].container(border=True):
+        st.page_link(f"pages/{experiment.page}", label=experiment.title, icon=":material/play_circle:",
+                     query_params=experiment.query)
+        st.caption(experiment.look_for)
