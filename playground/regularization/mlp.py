@@ -11,8 +11,9 @@ import math
 from dataclasses import dataclass
 from itertools import pairwise
 
-import torch
 from torch import nn
+
+from playground.seeding import Dropout, seeded
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
     "relu": nn.ReLU, "leaky_relu": nn.LeakyReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU,
@@ -49,11 +50,10 @@ class MLPConfig:
 
 def build_mlp(config: MLPConfig, seed: int | None = None) -> nn.Module:
     """The network described by ``config``; a ``seed`` makes its initial weights reproducible
-    without touching the global random state."""
+    without touching the global random state. Its dropout layers draw from torch's global
+    generator until a run gives them one of their own (:func:`~playground.seeding.draw_dropout_from`)."""
     config.validate()
-    with torch.random.fork_rng(devices=[]):
-        if seed is not None:
-            torch.manual_seed(seed)
+    with seeded(seed):
         layers: list[nn.Module] = [nn.Flatten()]
         widths = (config.inputs, *config.hidden)
         for fan_in, fan_out in pairwise(widths):
@@ -62,7 +62,7 @@ def build_mlp(config: MLPConfig, seed: int | None = None) -> nn.Module:
                 layers.append(nn.BatchNorm1d(fan_out))
             layers.append(ACTIVATIONS[config.activation]())
             if config.dropout > 0:
-                layers.append(nn.Dropout(config.dropout))
+                layers.append(Dropout(config.dropout))
         layers.append(nn.Linear(widths[-1], config.outputs))
         model = nn.Sequential(*layers)
         initialize(model, config.init)

@@ -38,6 +38,7 @@ from playground.regularization.optimizers import make_optimizer
 from playground.regularization.penalties import l2_penalty, penalized_weights, soft_threshold_
 from playground.regularization.probes import Frame, grid_points, take_frame
 from playground.schedules import Schedule
+from playground.seeding import draw_dropout_from
 
 GRID = 60  # the decision-boundary grid is GRID x GRID
 
@@ -144,10 +145,11 @@ def train(data: SplitData, config: TrainConfig,
     """
     config.validate()
     tensors = Tensors.of(data, config)
-    with torch.random.fork_rng(devices=[]), _flush_denormals():
-        torch.manual_seed(config.seed)  # dropout masks: reproducible, and the global RNG is left alone
-        generator = torch.Generator().manual_seed(config.seed)
+    with _flush_denormals():
+        generator = torch.Generator().manual_seed(config.seed)  # mini-batch order
         model = build_mlp(config.mlp(data), seed=config.seed)
+        # dropout masks from this run's own stream: reproducible even while other sessions train
+        draw_dropout_from(model, torch.Generator().manual_seed(config.seed))
         optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay, contiguous=True,
                                    **config.knobs)
         scheduler = _scheduler(optimizer, config)

@@ -24,6 +24,7 @@ from playground.optim import METHODS
 from playground.regularization.early_stopping import EarlyStopping
 from playground.regularization.penalties import l1_penalty, l2_penalty
 from playground.schedules import SCHEDULES, Schedule
+from playground.seeding import draw_dropout_from
 from playground.train import evaluate as ev
 from playground.train.augment import flip_crop
 from playground.train.device import amp_dtype, describe, pick_device, release_memory
@@ -197,7 +198,8 @@ class _Run:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(
             self.optimizer, lambda step: schedule.factor(step, self.total_steps))
         self.generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles, augmentation
-        torch.manual_seed(config.seed)  # dropout draws from the global generator
+        # dropout masks from this run's own stream: concurrent runs never share torch's global one
+        draw_dropout_from(self.model, torch.Generator(device=device).manual_seed(config.seed))
         if device.type == "cuda":
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
         dtype = amp_dtype(device) if config.amp else None

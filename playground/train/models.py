@@ -9,16 +9,13 @@ frozen at 1 and only its shifts learn; the logits are scaled by 1/9.
 
 from __future__ import annotations
 
-import threading
-
 import torch
 from torch import nn
 
 from playground.regularization.mlp import MLPConfig, build_mlp
+from playground.seeding import Dropout, seeded
 
 MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-style)"}
-# Model construction draws from the global RNG; concurrent runs in threads must not interleave.
-_INIT_LOCK = threading.Lock()
 
 
 def build_model(name: str, shape: tuple[int, int, int], classes: int, *, hidden: tuple[int, ...] = (128,),
@@ -33,9 +30,7 @@ def build_model(name: str, shape: tuple[int, int, int], classes: int, *, hidden:
     if name == "fast" and min(height, width) < 24:
         raise ValueError(f"the fast CIFAR net needs images of at least 24×24 pixels, not {height}×{width}; "
                          f"use the MLP or the CNN")
-    with _INIT_LOCK, torch.random.fork_rng(devices=[]):
-        if seed is not None:
-            torch.manual_seed(seed)
+    with seeded(seed):
         if name == "cnn":
             return SmallCNN(channels, height, width, classes, dropout, batchnorm)
         return FastNet(channels, classes)
@@ -51,7 +46,7 @@ class SmallCNN(nn.Sequential):
             return [nn.Conv2d(fan_in, fan_out, 3, padding=1, bias=not batchnorm), *norm, nn.ReLU(),
                     nn.MaxPool2d(2)]
 
-        drop = [nn.Dropout(dropout)] if dropout > 0 else []
+        drop = [Dropout(dropout)] if dropout > 0 else []
         features = 64 * (height // 4) * (width // 4)
         super().__init__(*stage(channels, 32), *stage(32, 64), nn.Flatten(), *drop,
                          nn.Linear(features, 128), nn.ReLU(), *drop, nn.Linear(128, classes))

@@ -3,6 +3,7 @@ way a run can end (finished, stopped, diverged, out of memory, early-stopped).""
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import replace
 
@@ -54,6 +55,25 @@ def test_cpu_runs_are_deterministic(digits):
     first, second = train(config, data=digits), train(config, data=digits)
     assert first.epochs[0]["test_loss"] == second.epochs[0]["test_loss"]
     assert all(torch.equal(first.state_dict[k], second.state_dict[k]) for k in first.state_dict)
+
+
+def test_a_seeded_run_with_dropout_reproduces_while_other_runs_train_beside_it(digits):
+    config = TrainConfig(epochs=1, dropout=0.3, seed=7, device="cpu")
+    solo = train(config, data=digits).state_dict
+    beside: list[dict] = []
+    start = threading.Barrier(3)
+
+    def session() -> None:
+        start.wait()
+        beside.append(train(config, data=digits).state_dict)
+
+    threads = [threading.Thread(target=session) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(beside) == 3
+    assert all(torch.equal(run[k], solo[k]) for run in beside for k in solo)
 
 
 def test_stop_request_ends_the_run_at_the_next_step(digits):
