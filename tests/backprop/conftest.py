@@ -1,14 +1,10 @@
-"""These tests run many tiny matrix products: one torch thread is faster than several on a busy machine."""
+"""These tests run many tiny matrix products: every one of them runs on one torch thread."""
 
 from __future__ import annotations
 
 import pytest
-import torch
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _on_one_thread(one_torch_thread):
     yield
-    torch.set_num_threads(threads)

@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import pytest
-import torch
 from streamlit import dataframe_util
 
 from tests.pages.helpers import open_page
@@ -14,13 +13,7 @@ from tests.pages.helpers import open_page
 PAGE = "gradient_health.py"
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Tiny matrix products: one thread beats several on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny matrix products
 
 
 def metric(at, label_start: str):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from playground.optim import METHODS, TEACHING
 from playground.surfaces import SURFACES, Surface
 from playground.trajectories import run
+from tests.surfaces.autograd import assert_matches_autograd
 
 REQUIRED = ("bowl", "ravine", "rotated_ravine", "saddle", "monkey_saddle", "rosenbrock", "beale",
             "himmelblau", "booth", "matyas", "three_hump_camel", "six_hump_camel", "rastrigin", "ackley",
@@ -57,14 +57,7 @@ def test_analytic_gradient_matches_torch_autograd_at_random_points(name):
     s = SURFACES[name]
     rng = np.random.default_rng(len(name))
     (x_lo, x_hi), (y_lo, y_hi) = s.domain
-    x, y = rng.uniform(x_lo, x_hi, 64), rng.uniform(y_lo, y_hi, 64)
-    tx, ty = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
-    value = s.value(tx, ty)
-    value.sum().backward()
-    gx, gy = s.grad(x, y)
-    np.testing.assert_allclose(value.detach().numpy(), s.value(x, y), rtol=1e-12)
-    np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=1e-8, atol=1e-9)
-    np.testing.assert_allclose(gy, ty.grad.numpy(), rtol=1e-8, atol=1e-9)
+    assert_matches_autograd(s, rng.uniform(x_lo, x_hi, 64), rng.uniform(y_lo, y_hi, 64), atol=1e-9)
 
 
 @pytest.mark.parametrize("name", [n for n in REQUIRED if SURFACES[n].minima])

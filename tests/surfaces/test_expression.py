@@ -9,12 +9,12 @@ import time
 
 import numpy as np
 import pytest
-import torch
 
 from playground.surfaces import ExpressionError, Surface, parse
 from playground.surfaces.derivative import derivative
 from playground.surfaces.expression import parse_tree
 from playground.surfaces.nodes import ONE, Binary, Num, Var, simplify
+from tests.surfaces.autograd import assert_matches_autograd
 
 HOSTILE = [
     ("x.__class__", "'.' at position 2"),
@@ -166,14 +166,7 @@ AUTOGRAD = [
 def test_symbolic_gradients_match_torch_autograd(text):
     surface = parse(text, domain=((0.2, 2.0), (0.2, 2.0)))  # positive, so x**y and sqrt are real
     rng = np.random.default_rng(7)
-    x, y = rng.uniform(0.2, 2.0, 40), rng.uniform(0.2, 2.0, 40)
-    tx, ty = torch.tensor(x, requires_grad=True), torch.tensor(y, requires_grad=True)
-    value = surface.value(tx, ty)
-    value.sum().backward()
-    gx, gy = surface.grad(x, y)
-    np.testing.assert_allclose(value.detach().numpy(), surface.value(x, y), rtol=1e-12)
-    np.testing.assert_allclose(gx, tx.grad.numpy(), rtol=1e-8, atol=1e-12)
-    np.testing.assert_allclose(gy, ty.grad.numpy(), rtol=1e-8, atol=1e-12)
+    assert_matches_autograd(surface, rng.uniform(0.2, 2.0, 40), rng.uniform(0.2, 2.0, 40), atol=1e-12)
 
 
 def test_derivatives_are_simplified_so_gradients_stay_cheap():

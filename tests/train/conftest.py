@@ -1,15 +1,10 @@
-"""Train on one CPU thread: for these tiny models more threads only add synchronisation, and on a
-busy two-core machine they can make a step ten times slower."""
+"""Train on one CPU thread: for these tiny models more threads only add synchronisation."""
 
 from __future__ import annotations
 
 import pytest
-import torch
 
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _on_one_thread(one_torch_thread):
     yield
-    torch.set_num_threads(threads)
