@@ -79,8 +79,8 @@ def page_rerun() -> bool:
     from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as to_vega_lite
 
     from playground.optim import METHODS
-    from playground.ui import race_charts as charts
-    from playground.ui.race_compute import PARITY_TOL, RaceSpec, contour_grid, race_paths, torch_parity
+    from playground.ui.race import charts
+    from playground.ui.race.compute import PARITY_TOL, RaceSpec, contour_grid, race_paths, torch_parity
 
     surface = SURFACES["rosenbrock"]
 

@@ -6,9 +6,9 @@ import streamlit as st
 
 from playground.backprop.chain import Chain
 from playground.backprop.graph import gradients_after
-from playground.ui import backprop_charts as charts
-from playground.ui.backprop_checks import gradient_checking
-from playground.ui.backprop_inputs import network, step_control
+from playground.ui.backprop import charts
+from playground.ui.backprop.controls import network, step_control
+from playground.ui.backprop.views import gradient_checking
 from playground.ui.urlstate import QueryState
 
 st.title("Backprop, step by step")

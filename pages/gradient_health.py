@@ -3,8 +3,9 @@
 import streamlit as st
 
 from playground.backprop.health import diagnose
-from playground.ui import health_charts as charts
-from playground.ui.health_inputs import CLIP_LABELS, cached_run, presets, settings
+from playground.ui.health import charts
+from playground.ui.health.compute import cached_run
+from playground.ui.health.controls import CLIP_LABELS, presets, settings
 from playground.ui.urlstate import QueryState
 
 st.title("Gradient health")

@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from playground.ui import race_controls as controls
-from playground.ui import race_views
-from playground.ui.race_compute import load_surface, race_paths
+from playground.ui.race import controls, views
+from playground.ui.race.compute import load_surface, race_paths
 from playground.ui.urlstate import QueryState
 
 qs = QueryState(controls.NAMESPACE)
@@ -23,7 +22,7 @@ with st.sidebar:
 st.latex(rf"f(x, y) = {surface.latex}")
 if methods:
     spec = controls.spec_from(surface_key, methods, start, steps, options)
-    race_views.main(qs, spec, surface, race_paths(spec), tol)
+    views.main(qs, spec, surface, race_paths(spec), tol)
 else:
     st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
 with notices:

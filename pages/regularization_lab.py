@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from playground.ui import lab_views as views
-from playground.ui.lab_controls import sidebar
-from playground.ui.lab_training import runs_for
+from playground.ui.lab import views
+from playground.ui.lab.compute import runs_for
+from playground.ui.lab.controls import sidebar
 from playground.ui.urlstate import QueryState
 
 qs = QueryState("lab")

@@ -5,9 +5,9 @@ import streamlit as st
 
 from playground.datasets.images import DatasetError, MissingDataset
 from playground.train.runs import hosted_mode
-from playground.ui import runs_controls as controls
-from playground.ui import runs_view as view
-from playground.ui.runs_session import dataset, run_queue, session_id
+from playground.ui.runs import controls
+from playground.ui.runs import views as view
+from playground.ui.runs.compute import dataset, run_queue, session_id
 from playground.ui.urlstate import QueryState
 
 st.title("Training runs")

@@ -1,6 +1,6 @@
 """Run A (no regularization) against run B (the chosen regularizers) on the same data, split,
 initial weights and seed, and tabulate where they end up. The page trains the variants itself
-(``playground.ui.lab_training``), reusing runs it already has."""
+(``playground.ui.lab.compute``), reusing runs it already has."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ import pytest
 
 from playground.backprop.chain import Chain
 from playground.backprop.graph import final_steps, gradients_after
-from playground.ui import backprop_charts as charts
+from playground.ui.backprop import charts
 
 
 def test_the_backward_pass_visits_loss_then_prediction_then_hidden_node():

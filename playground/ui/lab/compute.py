@@ -1,0 +1,58 @@
+"""Train the lab's run(s) with live progress, once per distinct setting.
+
+Finished runs are kept in the session, keyed by data and settings, at most a few (memory stays
+bounded): scrubbing, playing and opening tabs rerun the page without retraining, toggling a
+regularizer back reuses the earlier run, and a comparison trains its baseline A only once.
+Changing a widget mid-training stops the script, and with it the training, so the page stays
+responsive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from playground.regularization.compare import variants
+from playground.regularization.config import TrainConfig
+from playground.regularization.trainer import Run, train
+from playground.ui.lab.charts import curves_chart, curves_data, markers_data
+from playground.ui.lab.controls import Settings
+
+CACHE, KEEP = "lab.cache", 4  # the most recent runs, as [((data source, config), Run)]
+SHOWN = "lab.runs"  # the runs on the page now, by label
+
+
+def runs_for(settings: Settings) -> dict[str, Run]:
+    """{label: Run}: one run, or A (unregularized) and B (as set) when comparing."""
+    wanted = variants(settings.config) if settings.compare else {"run": settings.config}
+    cache: list[tuple[tuple, Run]] = st.session_state.setdefault(CACHE, [])
+    runs = {label: remembered(cache, (settings.source, config),
+                              lambda label=label, config=config: _train_live(settings, label, config))
+            for label, config in wanted.items()}
+    st.session_state[SHOWN] = runs
+    return runs
+
+
+def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Run], keep: int = KEEP) -> Run:
+    """The run cached under ``key``, else ``make()``'s; either way it becomes the most recent of
+    at most ``keep`` cached runs. (A list, not a dict: the keys hold unhashable settings.)"""
+    found = [run for cached, run in cache if cached == key]
+    run = found[0] if found else make()
+    cache[:] = [(cached, other) for cached, other in cache if cached != key][-(keep - 1):] + [(key, run)]
+    return run
+
+
+def _train_live(settings: Settings, label: str, config: TrainConfig) -> Run:
+    bar = st.progress(0.0, text=f"Training {label}…")
+    live = st.empty()
+
+    def report(run: Run) -> None:
+        bar.progress(run.epochs_run / config.epochs, text=f"Training {label}: epoch {run.epochs_run}")
+        live.altair_chart(curves_chart(curves_data({label: run}, "loss"), markers_data(run), "loss"),
+                          width="stretch")
+
+    run = train(settings.data, config, report, max(1, config.epochs // 15))
+    bar.empty()
+    live.empty()
+    return run

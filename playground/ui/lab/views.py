@@ -1,0 +1,224 @@
+"""The sections of the regularization lab page: each draws one part of what a run shows."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from playground.datasets.toy import SplitData
+from playground.optim import METHODS, SGD
+from playground.regularization.compare import summary
+from playground.regularization.config import TrainConfig
+from playground.regularization.export import config_json, metrics_csv, pytorch_code
+from playground.regularization.optimizers import decay_is_decoupled
+from playground.regularization.probes import Frame
+from playground.regularization.trainer import Run
+from playground.ui.lab import charts
+
+
+def objective(config: TrainConfig) -> str:
+    """The loss being minimised, with the active penalty terms, as LaTeX."""
+    data = r"\mathcal{L}_{\text{data}}"
+    terms = [data]
+    if config.l2:
+        terms.append(rf"{config.l2:g}\sum w^2")
+    if config.l1:
+        terms.append(rf"\underbrace{{{config.l1:g}\sum |w|}}_{{\text{{proximal step}}}}")
+    return r"\min_w\; " + " + ".join(terms)
+
+
+def explain(config: TrainConfig) -> None:
+    st.latex(objective(config))
+    notes = []
+    if config.l2:
+        notes.append("**L2** adds λΣw² to the loss; its gradient 2λw shrinks every weight in proportion to "
+                     "its size, so weights get small but rarely exactly zero.")
+    if config.l1:
+        adaptive = "" if METHODS[config.optimizer].optimizer is SGD else (
+            f" {config.optimizer} normalizes its steps, so the same λ zeroes fewer weights than SGD does.")
+        notes.append("**L1** is applied as a proximal step (soft-thresholding, w ← sign(w)·max(|w| − ηλ, 0) "
+                     f"after each optimizer step), so weights reach exactly zero.{adaptive}")
+    if config.weight_decay:
+        kind = ("decoupled: θ ← (1 − ηλ)θ, outside the adaptive step" if decay_is_decoupled(config.optimizer)
+                else "coupled: added to the gradient, i.e. L2 with λ/2")
+        notes.append(f"**Weight decay** in {config.optimizer} is {kind}.")
+    if config.dropout:
+        notes.append(f"**Dropout** zeroes each hidden unit with p = {config.dropout:g} in training, "
+                     "never in eval.")
+    if config.batchnorm:
+        notes.append("**Batch normalization** uses batch statistics in training, running statistics in eval.")
+    if config.early_stopping:
+        notes.append(f"**Early stopping** watches the validation loss (patience {config.patience}, "
+                     "Keras' rules).")
+    st.caption("  \n".join(notes) or "No regularizer is on: watch the validation loss climb while the "
+               "training loss falls. Switch one on in the sidebar, and compare A/B.")
+
+
+def headline(runs: dict[str, Run]) -> None:
+    """The final network's numbers; when comparing, B's with the change from A."""
+    *_, run = runs.values()
+    values = _numbers(run)
+    previous = _numbers(next(iter(runs.values()))) if len(runs) > 1 else {}
+    shown = {name: value for name, value in values.items() if not math.isnan(value)}
+    for column, (name, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
+        delta = None if name not in previous else value - previous[name]
+        shape = ".0f" if name == "zero weights" else ".3g"  # a count is shown in full
+        column.metric(name, f"{value:{shape}}", delta=None if delta is None else f"{delta:+{shape}} vs A",
+                      delta_color="normal" if name in ("val accuracy", "zero weights") else "inverse")
+
+
+def _numbers(run: Run) -> dict[str, float]:
+    final = run.final
+    return {"train loss": final["train_loss"], "val loss": final["val_loss"],
+            "gap": final["val_loss"] - final["train_loss"], "val accuracy": final["val_acc"],
+            "weight norm": final["weight_norm"], "zero weights": final["zero_weights"]}
+
+
+def divergence(run: Run) -> str:
+    """The notice of a diverged run, naming the network whose numbers the page shows."""
+    if run.diverged_at == 0:
+        return ("Diverged at epoch 0: the untrained network's loss is already NaN or infinite, so there is "
+                "nothing to train or show. Are some values in the data too large?")
+    shown = (f"the numbers show the best weights (epoch {run.best_epoch}), restored by early stopping, and "
+             f"the curves end at the last finite epoch {run.epochs_run}" if run.best is not None
+             else f"showing the last finite state (epoch {run.epochs_run})")
+    return (f"Diverged at epoch {run.diverged_at}: the loss became NaN or infinite; {shown}. Try a smaller "
+            "learning rate.")
+
+
+def notices(runs: dict[str, Run]) -> bool:
+    """Divergence, early stopping and restored weights, per run; False when a run has not even a
+    finite starting point, so there is nothing else to show."""
+    for label, run in runs.items():
+        name = "" if len(runs) == 1 else f"{label}: "
+        if run.diverged_at is not None:
+            st.warning(name + divergence(run), icon=":material/warning:")
+        elif run.stopped_epoch is not None:
+            restored = " and restored its weights" if run.best is not None else ""
+            st.info(f"{name}Early stopping ended training at epoch {run.stopped_epoch}: no improvement since "
+                    f"the best epoch {run.best_epoch}{restored}.", icon=":material/front_hand:")
+        elif run.best is not None:  # Keras 3 restores at the end of training, stopped early or not
+            st.info(f"{name}Training ran all {run.epochs_run} epochs without stopping early; early stopping "
+                    f"restored the best weights from epoch {run.best_epoch}.", icon=":material/history:")
+    return all(run.history["epoch"] for run in runs.values())
+
+
+def _frame_at(run: Run, epoch: int) -> Frame:
+    return [frame for frame in run.frames if frame.epoch <= epoch][-1]
+
+
+def network_at_epoch(runs: dict[str, Run], data: SplitData) -> None:
+    """Decision boundary and weight histograms at a chosen epoch; Play animates through training."""
+    epochs = sorted({frame.epoch for run in runs.values() for frame in run.frames})
+    two_d = data.X_train.shape[1] == 2
+    points = charts.points_data(data) if two_d else None
+    if not two_d:
+        st.caption(f"No decision boundary to draw: the data has {data.X_train.shape[1]} features, the map "
+                   "needs 2. The weights still show what each regularizer does.")
+    playing = st.toggle("▶ Play through training", key="lab.play")
+
+    @st.fragment(run_every=0.5 if playing else None)
+    def player() -> None:
+        current = st.session_state.get("lab.epoch")
+        if current not in epochs:
+            st.session_state["lab.epoch"] = epochs[-1]
+        elif playing:
+            st.session_state["lab.epoch"] = epochs[(epochs.index(current) + 1) % len(epochs)]
+        epoch = st.select_slider("Epoch", epochs, key="lab.epoch")
+        wide = len(runs) == 1
+        for column, (label, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
+            frame = _frame_at(run, epoch)
+            title = f"epoch {frame.epoch}" if wide else f"{label}, epoch {frame.epoch}"
+            with column:
+                if two_d:
+                    cells = charts.boundary_data(frame, run.extent, data.class_names)
+                    chart = charts.boundary_chart(cells, points, data.class_names, title)
+                    st.altair_chart(chart, width="content")
+                else:
+                    st.markdown(f"**{title}**")
+                histograms = charts.histogram_data(frame)
+                st.altair_chart(charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 150),
+                                width="content")
+                st.dataframe(charts.layer_table(frame), width="stretch")
+
+    player()
+
+
+def curves(runs: dict[str, Run]) -> None:
+    *_, run = runs.values()
+    markers = charts.markers_data(run)
+    window = charts.patience_window(run)
+    metrics = [("loss", "loss")] + ([("acc", "accuracy")] if run.task == "classification" else [])
+    for column, (metric, title) in zip(st.columns(len(metrics)), metrics, strict=True):
+        column.altair_chart(charts.curves_chart(charts.curves_data(runs, metric), markers, title, window),
+                            width="stretch")
+    st.caption("Shaded: the generalization gap between the curves" + (_waited(run) if window else "."))
+
+
+def _waited(run: Run) -> str:
+    """What the green patience window means for this run."""
+    if run.stopped_epoch is not None:
+        return "; green: the patience window early stopping waited through before stopping."
+    if run.diverged_at is not None:
+        return "; green: the epochs early stopping waited since the best one, until the loss diverged."
+    return (f"; green: the epochs since the best one, fewer than the patience of {run.config.patience}, so "
+            "training ran to the end.")
+
+
+def early_stopping(runs: dict[str, Run], data: SplitData) -> None:
+    """The network early stopping hands back beside the one training ended with."""
+    *_, run = runs.values()
+    if run.best is None or run.extent is None:
+        return
+    st.subheader("Restored by early stopping")
+    points = charts.points_data(data)
+    left, right = st.columns(2)
+    for column, frame, title in ((left, run.frames[-1], f"last epoch {run.frames[-1].epoch}"),
+                                 (right, run.best, f"restored best epoch {run.best.epoch}")):
+        cells = charts.boundary_data(frame, run.extent, data.class_names)
+        column.altair_chart(charts.boundary_chart(cells, points, data.class_names, title), width="content")
+
+
+def weights_and_norms(runs: dict[str, Run]) -> None:
+    st.altair_chart(charts.norm_chart(runs), width="stretch")
+    st.caption("L2 and weight decay pull this down; L1 drives single weights to exactly zero (table above).")
+
+
+def batchnorm(runs: dict[str, Run]) -> None:
+    with_bn = {label: run for label, run in runs.items() if run.frames[-1].batchnorm}
+    for label, run in with_bn.items():
+        frame = run.frames[-1]
+        st.subheader("Batch normalization: batch vs running statistics")
+        st.metric("mean |train-mode output − eval-mode output| on the training set", f"{frame.mode_gap:.4f}")
+        st.altair_chart(charts.batchnorm_chart(charts.batchnorm_data(frame)), width="content")
+        st.caption(f"{label}, epoch {frame.epoch}. In training each batch is normalized by its own "
+                   "statistics; in eval by the running averages, so one input can give two outputs.")
+
+
+def comparison(runs: dict[str, Run]) -> None:
+    if len(runs) < 2:
+        return
+    st.subheader("A vs B: same data, split, initial weights and seed")
+    st.dataframe(summary(runs).style.format(precision=4), width="stretch")
+
+
+def confusion(runs: dict[str, Run], data: SplitData) -> None:
+    *_, run = runs.values()
+    if run.confusion is not None and data.n_classes > 2:
+        cells = charts.confusion_data(run.confusion, data.class_names)
+        st.altair_chart(charts.confusion_chart(cells, data.class_names), width="content")
+
+
+def export(runs: dict[str, Run], data: SplitData, source: dict) -> None:
+    *_, run = runs.values()
+    config = run.config
+    with st.expander("Export this run: settings, metrics, PyTorch code"):
+        left, right = st.columns(2)
+        left.download_button("Settings (JSON)", config_json(config, source), "lab_run.json",
+                             "application/json")
+        right.download_button("Metrics per epoch (CSV)", metrics_csv(run), "lab_metrics.csv", "text/csv")
+        inputs = config.mlp(data).inputs
+        code = pytorch_code(config, inputs, data.outputs, data.task, config.uses_features(data),
+                            standardize=source["dataset"] == "csv")
+        st.code(code, language="python")

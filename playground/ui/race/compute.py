@@ -1,0 +1,96 @@
+"""What the race page computes, cached (bounded) so a rerun only redoes what a widget changed.
+
+A :class:`RaceSpec` is the whole experiment as plain hashable values; the surface travels as
+its name (or formula and window), never as an object, so every cache key is cheap to hash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from playground.surfaces import SURFACES, Surface, parse
+from playground.trajectories import (
+    BasinMap,
+    Internals,
+    RunOptions,
+    Trajectory,
+    basins,
+    inspect,
+    max_difference,
+    race,
+    run,
+    torch_path,
+)
+from playground.ui.race.charts import surface_grid
+
+CUSTOM = "custom"
+PARITY_TOL = 1e-6  # largest coordinate difference from torch.optim that still earns the ✓
+
+
+@dataclass(frozen=True)
+class RaceSpec:
+    surface: str
+    formula: str = ""
+    window: float = 3.0
+    methods: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()  # (name, hyperparameter items)
+    start: tuple[float, float] = (0.0, 0.0)
+    steps: int = 300
+    options: RunOptions = field(default_factory=RunOptions)
+
+    def overrides(self) -> dict[str, dict[str, Any]]:
+        return {name: dict(items) for name, items in self.methods}
+
+    def only(self, method: str) -> RaceSpec:
+        """The same experiment with just ``method``: the cache key of per-method work, so changing
+        one method's settings leaves the others' cached results valid."""
+        return dataclasses.replace(self, methods=tuple(m for m in self.methods if m[0] == method))
+
+    def load(self) -> Surface:
+        return load_surface(self.surface, self.formula, self.window)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def load_surface(name: str, formula: str = "", window: float = 3.0) -> Surface:
+    """A built-in surface, or the typed formula over [-window, window]² (ExpressionError if bad)."""
+    if name != CUSTOM:
+        return SURFACES[name]
+    return parse(formula, ((-window, window), (-window, window)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def contour_grid(name: str, formula: str, window: float) -> pd.DataFrame:
+    return surface_grid(load_surface(name, formula, window))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def race_paths(spec: RaceSpec) -> dict[str, Trajectory]:
+    return race(spec.load(), spec.overrides(), spec.start, spec.steps, spec.options)
+
+
+def torch_parity(spec: RaceSpec, method: str) -> float:
+    """Max coordinate difference between our path and torch.optim's for ``method``."""
+    return _parity(spec.only(method), method)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _parity(spec: RaceSpec, method: str) -> float:
+    surface, overrides = spec.load(), spec.overrides()[method]
+    ours = run(surface, method, spec.start, spec.steps, spec.options, **overrides)
+    theirs = torch_path(surface, method, spec.start, spec.steps, spec.options, **overrides)
+    return max_difference(ours, theirs)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def internals(spec: RaceSpec, method: str, step: int) -> Internals:
+    overrides = spec.overrides()[method]
+    return inspect(spec.load(), method, spec.start, step, spec.steps, spec.options, **overrides)
+
+
+@st.cache_data(max_entries=4, show_spinner="Racing every method from every start of the grid…")
+def basin_maps(spec: RaceSpec, grid: int) -> dict[str, BasinMap]:
+    return basins(spec.load(), spec.overrides(), grid=grid, steps=spec.steps, options=spec.options)

@@ -1,0 +1,209 @@
+"""The race page's main area: step scrubber with Play, and the Race / Inside / Basins tabs.
+
+It runs as one ``st.fragment``: dragging the scrubber, pressing Play (which reruns the
+fragment every PLAY_EVERY seconds) or switching tabs redraws only this area. Changes that
+alter the race itself (a click on the map moves the start) rerun the whole page. Only the open
+tab runs, but every tab's settings are declared on every run, so the link keeps them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import streamlit as st
+
+from playground.optim import METHODS
+from playground.surfaces import Surface
+from playground.trajectories import Trajectory, worked_update
+from playground.trajectories.basins import DEFAULT_TOL
+from playground.ui.race import charts
+from playground.ui.race.compute import PARITY_TOL, RaceSpec, basin_maps, contour_grid, internals, torch_parity
+from playground.ui.race.controls import MAX_STEPS
+from playground.ui.urlstate import QueryState
+
+TABS = ("Race", "Inside the optimizer", "Basins")
+PLAY_EVERY = 0.3   # seconds between animation frames
+FRAMES = 30        # a replay from step 0 takes about this many frames
+GRIDS = (25, 50, 100)
+COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
+CHART_KEY, PLAYING, CLICKED, BASINS_FOR = "race.chart", "race.playing", "race.clicked", "race.basins_for"
+BADGES = "race.badges"  # this session's torch.optim differences, keyed by each method's own settings
+
+
+def _clicked() -> None:
+    """Callback of a click on the map: that cell becomes the start (the whole page reruns)."""
+    points = st.session_state[CHART_KEY]["selection"].get("start") or []
+    if points and {"x", "y"} <= points[0].keys():
+        qs = QueryState("race")
+        qs.set("x", round(float(points[0]["x"]), 3))  # a cell centre: 3 decimals are plenty
+        qs.set("y", round(float(points[0]["y"]), 3))
+        st.session_state[CLICKED] = True
+
+
+def main(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory],
+         tol: float) -> None:
+    """Draw the main area, animated while Play is on."""
+    every = PLAY_EVERY if st.session_state.get(PLAYING) else None
+    st.fragment(_area, run_every=every)(qs, spec, surface, paths, tol)
+
+
+def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory],
+          tol: float) -> None:
+    if st.session_state.pop(CLICKED, False):
+        st.rerun()  # the start moved: recompute the race, not just this fragment
+    step = _scrubber(qs, spec.steps)
+    methods = list(paths)
+    inspect_key = qs.field("inspect", methods[0], choices=list(METHODS))
+    grid_key = qs.field("grid", 50, choices=GRIDS)
+    colour_key = qs.field("basin_colour", "outcome", choices=tuple(COLOURS))
+    race_tab, inside_tab, basins_tab = st.tabs(TABS, key=qs.field("tab", TABS[0], choices=TABS),
+                                               on_change="rerun")
+    if race_tab.open is not False:
+        with race_tab:
+            _race(spec, surface, paths, step, tol)
+    if inside_tab.open is not False:
+        with inside_tab:
+            _inside(inspect_key, spec, methods, step)
+    if basins_tab.open is not False:
+        with basins_tab:
+            _basins(grid_key, colour_key, spec, surface)
+    qs.sync()
+
+
+def _scrubber(qs: QueryState, steps: int) -> int:
+    key = qs.field("step", steps, lo=0, hi=MAX_STEPS)
+    playing = st.session_state.get(PLAYING, False)
+    if st.session_state[key] > steps:
+        st.session_state[key] = steps
+    if playing:
+        st.session_state[key] = min(steps, st.session_state[key] + max(1, steps // FRAMES))
+    button, slider = st.columns([1, 9], vertical_alignment="bottom")
+    icon = ":material/pause:" if playing else ":material/play_arrow:"
+    if button.button("Pause" if playing else "Play", icon=icon, width="stretch",
+                     help="Replay the race: all paths move together."):
+        st.session_state[PLAYING] = not playing
+        if not playing and st.session_state[key] >= steps:
+            st.session_state[key] = 0
+        st.rerun()
+    step = slider.slider("Step", 0, steps, key=key, help="Scrub through the run: every path, curve and table "
+                                                        "shows this step.")
+    if playing and step >= steps:
+        st.session_state[PLAYING] = False
+        st.rerun()
+    return step
+
+
+def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int, tol: float) -> None:
+    methods = list(paths)
+    left, right = st.columns([4, 3], gap="medium")
+    with left:
+        grid = contour_grid(spec.surface, spec.formula, spec.window)
+        chart = charts.contour_chart(grid, charts.paths_frame(paths, step), surface, spec.start, methods)
+        st.altair_chart(chart, key=CHART_KEY, on_select=_clicked, selection_mode="start",
+                        width="stretch")
+        st.caption("Darker = higher loss. ○ start, ★ known minima; each marker is a method at the current "
+                   "step. Click anywhere on the map to start there.")
+    with right:
+        curves = charts.curves_frame(paths)
+        st.altair_chart(charts.curve_chart(curves, "loss", "loss f(θ)", step, methods),
+                        width="stretch")
+        st.altair_chart(charts.curve_chart(curves, "grad_norm", "gradient norm ‖∇f‖", step, methods),
+                        width="stretch")
+        st.caption("Log scales: a straight downward line is steady (linear) convergence; flat stretches "
+                   "are plateaus or ravines where a method crawls.")
+    _summary(spec, surface, paths, step, tol)
+    st.caption("What to look for: SGD crawls along flat valleys; momentum builds speed (and overshoots); "
+               "AdaGrad/RMSprop/Adam rescale each coordinate, so they take similar-sized steps in steep and "
+               "flat directions. Try a larger learning rate until a method diverges.")
+
+
+def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int,
+             tol: float) -> None:
+    """The summary table. A torch.optim badge this session has not seen for these settings (a
+    method whose settings just changed) says "checking…" until torch.optim has run, which
+    happens after the charts and the rest of the table are on screen."""
+    known = st.session_state.get(BADGES, {})
+    parity = {name: known.get(spec.only(name)) for name in paths}
+    table, columns = st.empty(), _columns(min(step, spec.steps), tol)
+
+    def draw() -> None:
+        summary = charts.summary_frame(paths, surface, step, tol, parity, PARITY_TOL)
+        table.dataframe(summary, hide_index=True, width="stretch", column_config=columns)
+
+    draw()
+    if None in parity.values():
+        parity = {name: torch_parity(spec, name) for name in paths}
+        st.session_state[BADGES] = {spec.only(name): diff for name, diff in parity.items()}
+        draw()
+
+
+def _columns(step: int, tol: float) -> dict[str, Any]:
+    return {
+        "lr": st.column_config.NumberColumn("lr η", format="%.4g"),
+        f"loss at step {step}": st.column_config.NumberColumn(format="%.4g"),
+        "final loss": st.column_config.NumberColumn(format="%.4g"),
+        "distance to minimum": st.column_config.TextColumn(help="From the final point to the nearest known "
+                                                                "minimum"),
+        "steps to tolerance": st.column_config.TextColumn(help=f"First step with ‖∇f‖ < {tol:g}"),
+        "matches torch.optim": st.column_config.TextColumn(
+            help="The same settings run through torch.optim in a plain loop; ✓ when every position agrees "
+                 f"to {PARITY_TOL:g}"),
+    }
+
+
+def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
+    if st.session_state[key] not in methods:
+        st.session_state[key] = methods[0]
+    name = st.columns([1, 2])[0].selectbox("Look inside", methods, key=key)
+    k = min(step, spec.steps - 1)
+    i = internals(spec, name, k)
+    st.markdown(f"**{name}**, update number t = {i.t}: from step {k} to step {k + 1}. "
+                f"{METHODS[name].blurb}")
+    if i.frozen_at >= 0:
+        st.info(f"This path stopped moving at step {i.frozen_at} (it diverged or reached the tolerance). "
+                "Scrub to an earlier step to see the optimizer at work.")
+        return
+    worked = worked_update(i)
+    cols = st.columns(2 + len(worked.corrections))
+    cols[0].metric("step count t", i.t)
+    cols[1].metric("learning rate η", f"{i.lr:.4g}")
+    for col, (label, factor) in zip(cols[2:], worked.corrections.items(), strict=True):
+        col.metric(label, f"{factor:.4g}")
+    left, right = st.columns([3, 2], gap="medium")
+    left.dataframe(charts.internals_frame(i), hide_index=True, width="stretch",
+                   column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("x", "y")})
+    right.caption("The effective step −Δθ/g is how far a unit of gradient moved the point: η for plain SGD; "
+                  "momentum and adaptive denominators make it larger or smaller per coordinate. Compare the "
+                  "x and y columns: adaptive methods equalise steps where the gradients differ a lot.")
+    st.markdown("The rule, as torch.optim implements it:")
+    st.latex(METHODS[name].latex)
+    st.markdown("This step, with its numbers (vectors are (x, y), operations per coordinate; ∇f is the "
+                "gradient the rule received, after any noise and clipping):")
+    for line in worked.latex:
+        st.latex(line)
+
+
+def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) -> None:
+    st.markdown("Start every method from every cell of a grid and colour the cell by where the run ends. "
+                "Borders between colours are where a tiny change of start changes the outcome.")
+    left, middle, right = st.columns([2, 3, 3], vertical_alignment="bottom")
+    grid = left.selectbox("Grid", GRIDS, key=grid_key, format_func=lambda g: f"{g}×{g}")
+    colour = middle.segmented_control("Colour by", tuple(COLOURS), required=True, key=colour_key,
+                                      format_func=COLOURS.get)
+    if right.button("Compute basin map", type="primary"):
+        st.session_state[BASINS_FOR] = (spec, grid)
+    if st.session_state.get(BASINS_FOR) != (spec, grid):
+        st.info(f"Press **Compute basin map** to race {len(spec.methods)} methods from {grid * grid:,} "
+                f"starts each ({spec.steps} steps).")
+        return
+    maps = basin_maps(spec, grid)
+    success = charts.success_frame(maps)
+    st.dataframe(success, hide_index=True, column_config={
+        "success rate": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
+        "diverged": st.column_config.NumberColumn(format="percent")})
+    frame = charts.basins_frame(maps, surface)
+    st.altair_chart(charts.basins_chart(frame, surface, colour, grid), width="content")
+    st.caption(f"Converged = the gradient norm fell below the tolerance "
+               f"({spec.options.tol or DEFAULT_TOL:g}) near a known minimum. Grey: stalled or still "
+               "travelling; black: diverged.")

@@ -1,0 +1,165 @@
+"""Streamlit panels of the Training runs page: launch, live progress, results, comparison, missing data.
+
+The live panel is a fragment that re-renders itself every half second while this session has
+a run queued or training; it only reads the runs' state (the worker threads never call
+Streamlit) and triggers a full rerun when a run ends, so its results appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from playground.datasets.download import Progress as DownloadProgress
+from playground.datasets.images import DATASETS, DatasetError, ImageSet, MissingDataset, data_root, load
+from playground.train import TrainConfig, export
+from playground.train.runs import QueueFull, Run, RunQueue
+from playground.ui.runs import charts
+
+STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
+          "failed": st.error, "cancelled": st.info}
+
+
+def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
+    """Explain where the files go, and offer to download them (reporting failure plainly). A
+    hosted server does not download from the page: many sessions would fetch the same 170 MB."""
+    if hosted:
+        listing = "\n".join(f"- `{path}`" for path in error.paths)
+        st.error(f"{DATASETS[name].title} is not installed on this server, and a hosted server does not "
+                 f"download datasets from the page. The administrator must put its files in "
+                 f"PLAYGROUND_DATA (here `{data_root()}`):\n{listing}")
+        return
+    st.error(str(error))
+    if st.button(f"Download {name}", icon=":material/download:"):
+        bar = st.progress(0.0, text="Connecting…")
+
+        def show(progress: DownloadProgress) -> None:
+            done, total = progress.done, max(progress.total, 1)
+            bar.progress(min(done / total, 1.0),
+                         text=f"{progress.filename}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+        try:
+            load(name, download=True, progress=show)
+        except DatasetError as failure:
+            st.error(f"Download failed. {failure}")
+        else:
+            st.rerun()
+
+
+def launch(queue: RunQueue, owner: str, config: TrainConfig, data: ImageSet) -> None:
+    """Submit ``config`` within the server's caps, saying which caps applied or why it cannot run."""
+    config, notes = queue.limits.apply(config)
+    for note in notes:
+        st.info(note)
+    try:
+        queue.submit(owner, config, data)
+    except (QueueFull, ValueError) as error:
+        st.error(str(error))
+
+
+def live(queue: RunQueue, owner: str) -> None:
+    polling = any(run.active for run in queue.runs(owner))
+
+    @st.fragment(run_every=0.5 if polling else None)
+    def panel() -> None:
+        active = [run for run in queue.runs(owner) if run.active]
+        for run in active:
+            _progress(queue, owner, run)
+        ids = {run.id for run in active}
+        ended = st.session_state.get("runs.live", set()) - ids
+        st.session_state["runs.live"] = ids
+        if ended:
+            st.rerun()  # the whole page, so the finished run's results appear
+
+    panel()
+
+
+def _progress(queue: RunQueue, owner: str, run: Run) -> None:
+    with st.container(border=True):
+        top, button = st.columns([5, 1])
+        latest = run.latest
+        if run.status == "queued":
+            top.markdown(f"**{run.label}**: waiting for a free slot (position {queue.position(run)}).")
+        elif latest is None:
+            top.markdown(f"**{run.label}**: preparing data and model…")
+        else:
+            top.progress(latest.step / latest.total_steps,
+                         text=f"**{run.label}**: epoch {latest.epoch}/{run.config.epochs}, "
+                              f"step {latest.step:,}/{latest.total_steps:,}")
+        if button.button("Stop", key=f"stop-{run.id}", icon=":material/stop_circle:"):
+            queue.stop(owner, run.id)
+        if latest is not None:
+            _live_metrics(run)
+
+
+def _live_metrics(run: Run) -> None:
+    latest, epochs = run.latest, charts.live_epochs_frame(run.progress)
+    cols = st.columns(4)
+    cols[0].metric("Training loss", f"{latest.loss:.4f}")
+    cols[1].metric("Training accuracy", f"{latest.accuracy:.1%}")
+    cols[2].metric("Images / s", f"{latest.images_per_s:,.0f}")
+    if len(epochs):
+        cols[3].metric("Last epoch's test accuracy", f"{epochs['test accuracy'].iloc[-1]:.2%}")
+    st.caption(f"On {latest.device}; training loss and accuracy are means over the steps since the "
+               f"previous report.")
+    chart, table = st.columns([3, 2])
+    chart.altair_chart(charts.steps_chart(charts.steps_frame(run.progress)), width="stretch")
+    if len(epochs):
+        table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240),
+                        column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})
+
+
+def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
+    """The chosen run's curves, confusion matrix, per-class accuracy, mistakes and exports."""
+    by_label = {run.label: run for run in reversed(runs)}
+    run = by_label[st.selectbox("Run", list(by_label), key="runs.shown")]
+    result = run.result
+    STATUS.get(result.status, st.info)(result.message)
+    if not result.epochs:
+        return
+    cols = st.columns(3)
+    cols[0].metric("Test accuracy", f"{result.test_accuracy:.2%}")
+    cols[1].metric("Training time", f"{result.seconds:.1f} s")
+    cols[2].metric("Images / s", f"{result.epochs[-1]['images_per_s']:,.0f}")
+    st.caption(f"Trained on {result.device}; images per second over the last epoch, evaluation excluded.")
+    st.altair_chart(charts.curves_chart(charts.epochs_frame(result)))
+    left, right = st.columns([3, 2])
+    left.altair_chart(charts.confusion_chart(charts.confusion_frame(result), result.classes), width="stretch")
+    right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
+                    column_config={"accuracy": st.column_config.ProgressColumn(format="percent")})
+    _mistakes(run, load_data)
+    cols = st.columns(3)
+    cols[0].download_button("Metrics (CSV)", export.metrics_csv(result), f"run{run.number}-metrics.csv",
+                            "text/csv", icon=":material/download:")
+    cols[1].download_button("Metrics (JSON)", export.metrics_json(result), f"run{run.number}-metrics.json",
+                            "application/json", icon=":material/download:")
+    cols[2].download_button("Weights (safetensors)", export.weights_safetensors(result),
+                            f"run{run.number}.safetensors", "application/octet-stream",
+                            icon=":material/download:")
+
+
+def _mistakes(run: Run, load_data: Callable[[str], ImageSet]) -> None:
+    st.markdown("**Misclassified test images**: predicted (true)")
+    try:
+        images, captions = charts.mistake_tiles(load_data(run.config.dataset), run.result)
+    except DatasetError as error:
+        st.warning(f"The test images are no longer readable: {error}")
+        return
+    if images:
+        st.image(images, caption=captions, width=96)
+    else:
+        st.caption("None: every test image was classified correctly.")
+
+
+def compare(runs: list[Run]) -> None:
+    """Overlay the test-accuracy curves of chosen runs (e.g. Adam vs SGD+momentum, dropout on/off)."""
+    labels = [run.label for run in runs if run.result and run.result.epochs]
+    if len(labels) < 2:
+        st.caption("Finish two or more runs to compare them here.")
+        return
+    chosen = st.multiselect("Runs to compare", labels, default=labels[-4:], key="runs.compare")
+    picked = {run.label: run.result for run in runs if run.label in chosen}
+    if picked:
+        st.altair_chart(charts.overlay_chart(charts.overlay_frame(picked)), width="stretch")
+        st.dataframe(charts.summary_frame(picked), hide_index=True,
+                     column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})

@@ -1,0 +1,225 @@
+"""The regularization lab page, driven through Streamlit's AppTest with short runs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pyarrow as pa
+
+from playground.ui.lab import compute
+from tests.ui.helpers import open_page
+
+PAGE = "lab"
+FAST = {"epochs": "150", "hidden": "32,32"}
+POINTS_CSV = ("petal,sepal,kind\n" +
+              "".join(f"{i % 7},{(i * 3) % 5},{'ab'[i % 2]}\n" for i in range(40))).encode()
+
+
+def metrics(at) -> dict[str, float]:
+    return {m.label: float(m.value) for m in at.metric if m.label in ("train loss", "val loss", "gap",
+                                                                        "val accuracy", "weight norm",
+                                                                        "zero weights")}
+
+
+def layer_zeros(at, table: int = 0) -> int:
+    return int(at.dataframe[table].value["exact zeros"].sum())
+
+
+def chart_table(at, column: str) -> pd.DataFrame:
+    """The data of the first chart on the page that draws ``column``: what the student sees."""
+    for chart in at.get("vega_lite_chart"):
+        for dataset in chart.proto.datasets:
+            table = pa.ipc.open_stream(dataset.data.data).read_pandas()
+            if column in table:
+                return table
+    raise AssertionError(f"no chart on the page draws {column!r}")
+
+
+def upload(at, name: str, raw: bytes):
+    at.file_uploader[0].set_value((name, raw, "text/csv")).run()
+    return at
+
+
+def test_default_page_overfits_and_shows_numbers_tables_and_code():
+    at = open_page(PAGE, **FAST)
+    assert not at.exception and not at.error
+    numbers = metrics(at)
+    assert numbers["gap"] > 0.3 and numbers["train loss"] < 0.1 and numbers["zero weights"] == 0
+    assert list(at.dataframe[0].value.index) == ["hidden 1", "hidden 2", "output"]
+    assert "No regularizer is on" in " ".join(c.value for c in at.caption)
+    assert "torch.optim.Adam(" in at.code[0].value and "nn.Linear(2, 32)" in at.code[0].value
+    assert at.session_state["lab.runs"]["run"].epochs_run == 150
+
+
+def test_l1_zeroes_weights_and_l2_shrinks_them_when_toggled():
+    at = open_page(PAGE, opt="SGD", lr="0.2", **FAST)
+    before = metrics(at)
+    at.toggle(key="lab.l1").set_value(True).run()
+    assert not at.exception
+    after_l1 = metrics(at)
+    assert after_l1["zero weights"] > 100 and layer_zeros(at) == after_l1["zero weights"]
+    assert "proximal step" in " ".join(c.value for c in at.caption)
+    at.toggle(key="lab.l1").set_value(False).run()
+    at.toggle(key="lab.l2").set_value(True).run()
+    after_l2 = metrics(at)
+    assert after_l2["zero weights"] == 0 and after_l2["weight norm"] < before["weight norm"]
+    assert at.query_params["l2"] == "true" and "l1" not in at.query_params
+
+
+def test_dropout_batchnorm_and_early_stopping_each_change_the_page():
+    at = open_page(PAGE, epochs="120", hidden="32,32", compare="true", dropout="true")
+    table = at.dataframe[0].value  # the A/B summary
+    assert list(table.index) == ["A: no regularization", "B: regularized"]
+    gap = "gap (val − train loss)"
+    assert table.loc["B: regularized", gap] < table.loc["A: no regularization", gap]
+    baseline = at.session_state["lab.runs"]["A: no regularization"]
+    at.toggle(key="lab.bn").set_value(True).run()
+    assert any("Batch normalization" in h.value for h in at.subheader)
+    mode_gap = [m for m in at.metric if m.label.startswith("mean |train-mode output")]
+    assert mode_gap and float(mode_gap[0].value) > 0
+    at.toggle(key="lab.es").set_value(True).run()
+    stop = [i.value for i in at.info if "Early stopping ended training" in i.value]
+    assert stop and "restored its weights" in stop[0]
+    runs = at.session_state["lab.runs"]
+    assert runs["B: regularized"].stopped_epoch < 120
+    assert runs["A: no regularization"] is baseline  # the baseline was trained once, then reused
+
+
+def test_settings_come_from_the_link_and_bad_values_are_reported():
+    at = open_page(PAGE, data="blobs", n="90", opt="Momentum", momentum_momentum="0.5", epochs="oops",
+                   hidden="16", act="tanh")
+    assert not at.exception
+    assert at.selectbox(key="lab.data").value == "blobs" and at.selectbox(key="lab.act").value == "tanh"
+    assert at.number_input(key="lab.n").value == 90 and at.number_input(key="lab.epochs").value == 400
+    assert any("Ignored `epochs=oops`" in w.value for w in at.warning)
+    run = at.session_state["lab.runs"]["run"]
+    assert run.config.optimizer == "Momentum" and run.config.knobs == {"momentum": 0.5}
+    assert run.confusion.shape == (3, 3)
+
+
+def test_user_errors_end_in_messages_not_tracebacks():
+    at = open_page(PAGE, data="plane", opt="SGD", lr="10.0", hidden="64,abc", epochs="50")
+    assert not at.exception
+    assert any("whole numbers separated by commas" in e.value for e in at.error)
+    at.text_input(key="lab.hidden").set_value("16").run()
+    assert not at.exception and not at.error
+    assert any("Diverged at epoch" in w.value for w in at.warning)
+    at.toggle(key="lab.bn").set_value(True).run()
+    at.number_input(key="lab.batch").set_value(1).run()
+    assert any("batches of at least 2" in e.value for e in at.error)
+    at.selectbox(key="lab.data").set_value("your CSV").run()
+    assert any("Upload a CSV file" in e.value for e in at.error) and not at.exception
+
+
+def test_digits_train_without_a_boundary_and_get_a_confusion_matrix():
+    at = open_page(PAGE, data="digits", n="400", noise="0.0", epochs="15", hidden="32")
+    assert not at.exception and not at.error
+    run = at.session_state["lab.runs"]["run"]
+    assert run.extent is None and run.confusion.shape == (10, 10)
+    assert metrics(at)["val accuracy"] > 0.5
+    assert "nn.Linear(64, 32)" in at.code[0].value
+
+
+def test_weight_decay_toggle_pulls_the_weight_norm_curve_down():
+    at = open_page(PAGE, **FAST)
+    before = chart_table(at, "weight norm")["weight norm"]
+    at.toggle(key="lab.wd").set_value(True).run()
+    assert not at.exception
+    after = chart_table(at, "weight norm")["weight norm"]
+    assert after.iloc[0] == before.iloc[0]  # the same initial network ...
+    assert after.iloc[-1] < 0.97 * before.iloc[-1]  # ... decayed to smaller weights
+    assert "**Weight decay** in Adam is decoupled" in " ".join(c.value for c in at.caption)
+    assert at.query_params["wd"] == "true"
+
+
+def test_dropout_toggle_changes_the_loss_curves_and_the_weight_histograms():
+    at = open_page(PAGE, **FAST)
+    curves, histograms = chart_table(at, "value"), chart_table(at, "count")
+    at.toggle(key="lab.dropout").set_value(True).run()
+    assert not at.exception
+    curves_after, histograms_after = chart_table(at, "value"), chart_table(at, "count")
+
+    def final(table: pd.DataFrame, split: str) -> float:
+        return table[table.split == split].value.iloc[-1]
+
+    # without dropout the network memorizes its training points; with it, it cannot
+    assert final(curves_after, "train") > 2 * final(curves, "train")
+    assert final(curves_after, "validation") < final(curves, "validation")
+    assert not histograms_after["count"].equals(histograms["count"])
+    assert at.query_params["dropout"] == "true"
+
+
+def test_early_stopping_restores_the_best_weights_at_the_end_and_says_so():
+    at = open_page(PAGE, es="true", patience="1000", **FAST)
+    assert not at.exception and not at.error
+    run = at.session_state["lab.runs"]["run"]
+    assert run.stopped_epoch is None and run.best is not None
+    notice = ("Training ran all 150 epochs without stopping early; early stopping restored the best weights "
+              f"from epoch {run.best_epoch}.")
+    assert any(notice in i.value for i in at.info)
+    assert any("fewer than the patience of 1000" in c.value for c in at.caption)
+    assert any(h.value == "Restored by early stopping" for h in at.subheader)
+
+
+def test_optimizer_hyperparameters_come_from_the_link_and_reach_the_code():
+    at = open_page(PAGE, adam_amsgrad="true", adam_eps="1e-06", epochs="20", hidden="16")
+    assert not at.exception and not at.error
+    assert at.session_state["lab.runs"]["run"].config.knobs == {"amsgrad": True, "eps": 1e-6}
+    assert "amsgrad=True" in at.code[0].value and "eps=1e-06" in at.code[0].value
+    at.checkbox(key="lab.adam_amsgrad").uncheck().run()
+    assert "adam_amsgrad" not in at.query_params and at.query_params["adam_eps"] == "1e-06"
+    at.selectbox(key="lab.opt").set_value("AdaGrad").run()
+    at.number_input(key="lab.adagrad_lr_decay").set_value(0.01).run()
+    assert at.session_state["lab.runs"]["run"].config.knobs == {"lr_decay": 0.01}
+    assert at.query_params["adagrad_lr_decay"] == "0.01"
+
+
+def test_nesterov_without_momentum_is_a_message_not_a_traceback():
+    at = open_page(PAGE, opt="SGD", sgd_nesterov="true", epochs="20", hidden="16")
+    assert not at.exception
+    assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
+
+
+def test_bad_uploads_end_in_messages_not_tracebacks():
+    at = open_page(PAGE, data="your CSV", task="regression", epochs="20", hidden="16")
+    for name, raw, message in (
+        ("one.csv", b"a,b\n1,2\n", "one.csv: Need at least 3 data rows"),
+        ("huge.csv", b"a,b\n1,1e20\n2,3\n3,4\n4,5\n",
+         "huge.csv: Column 'b' has a value too large to train on"),
+        ("headless.csv", b"1,2,cat\n3,4,dog\n5,6,cat\n", "headless.csv: The first row looks like data"),
+    ):
+        upload(at, name, raw)
+        assert not at.exception
+        assert any(message in e.value for e in at.error), name
+
+
+def test_split_seed_of_an_upload_changes_which_rows_validate_and_lives_in_the_link():
+    at = upload(open_page(PAGE, data="your CSV", epochs="20", hidden="16"), "points.csv", POINTS_CSV)
+    assert not at.exception and not at.error
+    points = chart_table(at, "split")
+    at.number_input(key="lab.split_seed").set_value(1).run()
+    reshuffled = chart_table(at, "split")
+    assert len(reshuffled) == len(points) == 40
+    assert not reshuffled[["x1", "x2", "split"]].equals(points[["x1", "x2", "split"]])
+    assert at.query_params["split_seed"] == "1"
+    assert "standardized your CSV's feature columns" in at.code[0].value  # the script does what the lab did
+
+
+def test_asking_for_more_digits_than_exist_says_so():
+    at = open_page(PAGE, data="digits", n="2000", noise="0.0", epochs="3", hidden="8")
+    assert not at.exception
+    assert any("Digits has 1,797 images: using all of them, not 2,000." in i.value for i in at.info)
+
+
+def test_a_run_without_a_finite_start_ends_in_a_notice(monkeypatch):
+    real_train = compute.train
+
+    def huge_targets(data, config, *args):  # targets whose squared error is inf in float32
+        return real_train(replace(data, y_train=data.y_train * 1e20, y_val=data.y_val * 1e20), config, *args)
+
+    monkeypatch.setattr(compute, "train", huge_targets)
+    at = open_page(PAGE, data="plane", epochs="5", hidden="8")
+    assert not at.exception
+    assert any("Diverged at epoch 0: the untrained network's loss is already NaN or infinite" in w.value
+               for w in at.warning)

@@ -1,0 +1,86 @@
+"""The race page's chart and table builders, checked on the data they hand to the charts."""
+
+import numpy as np
+import pytest
+
+from playground.surfaces import SURFACES, parse
+from playground.trajectories import basins, inspect, race
+from playground.ui.race import charts
+
+ROSENBROCK, BOWL = SURFACES["rosenbrock"], SURFACES["bowl"]
+
+
+@pytest.fixture(scope="module")
+def paths():
+    return race(ROSENBROCK, ["SGD", "Adam"], ROSENBROCK.start, 1000)
+
+
+def test_surface_grid_is_log_coloured_and_drops_undefined_cells():
+    grid = charts.surface_grid(ROSENBROCK, 20)
+    assert len(grid) == 400 and np.isfinite(grid[["x", "y", "f", "z"]].to_numpy()).all()
+    spread = grid["f"] - grid["f"].min()
+    assert np.allclose(grid["z"], np.log10(spread + spread.max() * 1e-6))
+    half = charts.surface_grid(parse("log(x) + y**2"), 10)  # log undefined for x <= 0
+    assert len(half) == 50 and (half["x"] > 0).all()
+
+
+def test_paths_are_thinned_to_the_scrubbed_step(paths):
+    frame = charts.paths_frame(paths, 700)
+    for name, t in paths.items():
+        rows = frame[frame["method"] == name]
+        assert rows["step"].iloc[0] == 0 and rows["step"].iloc[-1] == 700
+        assert len(rows) <= charts.MAX_POINTS + 1
+        assert np.allclose(rows[["x", "y"]].to_numpy(), t.positions[rows["step"], 0])
+    assert charts.thinned(5).tolist() == [0, 1, 2, 3, 4, 5]
+
+
+def test_curves_are_finite_and_floored_for_log_axes():
+    t = race(BOWL, ["SGD"], (0.0, 0.0), 20)  # starts at the minimum: gradient norm exactly 0
+    frame = charts.curves_frame(t)
+    assert (frame["grad_norm"] == charts.FLOOR).all() and np.isfinite(frame["loss"]).all()
+
+
+def test_contour_chart_has_a_click_selection_and_marks_minima(paths):
+    def layers(surface):
+        chart = charts.contour_chart(charts.surface_grid(surface, 10), charts.paths_frame(paths, 10), surface,
+                                     surface.start, list(paths))
+        return chart.to_dict()
+    spec = layers(ROSENBROCK)
+    assert spec["params"][0]["name"] == "start"
+    assert len(spec["layer"]) == 5  # bands, lines, heads, start ring, minima
+    assert len(layers(SURFACES["saddle"])["layer"]) == 4  # a saddle has no minimum to mark
+
+
+def test_summary_reports_divergence_tolerance_and_parity():
+    t = race(BOWL, {"SGD": {"lr": 1.5}, "Adam": {}}, (-2.5, 2.0), 100)
+    table = charts.summary_frame(t, BOWL, 30, 1e-3, {"SGD": 0.0, "Adam": 1e-3}, 1e-6).set_index("method")
+    assert table.loc["SGD", "diverged at step"] == "12" and table.loc["Adam", "diverged at step"] == "—"
+    assert table.loc["SGD", "steps to tolerance"] == "not reached"
+    assert table.loc["SGD", "matches torch.optim"].startswith("✓")
+    assert table.loc["Adam", "matches torch.optim"].startswith("✗")
+    assert table.loc["Adam", "loss at step 30"] == pytest.approx(t["Adam"].losses[30, 0])
+    reached = np.flatnonzero(t["Adam"].grad_norms[:, 0] < 1e-3)
+    expected = str(reached[0]) if len(reached) else "not reached"
+    assert table.loc["Adam", "steps to tolerance"] == expected
+    saddle = charts.summary_frame(race(SURFACES["saddle"], ["SGD"], (1, 0.1), 5), SURFACES["saddle"], 5, 0.0,
+                                  {}, 1e-6)
+    assert saddle.loc[0, "distance to minimum"] == "no known minimum"
+    assert saddle.loc[0, "matches torch.optim"] == "⏳ checking…"  # torch.optim has not run yet
+
+
+def test_basin_frames_name_each_outcome():
+    maps = basins(SURFACES["himmelblau"], ["SGD"], grid=6, steps=200)
+    frame = charts.basins_frame(maps, SURFACES["himmelblau"])
+    assert len(frame) == 36 and frame["outcome"].str.startswith("minimum").all()
+    success = charts.success_frame(maps).set_index("method")
+    assert success.loc["SGD", "success rate"] == 1.0
+    chart = charts.basins_chart(frame, SURFACES["himmelblau"], "steps", 6).to_dict()
+    assert chart["facet"]["field"] == "method"
+
+
+def test_internals_frame_lists_the_optimizer_vectors():
+    frame = charts.internals_frame(inspect(ROSENBROCK, "Adam", ROSENBROCK.start, 3, 10)).set_index("quantity")
+    assert frame.loc["update Δθ"].to_numpy().shape == (2,)
+    assert "second moment (v, s or u)" in frame.index
+    assert "first moment / velocity (m or v)" not in charts.internals_frame(
+        inspect(ROSENBROCK, "SGD", ROSENBROCK.start, 3, 10)).set_index("quantity").index

@@ -1,0 +1,183 @@
+"""The Optimizer race page under AppTest: widgets change the race, the URL carries every setting,
+bad input (a broken formula, garbage URL values, an invalid hyperparameter) ends in a message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from playground.optim import TEACHING
+from playground.surfaces import SURFACES
+from tests.ui.helpers import open_page
+
+PAGE = "race"
+
+
+def summary(at):
+    """The race's summary table, indexed by method."""
+    table = next(df.value for df in at.dataframe if "matches torch.optim" in df.value.columns)
+    return table.set_index("method")
+
+
+def widget(at, key):
+    return next(w for w in (*at.selectbox, *at.number_input, *at.multiselect, *at.text_input, *at.toggle,
+                            *at.slider) if w.key == key)
+
+
+@pytest.fixture(scope="module")
+def default_page():
+    return open_page(PAGE)
+
+
+def test_default_race_on_rosenbrock_with_six_methods_all_matching_torch(default_page):
+    at = default_page
+    assert not at.exception and not at.error
+    table = summary(at)
+    assert list(table.index) == list(TEACHING)
+    assert table.loc["Adam", "lr"] == SURFACES["rosenbrock"].lrs["Adam"]
+    assert table["matches torch.optim"].str.startswith("✓").all()
+    assert table.loc["Adam", "final loss"] < 0.1 < table.loc["SGD", "final loss"]  # Adam gets down the banana
+    assert any("(1 - x)^2" in latex.value for latex in at.latex)
+
+
+def test_surface_methods_lr_and_steps_widgets_change_the_race(default_page):
+    at = default_page
+    widget(at, "race.surface").set_value("bowl").run()
+    table = summary(at)
+    assert table.loc["SGD", "lr"] == SURFACES["bowl"].lrs["SGD"]  # the bowl's tuned learning rates
+    assert at.session_state["race.x"] == SURFACES["bowl"].start[0]  # and its start
+    assert table["final loss"].max() < 1e-3
+
+    widget(at, "race.methods").set_value(["SGD", "Adam"]).run()
+    assert list(summary(at).index) == ["SGD", "Adam"]
+
+    widget(at, "race.SGD.lr").set_value(1.5).run()  # too large for x^2 + y^2: |θ| doubles each step
+    table = summary(at)
+    assert table.loc["SGD", "diverged at step"] == "12" and table.loc["Adam", "diverged at step"] == "—"
+    assert table["matches torch.optim"].str.startswith("✓").all()  # the changed badge is filled in too
+
+    widget(at, "race.steps").set_value(40).run()
+    table = summary(at)
+    assert "loss at step 40" in table.columns
+    assert at.query_params["steps"] == "40" and at.query_params["SGD.lr"] == "1.5"
+    assert at.query_params["surface"] == "bowl" and at.query_params["methods"] == "SGD,Adam"
+
+
+def test_a_bad_formula_shows_its_error_and_the_last_good_surface_stays():
+    at = open_page(PAGE, surface="custom", formula="x**2 + 3*y**2", methods="SGD,Adam")
+    assert not at.error
+    before = summary(at)
+    widget(at, "race.formula").set_value("x**2 + * y").run()
+    assert any("does not work" in e.value for e in at.error)
+    assert not at.exception
+    assert any("3" in latex.value and "y" in latex.value for latex in at.latex)  # still x^2 + 3y^2
+    assert summary(at)["final loss"].tolist() == before["final loss"].tolist()
+
+
+def test_url_round_trip_sets_every_widget():
+    query = {"surface": "himmelblau", "methods": "SGD,Adam,RMSprop", "Adam.lr": "0.05", "Adam.beta1": "0.8",
+             "steps": "120", "x": "1.5", "y": "-1.0", "schedule": "cosine", "noise": "0.5", "seed": "3",
+             "clip": "10.0", "step": "60"}
+    at = open_page(PAGE, **query)
+    assert not at.exception and not at.warning
+    state = at.session_state
+    assert state["race.surface"] == "himmelblau" and state["race.methods"] == ["SGD", "Adam", "RMSprop"]
+    assert state["race.Adam.lr"] == 0.05 and state["race.Adam.beta1"] == 0.8 and state["race.steps"] == 120
+    assert (state["race.x"], state["race.y"]) == (1.5, -1.0) and state["race.schedule"] == "cosine"
+    assert state["race.noise"] == 0.5 and state["race.seed"] == 3 and state["race.step"] == 60
+    table = summary(at)
+    assert table.loc["Adam", "lr"] == 0.05 and "loss at step 60" in table.columns
+    assert dict(at.query_params) == query  # the page writes back the same link
+
+
+def test_garbage_url_values_fall_back_to_defaults_with_notices():
+    at = open_page(PAGE, surface="nowhere", steps="lots", methods="SGD,Bogus", x="nan", **{"Adam.lr": "-4"})
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    for name in ("surface=nowhere", "steps=lots", "methods=SGD,Bogus", "Adam.lr=-4", "x=nan"):
+        assert name in notices
+    assert at.session_state["race.surface"] == "rosenbrock" and at.session_state["race.steps"] == 300
+    assert list(summary(at).index) == list(TEACHING)
+
+    at = open_page(PAGE, methods="Adam,SGD,Adam")  # a repeated method: one widget per method, once
+    assert not at.exception
+    assert any("methods=Adam,SGD,Adam" in w.value and "Adam listed more than once" in w.value
+               for w in at.warning)
+    assert list(summary(at).index) == ["Adam", "SGD"] and at.query_params["methods"] == "Adam,SGD"
+
+
+def test_invalid_hyperparameters_bench_that_method_with_the_reason():
+    at = open_page(PAGE, methods="NAG,Adam", **{"NAG.momentum": "0.0"})
+    assert any("NAG sits out" in e.value and "Nesterov" in e.value for e in at.error)
+    assert list(summary(at).index) == ["Adam"]
+
+
+def test_inside_the_optimizer_shows_adams_state_at_the_scrubbed_step():
+    at = open_page(PAGE, methods="SGD,Adam", tab="Inside the optimizer", inspect="Adam", step="4")
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["step count t"] == "5" and metrics["1 − β₁ᵗ (divides m)"] == f"{1 - 0.9**5:.4g}"
+    rows = next(df.value for df in at.dataframe if "quantity" in df.value.columns).set_index("quantity")
+    assert {"gradient g (as the rule saw it)", "first moment / velocity (m or v)",
+            "second moment (v, s or u)", "effective step −Δθ / g"} <= set(rows.index)
+    assert any(r"\hat m_t" in latex.value for latex in at.latex)
+
+
+def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
+    """Only the open tab runs, yet the Inside and Basins settings stay in the link and in their widgets."""
+    query = {"methods": "SGD,Adam", "grid": "100", "basin_colour": "steps", "inspect": "Adam", "step": "5"}
+    at = open_page(PAGE, **query)
+    assert not at.exception and not at.warning
+    assert dict(at.query_params) == query  # the Race tab is open: nothing was dropped
+    at.session_state["race.tab"] = "Basins"
+    at.run()
+    assert widget(at, "race.grid").value == 100
+    assert next(b for b in at.button_group if b.key == "race.basin_colour").value == "steps"
+    at.session_state["race.tab"] = "Inside the optimizer"
+    at.run()
+    assert widget(at, "race.inspect").value == "Adam"
+    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer"}
+
+
+def _click_map(at, x: float, y: float) -> None:
+    """AppTest cannot click a chart: send the selection event the browser sends for a click."""
+    chart = next(c for c in at.get("vega_lite_chart") if c.proto.id.endswith("race.chart"))
+    states = at._tree.get_widget_states()
+    payload = {"selection": {"start": [{"x": x, "y": y}]}}
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(payload)))
+    at._run(states)
+
+
+def test_clicking_the_map_moves_the_start_there():
+    at = open_page(PAGE, methods="SGD,Adam", steps="50")
+    before = summary(at)["final loss"]
+    _click_map(at, 0.51234, -0.4)
+    assert not at.exception
+    assert (at.session_state["race.x"], at.session_state["race.y"]) == (0.512, -0.4)  # a cell centre, rounded
+    assert (widget(at, "race.x").value, widget(at, "race.y").value) == (0.512, -0.4)
+    assert at.query_params["x"] == "0.512" and at.query_params["y"] == "-0.4"
+    assert (summary(at)["final loss"] != before).all()  # the race was rerun from the new start
+
+
+def test_play_replays_every_step_then_stops():
+    at = open_page(PAGE, methods="SGD,Adam", steps="10")
+    next(b for b in at.button if b.label == "Play").click().run()
+    frames = []
+    while len(frames) < 20:
+        frames.append(at.session_state["race.step"])
+        assert f"loss at step {frames[-1]}" in summary(at).columns  # the table follows the animation
+        if not at.session_state["race.playing"]:
+            break
+        at.run()  # the next animation frame
+    assert frames == list(range(1, 11))
+    assert any(b.label == "Play" for b in at.button)  # stopped at the end, ready to replay
+
+
+def test_basins_tab_computes_on_demand():
+    at = open_page(PAGE, surface="himmelblau", methods="SGD", tab="Basins", grid="25", steps="200")
+    assert any("Compute basin map" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Compute basin map").click().run()
+    success = next(df.value for df in at.dataframe if "success rate" in df.value.columns)
+    assert success.set_index("method").loc["SGD", "success rate"] == 1.0
