@@ -8,6 +8,7 @@ from playground.backprop.chain import Chain
 from playground.backprop.graph import gradients_after
 from playground.ui.backprop import charts
 from playground.ui.backprop.controls import network, step_control
+from playground.ui.backprop.keys import NAMESPACE
 from playground.ui.backprop.views import gradient_checking
 from playground.ui.urlstate import QueryState
 
@@ -15,10 +16,9 @@ st.title("Backprop, step by step")
 st.caption("The forward pass computes every node's value; the backward pass then visits the nodes from the "
            "loss back to the inputs, multiplying the gradient that arrives by each local derivative.")
 notices = st.container()
-qs = QueryState("backprop")
+qs = QueryState(NAMESPACE)
 net = network(qs)
-lr = st.sidebar.number_input("Learning rate for one update", 1e-4, 10.0, format="%g",
-                             key=qs.field("lr", 0.1, lo=1e-4, hi=10.0))
+lr = qs.number("lr", "Learning rate for one update", 0.1, lo=1e-4, hi=10.0, where=st.sidebar)
 
 graph = net.graph()
 steps = graph.backward()

@@ -6,12 +6,13 @@ from playground.backprop.health import diagnose
 from playground.ui.health import charts
 from playground.ui.health.compute import cached_run
 from playground.ui.health.controls import CLIP_LABELS, presets, settings
+from playground.ui.health.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
 
 st.title("Gradient health")
 st.caption("A deep MLP, one fixed batch, full-batch SGD. Backprop multiplies one factor per layer, so the "
            "gradient reaching the first layer can shrink or grow exponentially with depth.")
-qs = QueryState("health")
+qs = QueryState(NAMESPACE)
 presets(qs)
 s = settings(qs)
 qs.show_notices()

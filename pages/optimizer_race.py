@@ -4,9 +4,10 @@ import streamlit as st
 
 from playground.ui.race import controls, views
 from playground.ui.race.compute import load_surface, race_paths
+from playground.ui.race.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
 
-qs = QueryState(controls.NAMESPACE)
+qs = QueryState(NAMESPACE)
 st.title("Optimizer race")
 st.caption("Every optimizer here is the from-scratch rule that trains networks elsewhere in the app, run "
            "on a 2-D loss surface so you can watch it move. Same start, same gradients: only the method "

@@ -5,9 +5,10 @@ import streamlit as st
 from playground.ui.lab import views
 from playground.ui.lab.compute import runs_for
 from playground.ui.lab.controls import sidebar
+from playground.ui.lab.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
 
-qs = QueryState("lab")
+qs = QueryState(NAMESPACE)
 st.title("Regularization lab")
 st.caption("A wide network on a few noisy points memorizes them: the training loss falls to zero while the "
            "validation loss climbs. Switch on L1, L2, weight decay, dropout, batch normalization or early "

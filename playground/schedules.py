@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 
@@ -113,20 +114,26 @@ class ReduceOnPlateau:
         self.bad: np.ndarray | None = None
         self.multiplier: np.ndarray | None = None
 
+    @overload
+    def update(self, loss: float) -> float: ...
+    @overload
+    def update(self, loss: np.ndarray) -> float | np.ndarray: ...
+
     def update(self, loss: float | np.ndarray) -> float | np.ndarray:
         loss = np.asarray(loss, dtype=float)
-        if self.best is None:
-            self.best = np.full(loss.shape, np.inf)
-            self.bad = np.zeros(loss.shape, dtype=int)
-            self.multiplier = np.ones(loss.shape)
+        best, bad, multiplier = self.best, self.bad, self.multiplier
+        if best is None or bad is None or multiplier is None:  # the first update, which sets all three
+            best = np.full(loss.shape, np.inf)
+            bad = np.zeros(loss.shape, dtype=int)
+            multiplier = np.ones(loss.shape)
         # Relative improvement that also works for negative losses: best - threshold * |best|.
         with np.errstate(invalid="ignore"):
-            improved = loss < self.best - self.threshold * np.abs(self.best)
-        improved |= np.isinf(self.best) & np.isfinite(loss)
-        self.best = np.where(improved, loss, self.best)
-        self.bad = np.where(improved, 0, self.bad + 1)
-        reduce = self.bad > self.patience
-        self.multiplier = np.where(reduce, np.maximum(self.multiplier * self.factor, self.min_factor),
-                                   self.multiplier)
-        self.bad = np.where(reduce, 0, self.bad)
-        return float(self.multiplier) if self.multiplier.ndim == 0 else self.multiplier.copy()
+            improved = loss < best - self.threshold * np.abs(best)
+        improved |= np.isinf(best) & np.isfinite(loss)
+        self.best = np.where(improved, loss, best)
+        bad = np.where(improved, 0, bad + 1)
+        reduce = bad > self.patience
+        self.bad = np.where(reduce, 0, bad)
+        self.multiplier = multiplier = np.where(reduce, np.maximum(multiplier * self.factor, self.min_factor),
+                                                multiplier)
+        return float(multiplier) if multiplier.ndim == 0 else multiplier.copy()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from playground.backprop.graph import INPUT, PARAM, Graph, Node, gradients_after, spread
+from playground.backprop.graph import INPUT, PARAM, Graph, Node, grad, gradients_after, spread
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Chain:
             inner.retain_grad()
         loss.backward()
         named = {"x": x, "w1": w1, "z1": z1, "w2": w2, "ŷ": y_hat, "L": loss}
-        return spread({name: t.grad for name, t in named.items()})
+        return spread({name: grad(t) for name, t in named.items()})
 
     def stepped(self, lr: float) -> Chain:
         """The chain after one gradient-descent step on its weights (x and y are data, not learned)."""

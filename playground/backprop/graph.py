@@ -109,6 +109,13 @@ def final_steps(steps: list[Step]) -> dict[str, int]:
     return final
 
 
+def grad(tensor: torch.Tensor) -> torch.Tensor:
+    """``tensor.grad`` after ``backward()``, which fills it for every leaf that requires grad and
+    every intermediate that retains it."""
+    assert tensor.grad is not None, "backward() did not reach this tensor"
+    return tensor.grad
+
+
 def spread(named: Mapping[str, torch.Tensor]) -> dict[str, float]:
     """Named tensors as scalars: ``{"W1": 2×2 tensor}`` → ``{"W1[1,1]": …, "W1[1,2]": …, …}``."""
     return {element(base, *index): float(tensor[index])

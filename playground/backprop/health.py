@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from playground.backprop.clip import clip, global_norm
 from playground.backprop.deepnet import DeepConfig, DeepMLP, fixed_batch
+from playground.backprop.graph import grad
 from playground.optim import METHODS
 
 DIVERGED_GROWTH = 1e6
@@ -59,7 +60,7 @@ def train(config: DeepConfig, steps: int = 30, lr: float = 0.1, clip_mode: str =
         loss = F.mse_loss(prediction, Y)
         loss.backward()
         with torch.no_grad():  # one stacked read per statistic: a .item() per layer would sync each time
-            stats = torch.stack([torch.stack([h.mean(), h.std(), W.grad.norm()])
+            stats = torch.stack([torch.stack([h.mean(), h.std(), grad(W).norm()])
                                  for h, W in zip(hidden, net.weights, strict=False)]).tolist()
         layer_rows += [(step, layer, *row) for layer, row in enumerate(stats, start=1)]
         first_loss = loss.item() if step == 0 else first_loss

@@ -31,7 +31,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.backprop.gradcheck import GradCheckReport, gradient_check
-from playground.backprop.graph import INPUT, PARAM, Graph, Node, element, spread
+from playground.backprop.graph import INPUT, PARAM, Graph, Node, element, grad, spread
 
 Array = np.ndarray
 
@@ -124,13 +124,17 @@ class TinyMLP:
 
     @property
     def sizes(self) -> Sizes:
-        return Sizes(*self.W1.shape, self.W2.shape[1])
+        n_in, n_hidden = self.W1.shape
+        return Sizes(n_in, n_hidden, self.W2.shape[1])
 
     def params(self) -> dict[str, Array]:
         return {"W1": self.W1, "b1": self.b1, "W2": self.W2, "b2": self.b2}
 
+    def with_params(self, params: Mapping[str, Array]) -> TinyMLP:
+        return replace(self, W1=params["W1"], b1=params["b1"], W2=params["W2"], b2=params["b2"])
+
     def copy(self) -> TinyMLP:
-        return replace(self, **{name: a.copy() for name, a in self.params().items()})
+        return self.with_params({name: a.copy() for name, a in self.params().items()})
 
     def forward(self, X: Array, Y: Array) -> Forward:
         phi = ACTIVATIONS[self.activation].fn
@@ -159,7 +163,7 @@ class TinyMLP:
     def descended(self, X: Array, Y: Array, lr: float) -> TinyMLP:
         """The network after one gradient-descent step on (X, Y)."""
         grads = self.backward(X, Y)
-        return replace(self, **{name: a - lr * grads[name] for name, a in self.params().items()})
+        return self.with_params({name: a - lr * grads[name] for name, a in self.params().items()})
 
 
 def autograd_reference(net: TinyMLP, X: Array, Y: Array) -> dict[str, torch.Tensor]:
@@ -170,14 +174,14 @@ def autograd_reference(net: TinyMLP, X: Array, Y: Array) -> dict[str, torch.Tens
     Z = F.linear(leaves["x"], leaves["W1"].T, leaves["b1"])
     H = ACTIVATIONS[net.activation].reference(Z)
     O = F.linear(H, leaves["W2"].T, leaves["b2"])
-    Y = torch.from_numpy(Y)
+    target = torch.from_numpy(Y)
     if net.loss == "mse":
         inner = {"z": Z, "h": H, "ŷ": O}
-        loss = F.mse_loss(O, Y)
+        loss = F.mse_loss(O, target)
     else:
         P = torch.softmax(O, dim=1)
         inner = {"z": Z, "h": H, "o": O, "p": P}
-        loss = -(Y * torch.log(P)).sum(1).mean()
+        loss = -(target * torch.log(P)).sum(1).mean()
     for tensor in (*inner.values(), loss):
         tensor.retain_grad()
     loss.backward()
@@ -203,8 +207,9 @@ class Example:
         z = self._linear(g, "z", "W1", "b1", "x", x, column=1)
         h = []
         for j, z_j in enumerate(z):
-            h.append(g.add(Node(element("h", j), float(phi.fn(z_j)), parents=(element("z", j),),
-                                local=(float(phi.derivative(z_j)),), formula=f"{net.activation}(z)",
+            at = np.asarray(z_j)  # a 0-d array, as the activations take
+            h.append(g.add(Node(element("h", j), float(phi.fn(at)), parents=(element("z", j),),
+                                local=(float(phi.derivative(at)),), formula=f"{net.activation}(z)",
                                 column=2)))
         out = "ŷ" if net.loss == "mse" else "o"
         o = self._linear(g, out, "W2", "b2", "h", h, column=3)
@@ -246,7 +251,8 @@ class Example:
     def autograd(self) -> dict[str, float]:
         tensors = autograd_reference(self.net, self.x[None], self.y[None])
         # x and the layer outputs carry a batch dimension of one; the parameters and L do not.
-        return spread({name: t.grad if name in (*SHAPES, "L") else t.grad[0] for name, t in tensors.items()})
+        return spread({name: grad(t) if name in (*SHAPES, "L") else grad(t)[0]
+                       for name, t in tensors.items()})
 
     def output_error(self) -> Array | None:
         """p − y, what ∂L/∂o must come to for softmax + cross-entropy (None for mse)."""

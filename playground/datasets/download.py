@@ -218,7 +218,9 @@ def _unpack(archive: Path, members: tuple[str, ...], folder: Path) -> list[Path]
                     raise DownloadError(f"{archive}: {member} is not a regular file")
                 target = folder / member
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with tar.extractfile(info) as source, target.open("wb") as out:
+                source = tar.extractfile(info)
+                assert source is not None, "a regular file has contents to extract"
+                with source, target.open("wb") as out:
                     shutil.copyfileobj(source, out)
                 written.append(target)
     except (tarfile.TarError, KeyError, EOFError, OSError) as error:

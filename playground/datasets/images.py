@@ -65,7 +65,8 @@ class ImageSet:
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        return tuple(self.train_x.shape[1:])
+        _, channels, height, width = self.train_x.shape
+        return channels, height, width
 
     def subset(self, train: int | None = None, test: int | None = None) -> ImageSet:
         """The first ``train`` / ``test`` examples (None keeps all): hosted caps and quick runs."""
@@ -133,8 +134,10 @@ def load(name: str, root: str | os.PathLike | None = None, download: bool = Fals
             f"Set PLAYGROUND_DATA to use another folder than {data_root(root)}.", missing)
     if name == "cifar10":
         return _load_cifar(folder)
-    train_x, train_y = read_idx_pair(*(_existing(folder / f) for f in _IDX_FILES[:2]), len(spec.classes))
-    test_x, test_y = read_idx_pair(*(_existing(folder / f) for f in _IDX_FILES[2:]), len(spec.classes))
+    train_images, train_labels, test_images, test_labels = (_existing(folder / f) for f in _IDX_FILES)
+    assert train_images and train_labels and test_images and test_labels, "none is missing, as just checked"
+    train_x, train_y = read_idx_pair(train_images, train_labels, len(spec.classes))
+    test_x, test_y = read_idx_pair(test_images, test_labels, len(spec.classes))
     return ImageSet(name, train_x, train_y, test_x, test_y, spec.classes)
 
 

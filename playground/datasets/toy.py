@@ -59,7 +59,8 @@ def split(X: np.ndarray, y: np.ndarray, task: str, class_names: tuple[str, ...],
 def _moons(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     y = rng.integers(0, 2, n)
     t = rng.uniform(0, np.pi, n)
-    X = np.where(y[:, None] == 0, np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
+    X = np.where(y[:, None] == 0, np.column_stack((np.cos(t), np.sin(t))),
+                 np.column_stack((1 - np.cos(t), 0.5 - np.sin(t))))
     return (X - [0.5, 0.25]) * 1.2, y
 
 

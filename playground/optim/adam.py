@@ -2,12 +2,12 @@ r"""Adam and AdamW, written from scratch."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from playground.optim import arrays
-from playground.optim.base import Params, ScratchOptimizer
+from playground.optim.base import Params, ScratchOptimizer, UpdateRule
 from playground.optim.validation import as_scalar, check_beta_ranges, check_beta_types, check_non_negative
 
 
@@ -67,8 +67,10 @@ def adamw(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | a
 class Adam(ScratchOptimizer):
     """Same constructor, defaults and validation as ``torch.optim.Adam``; the math is :func:`adam`."""
 
-    rule = staticmethod(adam)
-    hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize", "decoupled_weight_decay")
+    # declared as the base class does, so that AdamW may set another rule and fewer hyperparameters
+    rule: ClassVar[UpdateRule] = staticmethod(adam)
+    hyperparameters: ClassVar[tuple[str, ...]] = ("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize",
+                                                  "decoupled_weight_decay")
 
     def __init__(self, params: Params, lr: float | torch.Tensor = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,

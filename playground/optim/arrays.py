@@ -40,7 +40,11 @@ def sqrt(x: Array) -> Array:
 
 def maximum(a: Array, b: Array, out: Array | None = None) -> Array:
     """Elementwise max; ``out=a`` updates ``a`` in place without a temporary."""
-    return torch.maximum(a, b, out=out) if isinstance(a, torch.Tensor) else np.maximum(a, b, out=out)
+    if isinstance(a, torch.Tensor):
+        assert isinstance(b, torch.Tensor) and (out is None or isinstance(out, torch.Tensor)), "all torch"
+        return torch.maximum(a, b, out=out)
+    assert isinstance(b, np.ndarray) and (out is None or isinstance(out, np.ndarray)), "all numpy"
+    return np.maximum(a, b, out=out)
 
 
 def abs(x: Array) -> Array:  # noqa: A001 - reads as the math

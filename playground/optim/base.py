@@ -42,20 +42,21 @@ class ScratchOptimizer(torch.optim.Optimizer):
                 if param.grad.is_sparse:
                     raise RuntimeError(f"{type(self).__name__} does not support sparse gradients")
                 if torch.is_complex(param):
-                    _step_complex(rule, param, self.state[param], hyper)
+                    _step_complex(rule, param, param.grad, self.state[param], hyper)
                 else:
                     rule(param, param.grad, self.state[param], **hyper)
         return loss
 
 
-def _step_complex(rule: UpdateRule, param: torch.Tensor, state: dict, hyper: dict[str, Any]) -> None:
+def _step_complex(rule: UpdateRule, param: torch.Tensor, grad: torch.Tensor, state: dict,
+                  hyper: dict[str, Any]) -> None:
     """As torch.optim does, treat a complex number as a pair of reals updated on their own
     (so the second moments see Re(g)^2 and Im(g)^2, not the complex g^2): the rule runs on
     real views, and state tensors stay complex, as in torch.optim's state_dict."""
     real = torch.view_as_real(param)
     real_state = {k: torch.view_as_real(v) if torch.is_tensor(v) and v.is_complex() else v
                   for k, v in state.items()}
-    rule(real, torch.view_as_real(param.grad), real_state, **hyper)
+    rule(real, torch.view_as_real(grad), real_state, **hyper)
     for key, value in real_state.items():
         is_buffer = torch.is_tensor(value) and value.shape == real.shape
         state[key] = torch.view_as_complex(value) if is_buffer else value

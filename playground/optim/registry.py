@@ -20,6 +20,7 @@ from playground.optim.adagrad import Adagrad
 from playground.optim.adam import Adam, AdamW
 from playground.optim.adamax import Adamax
 from playground.optim.base import Params, ScratchOptimizer, UpdateRule
+from playground.optim.hyperparameters import KNOBS, join, split
 from playground.optim.nadam import NAdam
 from playground.optim.radam import RAdam
 from playground.optim.rmsprop import RMSprop
@@ -51,6 +52,18 @@ class Method:
         merged.update(self.defaults)
         merged.update(overrides)
         return merged
+
+    def knobs(self, *, without: tuple[str, ...] = (), **overrides: Any) -> dict[str, Any]:
+        """The hyperparameters a page lets a student edit, with this method's values
+        (:data:`~playground.optim.hyperparameters.KNOBS`, betas split in two), in signature order;
+        ``without`` leaves out those the page sets with its own controls."""
+        values = split(self.hyperparameters(**overrides))
+        return {name: bool(value) if KNOBS[name].flag else float(value) for name, value in values.items()
+                if name in KNOBS and name not in without}
+
+    def tuned(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Edited knob values (see :meth:`knobs`) as keyword overrides for :meth:`hyperparameters`."""
+        return join(values, self.hyperparameters().get("betas", (0.9, 0.999)))
 
     def make(self, params: Params, backend: str = "scratch", **overrides: Any) -> torch.optim.Optimizer:
         """An optimizer over ``params`` configured as this method: ours (``"scratch"``) or

@@ -16,19 +16,14 @@ from playground.optim import METHODS
 from playground.regularization.flat import flatten_
 from playground.regularization.penalties import penalized_weights
 
-SCALARS = ("momentum", "alpha", "rho", "beta1", "beta2", "eps", "lr_decay")  # betas split in two
-SWITCHES = ("nesterov", "amsgrad")  # SGD's Nesterov look-ahead; Adam's and AdamW's AMSGrad maximum
+#: Set by the lab's own controls, beside the optimizer's: not among its knobs.
+OWN_CONTROLS = ("lr", "weight_decay")
 
 
 def knobs(method: str) -> dict[str, float | bool]:
-    """The hyperparameters ``method`` lets the page tune beside the learning rate, with its
-    defaults, e.g. {"beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "amsgrad": False} for Adam."""
-    defaults = METHODS[method].hyperparameters()
-    if "betas" in defaults:
-        defaults["beta1"], defaults["beta2"] = defaults.pop("betas")
-    found: dict[str, float | bool] = {name: float(defaults[name]) for name in SCALARS if name in defaults}
-    found.update({name: bool(defaults[name]) for name in SWITCHES if name in defaults})
-    return found
+    """The hyperparameters ``method`` lets the page tune beside the learning rate and weight decay,
+    with its defaults, e.g. {"beta1": 0.9, "beta2": 0.999, "eps": 1e-08, "amsgrad": False} for Adam."""
+    return METHODS[method].knobs(without=OWN_CONTROLS)
 
 
 def check(method: str, lr: float, **tuned: float | bool) -> None:
@@ -55,10 +50,7 @@ def optimizer_kwargs(method: str, lr: float, **tuned: float | bool) -> dict:
     unknown = set(tuned) - set(defaults)
     if unknown:
         raise ValueError(f"{method} has no hyperparameter {', '.join(sorted(unknown))}")
-    kwargs = {**METHODS[method].defaults, "lr": lr}
-    kwargs.update({name: value for name, value in tuned.items() if not name.startswith("beta")})
-    if "beta1" in tuned or "beta2" in tuned:
-        kwargs["betas"] = (tuned.get("beta1", defaults["beta1"]), tuned.get("beta2", defaults["beta2"]))
+    kwargs = {**METHODS[method].defaults, "lr": lr, **METHODS[method].tuned(tuned)}
     if "decoupled_weight_decay" in METHODS[method].optimizer.hyperparameters:
         kwargs["decoupled_weight_decay"] = True
     return kwargs

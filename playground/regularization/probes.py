@@ -101,14 +101,17 @@ def batchnorm_stats(model: nn.Module, X: torch.Tensor) -> tuple[list[BatchNormSt
     train_out = model(X)
     for hook in hooks:
         hook.remove()
-    stats = []
+    stats: list[BatchNormStats] = []
     for (name, bn), momentum in zip(norms, momenta, strict=True):
+        tracked, running_mean, running_var = bn.num_batches_tracked, bn.running_mean, bn.running_var
+        assert tracked is not None and running_mean is not None and running_var is not None, \
+            "the lab's BatchNorm layers track running statistics"
         bn.momentum = momentum
-        bn.num_batches_tracked -= 1
+        tracked.sub_(1)  # in place: the train-mode pass counted a batch
         bn.eval()
         x = seen[name]
-        stats.append(BatchNormStats(f"BN {len(stats) + 1}", x.mean(0).numpy(), bn.running_mean.numpy().copy(),
-                                    x.var(0).numpy(), bn.running_var.numpy().copy()))
+        stats.append(BatchNormStats(f"BN {len(stats) + 1}", x.mean(0).numpy(), running_mean.numpy().copy(),
+                                    x.var(0).numpy(), running_var.numpy().copy()))
     return stats, float((train_out - eval_out).abs().mean())
 
 

@@ -14,12 +14,12 @@ import math
 
 import numpy as np
 
-from playground.surfaces.surface import Surface
+from playground.surfaces.surface import Formula, Partials, Surface
 
 TAU = 2 * math.pi
 
 
-def _quadratic(a: float, b: float, c: float):
+def _quadratic(a: float, b: float, c: float) -> tuple[Formula, Partials]:
     """f = a x^2 + b x y + c y^2 as (f, df): one helper for the bowl, both ravines and Matyas."""
     return (lambda xp, x, y: a * x**2 + b * x * y + c * y**2,
             lambda x, y: (2 * a * x + b * y, b * x + 2 * c * y))

@@ -56,6 +56,7 @@ class _Parser:
             raise ExpressionError(f"missing operator between '{before.text}' and '{token.text}' at position "
                                   f"{token.position} (write * to multiply)")
         if token.kind == "end":
+            assert opener is not None, "at the end only a ')' can be missing, and it closes an opener"
             raise ExpressionError(f"missing ')' to close the '(' at position {opener.position}")
         if token.text == ",":
             raise ExpressionError(f"unexpected ',' at position {token.position}: "

@@ -75,7 +75,7 @@ def compile_trees(roots: Sequence[Node]) -> Program:
                 case Num(value):
                     index = emit(("num", repr(value)), _constant(value), ())  # repr keeps -0.0 apart
                 case Neg(arg):
-                    args = (visit(arg),)
+                    args: tuple[int, ...] = (visit(arg),)
                     index = emit(("neg", *args), _OPS["neg"], args)
                 case Binary("^", left, Num(value)) if value.is_integer() and 3 <= value <= 10:
                     args = (visit(left),)

@@ -11,6 +11,8 @@ import numpy as np
 
 Domain = tuple[tuple[float, float], tuple[float, float]]
 Point = tuple[float, float]
+Formula = Callable[[ModuleType, Any, Any], Any]  # f(xp, x, y), written against the array module xp
+Partials = Callable[[np.ndarray, np.ndarray], tuple[Any, Any]]  # df(x, y) = (df/dx, df/dy), numpy only
 
 
 def array_module(*arrays: Any) -> ModuleType:
@@ -37,8 +39,8 @@ class Surface:
     name: str
     title: str
     latex: str
-    f: Callable[[ModuleType, Any, Any], Any]
-    df: Callable[[np.ndarray, np.ndarray], tuple[Any, Any]]
+    f: Formula
+    df: Partials
     domain: Domain
     minima: tuple[Point, ...]
     start: Point
@@ -72,7 +74,9 @@ class Surface:
         from playground.optim import METHODS  # lazy: the optimizers import torch
 
         like = METHODS[method].like
-        return self.lrs[like] if like in self.lrs else METHODS[method].hyperparameters()["lr"]
+        if like is not None and like in self.lrs:
+            return self.lrs[like]
+        return METHODS[method].hyperparameters()["lr"]
 
     def nearest_minimum(self, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         """Index into :attr:`minima` of the nearest known minimum and the distance to it, elementwise.

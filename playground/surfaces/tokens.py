@@ -62,7 +62,9 @@ def _check_decimal(text: str, start: int, end: int) -> None:
         raise ExpressionError(f"'{prefixed.group()}' at position {start + 1}: write numbers in decimal "
                               "(no 0x, 0o or 0b prefixes)")
     if text.startswith("_", end):
-        glued = _GLUED.match(text, start).group()
+        match = _GLUED.match(text, start)
+        assert match is not None, "the pattern also matches the empty string"
+        glued = match.group()
         raise ExpressionError(f"'{glued}' at position {start + 1}: write numbers without underscores, "
                               f"e.g. {glued.replace('_', '')}")
 
@@ -81,6 +83,7 @@ def tokenize(text: str) -> list[Token]:
             hint = _HINTS.get(char, fallback)
             raise ExpressionError(f"unexpected character {shown} at position {position + 1}: {hint}")
         kind, lexeme = match.lastgroup, match.group()
+        assert kind is not None, "every alternative of the pattern is a named group"
         if kind == "number":
             _check_decimal(text, position, match.end())
             if not float(lexeme) <= MAX_NUMBER:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, fields
 
 import torch
@@ -29,7 +29,7 @@ from playground.train import evaluate as ev
 from playground.train.augment import flip_crop
 from playground.train.device import amp_dtype, describe, pick_device, release_memory
 from playground.train.device_data import DeviceData
-from playground.train.models import MODELS, build_model
+from playground.train.models import MODELS, FastNet, build_model
 
 BACKENDS = ("scratch", "torch")
 REPORTS_PER_EPOCH = 20
@@ -68,8 +68,8 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise ValueError with a message a student can act on."""
-        choices = {"dataset": DATASETS, "model": MODELS, "optimizer": METHODS, "backend": BACKENDS,
-                   "schedule": SCHEDULES}
+        choices: dict[str, Collection[str]] = {"dataset": DATASETS, "model": MODELS, "optimizer": METHODS,
+                                               "backend": BACKENDS, "schedule": SCHEDULES}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(allowed)}")
@@ -187,8 +187,9 @@ class _Run:
                             dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
         self.model = model.to(device)
         if conv_on_gpu:
-            self.model = self.model.to(memory_format=torch.channels_last)
-        if hasattr(self.model, "whiten"):
+            # Module.to's overloads leave out memory_format, which it documents and accepts
+            self.model = self.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+        if isinstance(self.model, FastNet):
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
             self._check_stop("while whitening the first layer")
         self.optimizer = make_optimizer(self.model, config)

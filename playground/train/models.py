@@ -86,6 +86,7 @@ class FastNet(nn.Module):
         whitened = 2 * channels * 2 * 2  # each whitening filter and its negative (GELU keeps both signs)
         self.whiten_conv = nn.Conv2d(channels, whitened, 2, bias=True)
         self.whiten_conv.weight.requires_grad_(False)
+        assert self.whiten_conv.bias is not None, "built with bias=True"
         nn.init.zeros_(self.whiten_conv.bias)
         self.groups = nn.Sequential(ConvGroup(whitened, widths[0]), ConvGroup(widths[0], widths[1]),
                                     ConvGroup(widths[1], widths[2]))

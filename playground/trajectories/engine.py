@@ -6,11 +6,9 @@ rule that ``torch.optim``-style training uses (:mod:`playground.optim`), which u
 place. Numpy's cost on tiny arrays is per call (~1 µs), not per element, so the work per step
 is a few dozen calls whatever M and K are.
 
-A start *diverges* when its loss or gradient stops being finite, |f| exceeds
-:data:`LOSS_LIMIT` or it gets more than :data:`FAR` domain sizes away from the domain. It then
-freezes at its last good point, so every recorded array stays finite, and ``diverged_at``
-says when. With a tolerance, a start whose gradient norm falls below it *stops* (freezes too)
-and ``stopped_at`` records when.
+A start that diverges freezes at its last good point, so every recorded array stays finite;
+with a tolerance, a start whose gradient norm falls below it stops. :class:`~playground.
+trajectories.guard.Guard` keeps that bookkeeping, so a step reads: gradient, rules, guard.
 """
 
 from __future__ import annotations
@@ -25,9 +23,8 @@ import torch
 from playground.optim import METHODS
 from playground.schedules import ReduceOnPlateau, Schedule
 from playground.surfaces import Surface
+from playground.trajectories.guard import Guard, Readings
 
-LOSS_LIMIT = 1e12
-FAR = 1e3          # a start more than FAR domain sizes outside the window has diverged
 MAX_STEPS = 100_000
 CLIP_EPS = 1e-6    # as torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
 
@@ -142,15 +139,6 @@ class Engine:
                         if options.plateau else None)
         self.multiplier = self.used = np.ones(M * K)
         self.rng = np.random.default_rng(options.seed)
-        (x0, x1), (y0, y1) = surface.domain
-        reach = FAR * max(x1 - x0, y1 - y0)
-        self.lo, self.hi = min(x0, y0) - reach, max(x1, y1) + reach  # one square box: 2 reductions test it
-        self.active = np.ones(M * K, dtype=bool)
-        self.hold = np.zeros_like(self.P, dtype=bool)  # ~active spread over both columns
-        self.frozen = False  # any start frozen yet? (skips the restore while none is)
-        self.held, self.prev = self.P.copy(), self.P.copy()
-        self.diverged_at, self.stopped_at = np.full(M * K, -1), np.full(M * K, -1)
-        self.readings = np.zeros((M * K, 4))  # loss, norm, gradient of each diverged start
         with np.errstate(all="ignore"):
             x, y = self.x, self.y
             # A formula like "x" returns a view of P, and "x + y**2" has the constant d/dx = 1:
@@ -158,12 +146,24 @@ class Engine:
             self.copy_outputs = any(np.shape(a) != x.shape or np.shares_memory(a, self.P)
                                     for a in (surface.f(np, x, y), *surface.df(x, y)))
             self.loss, (self.gx, self.gy), self.norm = self._evaluate()
-            bad = ~self._fine()
-        if bad.any():  # f is undefined at this start: diverged at step 0, with zero readings
-            self.diverged_at[bad] = 0
-            self._freeze(bad)
-            self._hold_readings(bad)
-        self._check_tolerance()
+        self.guard = Guard(self.P, surface.domain, options.tol)
+        self.guard.start(self.P, self.readings)
+
+    @property
+    def readings(self) -> Readings:
+        return self.loss, self.norm, self.gx, self.gy
+
+    @property
+    def active(self) -> np.ndarray:
+        return self.guard.active
+
+    @property
+    def diverged_at(self) -> np.ndarray:
+        return self.guard.diverged_at
+
+    @property
+    def stopped_at(self) -> np.ndarray:
+        return self.guard.stopped_at
 
     def _evaluate(self) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray], np.ndarray]:
         """Loss, gradient and its norm at P. Calls the surface's formulas directly (inside the
@@ -173,35 +173,6 @@ class Engine:
             loss, gx, gy = (np.broadcast_to(np.asarray(a, dtype=float), self.x.shape).copy()
                             for a in (loss, gx, gy))
         return loss, (gx, gy), np.sqrt(gx * gx + gy * gy)
-
-    def _all_fine(self) -> bool:
-        """Quick test that every point is fine; NaN fails every comparison, so it fails too."""
-        return bool(np.abs(self.loss).max() <= LOSS_LIMIT and self.norm.max() < np.inf
-                    and self.P.min() >= self.lo and self.P.max() <= self.hi)
-
-    def _fine(self) -> np.ndarray:
-        """Per row: is the point fine (finite, |f| within LOSS_LIMIT, not far outside the domain)?"""
-        ok = np.abs(self.loss) <= LOSS_LIMIT
-        ok &= self.norm < np.inf
-        for coordinate in (self.x, self.y):
-            ok &= (coordinate >= self.lo) & (coordinate <= self.hi)
-        return ok
-
-    def _freeze(self, rows: np.ndarray) -> None:
-        self.active[rows], self.frozen = False, True
-        self.held[rows] = self.P[rows]
-        self.hold[:, 0] = self.hold[:, 1] = ~self.active
-
-    def _hold_readings(self, rows: np.ndarray) -> None:
-        """Diverged starts report their last good loss, norm and gradient, never NaN or inf."""
-        self.loss[rows], self.norm[rows], self.gx[rows], self.gy[rows] = self.readings[rows].T
-
-    def _check_tolerance(self) -> None:
-        if self.options.tol > 0:
-            hit = self.active & (self.norm < self.options.tol)
-            if hit.any():
-                self.stopped_at[hit] = self.t
-                self._freeze(hit)
 
     def _gradient(self) -> None:
         """Fill G with the gradient the rules see: the true one, plus noise, then clipped."""
@@ -218,32 +189,26 @@ class Engine:
     def step(self) -> None:
         with np.errstate(all="ignore"):
             self._gradient()
-            factor = self.factors[self.t]
-            self.used = self.multiplier  # per-start plateau multipliers for this step (all 1 without)
-            if self.plateau is not None:
-                spread = np.repeat(self.multiplier * factor, 2).reshape(-1, 2)
-            np.copyto(self.prev, self.P)
-            for m, rule in enumerate(self.rules):
-                call = self.calls[m]
-                call["lr"] = self.base_lr[m] * (factor if self.plateau is None else spread[self.rows[m]])
-                rule(*self.views[m], self.states[m], **call)
-            if self.frozen:
-                np.copyto(self.P, self.held, where=self.hold)
-            prev_readings = self.loss, self.norm, self.gx, self.gy
+            self.guard.before(self.P)
+            self._rules()
+            self.guard.restore(self.P)
+            previous = self.readings
             self.loss, (self.gx, self.gy), self.norm = self._evaluate()
             self.t += 1
-            if not self._all_fine():
-                ok = self._fine()
-                newly = self.active & ~ok
-                if newly.any():
-                    self.diverged_at[newly] = self.t
-                    self.P[newly] = self.prev[newly]  # back to the last good point, then freeze there
-                    self._freeze(newly)
-                    self.readings[newly] = np.stack(prev_readings, axis=1)[newly]
-                self._hold_readings(~ok)
-            self._check_tolerance()
+            self.guard.after(self.P, self.readings, previous, self.t)
             if self.plateau is not None:
-                self.multiplier = self.plateau.update(self.loss)
+                self.multiplier = np.asarray(self.plateau.update(self.loss), dtype=float)
+
+    def _rules(self) -> None:
+        """Each method's rule moves its rows of P, at this step's learning rate."""
+        factor = self.factors[self.t]
+        self.used = self.multiplier  # per-start plateau multipliers for this step (all 1 without)
+        if self.plateau is not None:
+            spread = np.repeat(self.multiplier * factor, 2).reshape(-1, 2)
+        for m, rule in enumerate(self.rules):
+            call = self.calls[m]
+            call["lr"] = self.base_lr[m] * (factor if self.plateau is None else spread[self.rows[m]])
+            rule(*self.views[m], self.states[m], **call)
 
     def learning_rates(self, used: np.ndarray) -> np.ndarray:
         """The (steps, M·K) learning rates, given the plateau multipliers ``used`` at each step."""

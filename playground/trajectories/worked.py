@@ -87,11 +87,11 @@ class Worked:
         decay) and the θ its step starts from (shrunk to (1 - ηλ)θ by decoupled weight decay)."""
         h, theta = self.internals.hyperparameters, self.theta
         decay = self.hyper(r"\lambda", "weight_decay") if h["weight_decay"] else None
-        coupled = decay is not None and not decoupled
-        if h["maximize"] or coupled:
+        coupled = None if decoupled else decay  # the λ added to the gradient, if any
+        if h["maximize"] or coupled is not None:
             g = given(r"\nabla f", self.internals.gradient)
             g = -g if h["maximize"] else g
-            g = self.let("g_t", g + decay * theta if coupled else g)
+            g = self.let("g_t", g + coupled * theta if coupled is not None else g)
         else:
             g = given("g_t", self.internals.gradient)
         if decay is not None and decoupled:

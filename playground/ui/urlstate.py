@@ -1,7 +1,10 @@
 """Every setting on a page lives in the URL, so a copied link reopens the same experiment.
 
-A page declares each setting once with :meth:`QueryState.field`, which returns the widget
-key and seeds the widget's value: from the URL the first time, else from what the user last
+A page declares each setting once, with the widget that edits it: :meth:`QueryState.number`,
+:meth:`~QueryState.slider`, :meth:`~QueryState.choice`, :meth:`~QueryState.switch` and
+:meth:`~QueryState.text` draw the widget with the same bounds or choices that the URL value is
+checked against. (:meth:`QueryState.field`, under them, returns the widget key and seeds the
+widget's value: from the URL the first time, else from what the user last
 chose on this page (kept across page switches), else the default. A URL value that does
 not parse or is out of range falls back to the default and leaves a notice for the page to
 show; a list that names an item twice keeps its first mention, with a notice. After the
@@ -11,11 +14,12 @@ widgets, :meth:`QueryState.sync` writes the non-default values back to the query
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -105,6 +109,39 @@ class QueryState:
             st.session_state[key] = self._initial(spec)
         return key
 
+    def number(self, name: str, label: str, default: float, *, lo: float, hi: float,
+               where: DeltaGenerator | None = None, **widget: Any) -> Any:
+        """A number input bounded to [lo, hi] on the page and in the link; floats show as %g."""
+        kind = type(default)
+        if kind is float:
+            widget.setdefault("format", "%g")
+        key = self.field(name, default, lo=lo, hi=hi)
+        return _on(where).number_input(label, kind(lo), kind(hi), key=key, **widget)
+
+    def slider(self, name: str, label: str, default: float, *, lo: float, hi: float,
+               where: DeltaGenerator | None = None, **widget: Any) -> Any:
+        """A slider over [lo, hi], the same bounds a link's value must keep."""
+        kind = type(default)
+        return _on(where).slider(label, kind(lo), kind(hi), key=self.field(name, default, lo=lo, hi=hi),
+                                 **widget)
+
+    def choice(self, name: str, label: str, choices: Iterable[Any], default: Any, *,
+               widget: str = "selectbox", where: DeltaGenerator | None = None, **options: Any) -> Any:
+        """One of ``choices`` (a list for ``widget="multiselect"``) with a selectbox, radio,
+        select_slider, segmented_control or multiselect; a link may name only these choices."""
+        items = list(choices)
+        key = self.field(name, default, choices=items)
+        return getattr(_on(where), widget)(label, items, key=key, **options)
+
+    def switch(self, name: str, label: str, default: bool = False, *, widget: str = "toggle",
+               where: DeltaGenerator | None = None, **options: Any) -> bool:
+        """An on/off setting drawn as a toggle (or ``widget="checkbox"``)."""
+        return bool(getattr(_on(where), widget)(label, key=self.field(name, default), **options))
+
+    def text(self, name: str, label: str, default: str, *, where: DeltaGenerator | None = None,
+             **options: Any) -> str:
+        return str(_on(where).text_input(label, key=self.field(name, default), **options))
+
     def _initial(self, spec: Field) -> Any:
         text = st.query_params.get(spec.name)
         if text is not None:
@@ -120,8 +157,10 @@ class QueryState:
                 return spec.default
         return self._memory.get(spec.name, spec.default)
 
-    def get(self, name: str) -> Any:
-        return st.session_state[self.key(name)]
+    def get(self, name: str, *default: Any) -> Any:
+        """The setting's current value; ``default`` if given, for one whose widget has not yet
+        been drawn in this session."""
+        return st.session_state.get(self.key(name), *default) if default else st.session_state[self.key(name)]
 
     def set(self, name: str, value: Any) -> None:
         """Change a setting from code (e.g. a chart click); call before its widget is drawn.
@@ -129,7 +168,7 @@ class QueryState:
         st.session_state[self.key(name)] = value
         self._memory[name] = value
 
-    def show_notices(self, show: Callable[[str], Any] = st.warning) -> None:
+    def show_notices(self, show: Callable[..., Any] = st.warning) -> None:
         for notice in self.notices:
             show(notice, icon="🔗")
 
@@ -144,3 +183,8 @@ class QueryState:
         current = {name: st.query_params.get(name) for name in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)
+
+
+def _on(where: DeltaGenerator | None) -> Any:
+    """Where a widget goes: a container, column or the sidebar, else the page's main body."""
+    return st if where is None else where

@@ -29,7 +29,7 @@ def test_lab_trains_draws_toggles_and_rejects_a_bad_csv(page, base_url, tmp_path
     expect(main.locator(".katex").first).to_contain_text("0.003")  # the L2 term joined the objective
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Adam hyperparameters").click()
-    epsilon = sidebar.get_by_label("ε (keeps the denominator off zero)")
+    epsilon = sidebar.get_by_role("spinbutton", name="epsilon ε")
     expect(epsilon).to_have_value("1e-8")  # the browser shows the tiny default, not "0.00"
     page.set_viewport_size({"width": 1400, "height": 3400})  # the app scrolls inside; show all of it
     wait_for_app(page)

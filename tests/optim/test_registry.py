@@ -45,3 +45,22 @@ def test_make_builds_the_named_method_for_each_backend(name):
 def test_unknown_backend_is_refused():
     with pytest.raises(ValueError, match="backend must be 'scratch' or 'torch'"):
         METHODS["SGD"].make([torch.zeros(1, requires_grad=True)], backend="jax")
+
+
+def test_every_editable_hyperparameter_is_described_once_with_a_range_holding_each_methods_default():
+    from playground.optim.hyperparameters import KNOBS
+
+    for method in METHODS.values():
+        for name, value in method.knobs().items():
+            knob = KNOBS[name]
+            assert knob.title and knob.help, name
+            assert knob.flag == isinstance(value, bool), name
+            assert knob.flag or knob.lo <= value <= knob.hi, (method.name, name, value)
+
+
+def test_betas_split_into_two_knobs_and_join_back_keeping_the_one_left_alone():
+    adam = METHODS["Adam"]
+    assert list(adam.knobs(without=("lr", "weight_decay"))) == ["beta1", "beta2", "eps", "amsgrad"]
+    assert adam.tuned({"beta2": 0.9, "eps": 1e-3}) == {"eps": 1e-3, "betas": (0.9, 0.9)}
+    assert adam.hyperparameters(**adam.tuned(adam.knobs())) == adam.hyperparameters()
+    assert METHODS["SGD"].tuned({"momentum": 0.5}) == {"momentum": 0.5}

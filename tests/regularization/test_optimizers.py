@@ -18,13 +18,14 @@ def test_knobs_are_each_methods_tunable_settings_with_defaults():
     assert knobs("Momentum") == {"momentum": 0.9, "nesterov": False}
     assert knobs("NAG") == {"momentum": 0.9, "nesterov": True}
     assert knobs("AdaGrad") == {"eps": 1e-10, "lr_decay": 0.0}
-    assert knobs("RMSprop") == {"momentum": 0.0, "alpha": 0.99, "eps": 1e-8}
+    assert knobs("RMSprop") == {"momentum": 0.0, "alpha": 0.99, "eps": 1e-8, "centered": False}
     assert knobs("Adadelta") == {"rho": 0.9, "eps": 1e-6}
+    assert knobs("NAdam") == {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "momentum_decay": 0.004}
 
 
 @pytest.mark.parametrize(("method", "tuned"), [
     ("Momentum", {"nesterov": True}), ("Adam", {"amsgrad": True}), ("Adam", {"eps": 0.1}),
-    ("AdaGrad", {"lr_decay": 0.5}),
+    ("AdaGrad", {"lr_decay": 0.5}), ("RMSprop", {"centered": True}), ("NAdam", {"momentum_decay": 0.05}),
 ])
 def test_each_new_knob_reaches_the_optimizer_and_changes_training(method, tuned):
     model = build_mlp(MLPConfig(2, 2, (4,)), seed=0)

@@ -70,3 +70,31 @@ def test_a_repeated_list_item_is_dropped_with_a_notice():
                for w in at.warning)
     assert at.query_params["methods"] in ("Adam,SGD", ["Adam,SGD"])  # the link is rewritten without it
     assert not at.exception
+
+
+def _widgets_script():
+    import streamlit as st
+
+    from playground.ui.urlstate import QueryState
+
+    qs = QueryState("demo")
+    st.write(repr(qs.number("lr", "Learning rate", 0.01, lo=1e-5, hi=10.0)))
+    st.write(repr(qs.number("steps", "Steps", 100, lo=10, hi=1000)))
+    st.write(repr(qs.choice("opt", "Optimizer", ("SGD", "Adam"), "SGD", widget="radio")))
+    st.write(repr(qs.switch("noise", "Noise", widget="checkbox")))
+    qs.show_notices()
+    qs.sync()
+
+
+def test_one_call_draws_a_widget_with_the_same_bounds_the_link_is_checked_against():
+    at = AppTest.from_function(_widgets_script)
+    at.query_params.update({"lr": "20", "steps": "500", "opt": "Adam", "noise": "true"})
+    at.run()
+    lr, steps = at.number_input
+    assert (lr.min, lr.max, lr.value, lr.format) == (1e-5, 10.0, 0.01, "%g")  # 20 is past the widget's max
+    assert (steps.min, steps.max, steps.value) == (10, 1000, 500)
+    assert at.radio[0].value == "Adam" and at.checkbox[0].value is True
+    assert [m.value for m in at.markdown] == ["0.01", "500", "'Adam'", "True"]
+    assert "Ignored `lr=20`" in " ".join(w.value for w in at.warning)
+    steps.set_value(1000).run()
+    assert at.query_params["steps"] == ["1000"] or at.query_params["steps"] == "1000"

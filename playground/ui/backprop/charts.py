@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
 import altair as alt
 import numpy as np
@@ -19,7 +20,8 @@ from playground.ui.theme import OKABE_ITO
 
 TOLERANCE = 1e-10  # manual vs autograd, float64
 VERDICT_MARKS = {CORRECT: "✓ correct", SUSPICIOUS: "⚠ suspicious", WRONG: "✗ wrong"}
-VERDICT_COLORS = {CORRECT: "green", SUSPICIOUS: "orange", WRONG: "red"}
+VERDICT_COLORS: dict[str, Literal["green", "orange", "red"]] = {CORRECT: "green", SUSPICIOUS: "orange",
+                                                                WRONG: "red"}
 _FILL = {INPUT: "#EEEEEE", PARAM: "#D6E9F5"}  # light Okabe–Ito blue for what is learned
 _CURRENT, _FLOW = "#F8DFB0", OKABE_ITO[4]
 
@@ -116,9 +118,12 @@ def gradient_table(graph: Graph, steps: list[Step], done: int, autograd: dict[st
     rows = []
     for node in graph.nodes.values():
         grad = known.get(node.name)
-        complete = final.get(node.name, math.inf) <= done
-        diff = abs(grad - autograd[node.name]) if complete else None
-        status = ("✓" if diff <= TOLERANCE else "✗") if complete else ("partial" if grad is not None else "")
+        diff: float | None = None
+        status = "partial" if grad is not None else ""
+        if final.get(node.name, math.inf) <= done:
+            assert grad is not None, "a node's gradient is final only after a backward step has reached it"
+            diff = abs(grad - autograd[node.name])
+            status = "✓" if diff <= TOLERANCE else "✗"
         rows.append({"node": node.name, "kind": node.kind, "value": node.value, "∂L/∂node (backprop)": grad,
                      "autograd": autograd[node.name], "|difference|": diff, "check": status})
     return pd.DataFrame(rows)
@@ -150,7 +155,7 @@ def error_vs_h_frame(hs: list[float], errors: list[float]) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
-def error_vs_h_chart(frame: pd.DataFrame, chosen_h: float) -> alt.LayerChart:
+def error_vs_h_chart(frame: pd.DataFrame, chosen_h: float) -> alt.LayerChart | alt.FacetChart:
     """Relative error against h on log-log axes, over bands for the three verdicts, the chosen h dashed."""
     correct, wrong = gradcheck.CORRECT_BELOW, gradcheck.WRONG_ABOVE
     lo = min(frame["relative error"].min(), correct) / 10

@@ -27,14 +27,13 @@ def url_name(name: str) -> str:
 
 
 def _number(where: DeltaGenerator, qs: QueryState, name: str, default: float) -> float:
-    return where.number_input(name, -BOUND, BOUND, step=0.1, format="%g",
-                              key=qs.field(url_name(name), default, lo=-BOUND, hi=BOUND))
+    return qs.number(url_name(name), name, default, lo=-BOUND, hi=BOUND, where=where, step=0.1)
 
 
 def network(qs: QueryState) -> Chain | Example:
     """The sidebar's choice of network and, in an expander, all of its numbers."""
-    kind = st.sidebar.radio("Network", list(NETWORKS), format_func=NETWORKS.get,
-                            key=qs.field("net", "chain", choices=list(NETWORKS)))
+    kind = qs.choice("net", "Network", NETWORKS, "chain", widget="radio", where=st.sidebar,
+                     format_func=lambda name: NETWORKS[name])
     numbers = st.expander("Edit the numbers", icon=":material/edit:")
     if kind == "chain":
         cols = numbers.columns(4)
@@ -58,17 +57,15 @@ def _mlp(qs: QueryState, numbers: DeltaGenerator) -> Example:
     side = st.sidebar
     layers = [("Inputs", "n_in", 2, LARGEST.n_in), ("Hidden units", "n_hidden", 3, LARGEST.n_hidden),
               ("Outputs", "n_out", 2, LARGEST.n_out)]
-    sizes = Sizes(*(side.slider(label, 1, top, key=qs.field(name, default, lo=1, hi=top))
+    sizes = Sizes(*(qs.slider(name, label, default, lo=1, hi=top, where=side)
                     for label, name, default, top in layers))
-    activations, losses = list(mlp.ACTIVATIONS), list(mlp.LOSSES)
-    activation = side.selectbox("Hidden activation", activations,
-                                key=qs.field("act", "relu", choices=activations))
-    loss = side.selectbox("Loss", losses, format_func=mlp.LOSSES.get,
-                          key=qs.field("loss", "softmax_ce", choices=losses))
+    activation = qs.choice("act", "Hidden activation", mlp.ACTIVATIONS, "relu", where=side)
+    loss = qs.choice("loss", "Loss", mlp.LOSSES, "softmax_ce", where=side,
+                     format_func=lambda name: mlp.LOSSES[name])
     if loss == "softmax_ce" and sizes.n_out == 1:
         side.caption("With one output the softmax is always 1 and the loss 0: pick 2 or 3 outputs.")
-    seed = side.number_input("Seed (redraws every number)", 0, 9999, key=qs.field("seed", 0, lo=0, hi=9999),
-                             on_change=_redraw, args=(qs,))
+    seed = qs.number("seed", "Seed (redraws every number)", 0, lo=0, hi=9999, where=side, on_change=_redraw,
+                     args=(qs,))
     values = {}
     top, bottom = numbers.columns([1, 3, 2]), numbers.columns([2, 2, 2])
     for where, base in zip([*top, *bottom], ["x", "W1", "b1", "W2", "b2", "y"], strict=True):

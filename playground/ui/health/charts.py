@@ -24,7 +24,7 @@ def plottable(frame: pd.DataFrame, columns: list[str], log: bool = False) -> pd.
     return frame[keep].reset_index(drop=True)
 
 
-def activation_chart(at_init: pd.DataFrame) -> alt.LayerChart:
+def activation_chart(at_init: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Each hidden layer's mean output with a band of ± one standard deviation."""
     data = plottable(at_init, ["act_mean", "act_std"]).assign(
         low=lambda f: f.act_mean - f.act_std, high=lambda f: f.act_mean + f.act_std)
@@ -83,7 +83,7 @@ def clip_norm_chart(steps: pd.DataFrame) -> alt.Chart:
                   list(names.values()))
 
 
-def loss_chart(runs: dict[str, Run]) -> alt.LayerChart:
+def loss_chart(runs: dict[str, Run]) -> alt.LayerChart | alt.FacetChart:
     """Loss against step for each named run, up to where it diverged; a red rule marks each divergence."""
     long = pd.concat([run.steps[["step", "loss"]].assign(run=name) for name, run in runs.items()],
                      ignore_index=True)

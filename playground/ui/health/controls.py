@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from playground.ui.urlstate import QueryState
 
 WIDTHS = [16, 32, 64, 128, 256]
 CLIP_LABELS = {"none": "off", "norm": "by global norm", "value": "by value"}
-DEFAULTS = {"depth": 20, "width": 64, "act": "sigmoid", "init": "default", "residual": False,
+DEFAULTS: dict[str, Any] = {"depth": 20, "width": 64, "act": "sigmoid", "init": "default", "residual": False,
             "batchnorm": False, "layernorm": False, "lr": 0.1, "steps": 30, "clip": "none", "threshold": 1.0}
 
 
@@ -67,24 +68,21 @@ def presets(qs: QueryState) -> None:
 def settings(qs: QueryState) -> Settings:
     side, d = st.sidebar, DEFAULTS
     side.subheader("Network")
-    depth = side.slider("Depth (hidden layers)", 2, 50, key=qs.field("depth", d["depth"], lo=2, hi=50))
-    width = side.select_slider("Width", WIDTHS, key=qs.field("width", d["width"], choices=WIDTHS))
-    act = side.selectbox("Activation", list(ACTIVATIONS),
-                         key=qs.field("act", d["act"], choices=list(ACTIVATIONS)))
-    init = side.selectbox("Initialization", list(INITS), format_func=lambda k: INITS[k].label,
-                          key=qs.field("init", d["init"], choices=list(INITS)))
+    depth = qs.slider("depth", "Depth (hidden layers)", d["depth"], lo=2, hi=50, where=side)
+    width = qs.choice("width", "Width", WIDTHS, d["width"], widget="select_slider", where=side)
+    act = qs.choice("act", "Activation", ACTIVATIONS, d["act"], where=side)
+    init = qs.choice("init", "Initialization", INITS, d["init"], where=side,
+                     format_func=lambda name: INITS[name].label)
     side.latex(r"W \sim " + INITS[init].latex)
-    residual = side.toggle("Residual connections", key=qs.field("residual", d["residual"]))
-    batchnorm = side.toggle("Batchnorm", key=qs.field("batchnorm", d["batchnorm"]))
-    layernorm = side.toggle("Layer norm", key=qs.field("layernorm", d["layernorm"]))
+    residual = qs.switch("residual", "Residual connections", d["residual"], where=side)
+    batchnorm = qs.switch("batchnorm", "Batchnorm", d["batchnorm"], where=side)
+    layernorm = qs.switch("layernorm", "Layer norm", d["layernorm"], where=side)
     side.subheader("Training")
-    lr = side.number_input("Learning rate (SGD)", 1e-4, 10.0, format="%g",
-                           key=qs.field("lr", d["lr"], lo=1e-4, hi=10.0))
-    steps = side.slider("Steps", 1, 100, key=qs.field("steps", d["steps"], lo=1, hi=100))
-    clip = side.radio("Gradient clipping", MODES, format_func=CLIP_LABELS.get, horizontal=True,
-                      key=qs.field("clip", d["clip"], choices=list(MODES)))
-    threshold = side.number_input("Clip threshold (max norm, or max |value|)", 1e-3, 100.0, format="%g",
-                                  key=qs.field("threshold", d["threshold"], lo=1e-3, hi=100.0),
-                                  disabled=clip == "none")
+    lr = qs.number("lr", "Learning rate (SGD)", d["lr"], lo=1e-4, hi=10.0, where=side)
+    steps = qs.slider("steps", "Steps", d["steps"], lo=1, hi=100, where=side)
+    clip = qs.choice("clip", "Gradient clipping", MODES, d["clip"], widget="radio", where=side,
+                     horizontal=True, format_func=lambda mode: CLIP_LABELS[mode])
+    threshold = qs.number("threshold", "Clip threshold (max norm, or max |value|)", d["threshold"], lo=1e-3,
+                          hi=100.0, where=side, disabled=clip == "none")
     config = DeepConfig(depth, width, act, init, residual, batchnorm, layernorm)
     return Settings(config, steps, lr, clip, threshold)

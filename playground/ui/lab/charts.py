@@ -22,7 +22,9 @@ BOTTOM = alt.Legend(orient="bottom", direction="horizontal")  # side-by-side squ
 def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class_names: tuple[str, ...],
                   ) -> pd.DataFrame:
     """One rectangle per grid cell: its corners and the network's prediction there."""
-    size = int(round(np.sqrt(frame.grid.size)))
+    grid = frame.grid
+    assert grid is not None, "only a run on 2-D data has a boundary, and each of its frames a grid"
+    size = int(round(np.sqrt(grid.size)))
     x_lo, x_hi, y_lo, y_hi = extent
     dx, dy = (x_hi - x_lo) / (size - 1), (y_hi - y_lo) / (size - 1)
     xs, ys = np.meshgrid(np.linspace(x_lo, x_hi, size), np.linspace(y_lo, y_hi, size))
@@ -30,9 +32,9 @@ def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class
     cells = pd.DataFrame({"x": xs.ravel() - 0.51 * dx, "x2": xs.ravel() + 0.51 * dx,
                           "y": ys.ravel() - 0.51 * dy, "y2": ys.ravel() + 0.51 * dy})
     if frame.confidence is None:
-        cells["prediction"] = frame.grid
+        cells["prediction"] = grid
     else:
-        cells["class"] = np.asarray(class_names)[frame.grid]
+        cells["class"] = np.asarray(class_names)[grid]
         cells["confidence"] = frame.confidence
     return cells
 
@@ -47,7 +49,7 @@ def points_data(data: SplitData) -> pd.DataFrame:
 
 
 def boundary_chart(cells: pd.DataFrame, points: pd.DataFrame, class_names: tuple[str, ...], title: str,
-                   size: int = 340) -> alt.LayerChart:
+                   size: int = 340) -> alt.LayerChart | alt.FacetChart:
     """The decision boundary (or regression surface) with the data on top."""
     x = alt.X("x:Q", title="x₁", scale=alt.Scale(domain=[cells.x.min(), cells.x2.max()], nice=False))
     y = alt.Y("y:Q", title="x₂", scale=alt.Scale(domain=[cells.y.min(), cells.y2.max()], nice=False))
@@ -105,7 +107,8 @@ def patience_window(run: Run) -> tuple[int, int] | None:
 
 
 def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
-                 patience: tuple[int, int] | None = None, height: int = 260) -> alt.LayerChart:
+                 patience: tuple[int, int] | None = None,
+                 height: int = 260) -> alt.LayerChart | alt.FacetChart:
     """Train vs validation curves with the gap between them shaded, and the marked epochs.
 
     ``patience`` = (best epoch, stop epoch) shades the window early stopping waited through.
@@ -200,7 +203,7 @@ def confusion_data(confusion: np.ndarray, class_names: tuple[str, ...]) -> pd.Da
                          "predicted": np.asarray(class_names)[predicted.ravel()], "count": confusion.ravel()})
 
 
-def confusion_chart(cells: pd.DataFrame, class_names: tuple[str, ...]) -> alt.LayerChart:
+def confusion_chart(cells: pd.DataFrame, class_names: tuple[str, ...]) -> alt.LayerChart | alt.FacetChart:
     order = list(class_names)
     base = alt.Chart(cells).encode(x=alt.X("predicted:N", sort=order, axis=alt.Axis(labelAngle=0)),
                                    y=alt.Y("true:N", sort=order))

@@ -10,25 +10,28 @@ responsive.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
+from playground.datasets.toy import SplitData
 from playground.regularization.compare import variants
 from playground.regularization.config import TrainConfig
 from playground.regularization.trainer import Run, train
 from playground.ui.lab.charts import curves_chart, curves_data, markers_data
 from playground.ui.lab.controls import Settings
+from playground.ui.lab.keys import CACHE, SHOWN
 
-CACHE, KEEP = "lab.cache", 4  # the most recent runs, as [((data source, config), Run)]
-SHOWN = "lab.runs"  # the runs on the page now, by label
+KEEP = 4  # runs kept in the session's cache
 
 
 def runs_for(settings: Settings) -> dict[str, Run]:
     """{label: Run}: one run, or A (unregularized) and B (as set) when comparing."""
+    data = settings.data
+    assert data is not None, "the page stops before training when it has no data"
     wanted = variants(settings.config) if settings.compare else {"run": settings.config}
     cache: list[tuple[tuple, Run]] = st.session_state.setdefault(CACHE, [])
-    runs = {label: remembered(cache, (settings.source, config),
-                              lambda label=label, config=config: _train_live(settings, label, config))
+    runs = {label: remembered(cache, (settings.source, config), partial(_train_live, data, label, config))
             for label, config in wanted.items()}
     st.session_state[SHOWN] = runs
     return runs
@@ -43,7 +46,7 @@ def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Ru
     return run
 
 
-def _train_live(settings: Settings, label: str, config: TrainConfig) -> Run:
+def _train_live(data: SplitData, label: str, config: TrainConfig) -> Run:
     bar = st.progress(0.0, text=f"Training {label}…")
     live = st.empty()
 
@@ -52,7 +55,7 @@ def _train_live(settings: Settings, label: str, config: TrainConfig) -> Run:
         live.altair_chart(curves_chart(curves_data({label: run}, "loss"), markers_data(run), "loss"),
                           width="stretch")
 
-    run = train(settings.data, config, report, max(1, config.epochs // 15))
+    run = train(data, config, report, max(1, config.epochs // 15))
     bar.empty()
     live.empty()
     return run

@@ -11,16 +11,19 @@ import streamlit as st
 from playground.datasets.tabular import CSVError, read_csv, to_split
 from playground.datasets.toy import DIGITS_SIZE, TOY_SETS, SplitData, make_toy
 from playground.optim import METHODS
+from playground.optim.hyperparameters import KNOBS
 from playground.regularization.config import MAX_EPOCHS, TrainConfig
 from playground.regularization.features import FEATURES, PLAIN
 from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
+from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
 UPLOAD = "your CSV"
 SOURCES = (*TOY_SETS, UPLOAD)
 TASKS = ("classification", "regression")
+INIT_LABELS = {"default": "PyTorch default", "xavier": "Xavier", "he": "He"}
 
 
 @dataclass
@@ -43,15 +46,15 @@ def _csv(raw: bytes):
 
 
 def data_controls(qs: QueryState, settings: Settings) -> None:
-    source = st.selectbox("Dataset", SOURCES, key=qs.field("data", "moons", choices=SOURCES))
+    source = qs.choice("data", "Dataset", SOURCES, "moons")
     if source == UPLOAD:
         _upload(qs, settings)
         return
-    n = st.number_input("Points", 10, 2000, step=10, key=qs.field("n", 60, lo=10, hi=2000),
-                        help="Few points and a wide network: the recipe for overfitting.")
-    noise = st.slider("Noise", 0.0, 1.0, step=0.05, key=qs.field("noise", 0.45, lo=0.0, hi=1.0))
-    val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
-    seed = st.number_input("Data seed", 0, 10**6, key=qs.field("data_seed", 0, lo=0, hi=10**6))
+    n = qs.number("n", "Points", 60, lo=10, hi=2000, step=10,
+                  help="Few points and a wide network: the recipe for overfitting.")
+    noise = qs.slider("noise", "Noise", 0.45, lo=0.0, hi=1.0, step=0.05)
+    val = qs.slider("val", "Validation fraction", 0.5, lo=0.1, hi=0.9, step=0.05)
+    seed = qs.number("data_seed", "Data seed", 0, lo=0, hi=10**6)
     if source == "digits" and n > DIGITS_SIZE:
         st.info(f"Digits has {DIGITS_SIZE:,} images: using all of them, not {n:,}.")
     settings.source = {"dataset": source, "points": n, "noise": noise, "validation_fraction": val,
@@ -62,11 +65,10 @@ def data_controls(qs: QueryState, settings: Settings) -> None:
 def _upload(qs: QueryState, settings: Settings) -> None:
     upload = st.file_uploader("CSV file (UTF-8, header row, numeric features)", type=["csv", "txt"])
     label = qs.field("label", "")
-    task = st.radio("The label is", TASKS, horizontal=True, key=qs.field("task", TASKS[0], choices=TASKS),
-                    format_func=lambda t: "classes" if t == "classification" else "a number (regression)")
-    val = st.slider("Validation fraction", 0.1, 0.9, step=0.05, key=qs.field("val", 0.5, lo=0.1, hi=0.9))
-    seed = st.number_input("Split seed (which rows validate)", 0, 10**6,
-                           key=qs.field("split_seed", 0, lo=0, hi=10**6))
+    task = qs.choice("task", "The label is", TASKS, TASKS[0], widget="radio", horizontal=True,
+                     format_func=lambda t: "classes" if t == "classification" else "a number (regression)")
+    val = qs.slider("val", "Validation fraction", 0.5, lo=0.1, hi=0.9, step=0.05)
+    seed = qs.number("split_seed", "Split seed (which rows validate)", 0, lo=0, hi=10**6)
     if upload is None:
         settings.errors.append("Upload a CSV file: numeric feature columns plus one label column. Files stay "
                                "in this session and are never executed; the link cannot carry them.")
@@ -87,17 +89,15 @@ def _upload(qs: QueryState, settings: Settings) -> None:
 
 
 def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
-    hidden_text = st.text_input("Hidden layers (widths)", key=qs.field("hidden", "128,128"),
-                                help="Comma-separated widths: 0-6 layers of 1-256 units; empty: linear.")
-    activations = list(ACTIVATIONS)
-    activation = st.selectbox("Activation", activations, key=qs.field("act", "relu", choices=activations))
-    init = st.selectbox("Initialization", INITS, key=qs.field("init", "default", choices=INITS),
-                        format_func={"default": "PyTorch default", "xavier": "Xavier", "he": "He"}.get)
+    hidden_text = qs.text("hidden", "Hidden layers (widths)", "128,128",
+                          help="Comma-separated widths: 0-6 layers of 1-256 units; empty: linear.")
+    activation = qs.choice("act", "Activation", ACTIVATIONS, "relu")
+    init = qs.choice("init", "Initialization", INITS, "default",
+                     format_func=lambda name: INIT_LABELS.get(name, name))
     two_d = settings.data is not None and settings.data.X_train.shape[1] == 2
-    names = list(FEATURES)
-    features = st.multiselect("Input features", names, key=qs.field("features", list(PLAIN), choices=names),
-                              format_func=FEATURES.get, disabled=not two_d,
-                              help="TensorFlow Playground's hand-made features (2-D data only).")
+    features = qs.choice("features", "Input features", FEATURES, list(PLAIN), widget="multiselect",
+                         format_func=lambda name: FEATURES.get(name, name), disabled=not two_d,
+                         help="TensorFlow Playground's hand-made features (2-D data only).")
     try:
         hidden = parse_hidden(hidden_text)
     except ValueError as error:
@@ -109,41 +109,24 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
             "features": tuple(features) if two_d and features else PLAIN}
 
 
-KNOB_LABELS = {"momentum": "momentum μ", "alpha": "smoothing α", "rho": "decay ρ", "beta1": "β₁",
-               "beta2": "β₂", "eps": "ε (keeps the denominator off zero)", "lr_decay": "lr decay",
-               "nesterov": "Nesterov look-ahead", "amsgrad": "AMSGrad (never-decreasing second moment)"}
-KNOB_RANGES = {"eps": (1e-12, 1.0), "lr_decay": (0.0, 1.0)}  # the others are decay rates in [0, 1)
-
-
 def knob_controls(qs: QueryState, method: str) -> dict[str, float | bool]:
     """``method``'s hyperparameters that differ from its defaults, in a folded section; each
     is remembered per method (``adam_eps``, ``sgd_nesterov``, ...)."""
     defaults = knobs(method)
-    tuned: dict[str, float | bool] = {}
     with st.expander(f"{method} hyperparameters"):
-        for knob, default in defaults.items():
-            key = f"{method.lower()}_{knob}"
-            if isinstance(default, bool):
-                tuned[knob] = st.checkbox(KNOB_LABELS[knob], key=qs.field(key, default))
-            else:
-                lo, hi = KNOB_RANGES.get(knob, (0.0, 0.9999))
-                tuned[knob] = st.number_input(KNOB_LABELS[knob], lo, hi, format="%g",
-                                              key=qs.field(key, default, lo=lo, hi=hi))
-    return {knob: value for knob, value in tuned.items() if value != defaults[knob]}
+        tuned = {name: knob(qs, f"{method.lower()}_{name}", name, default)
+                 for name, default in defaults.items()}
+    return {name: value for name, value in tuned.items() if value != defaults[name]}
 
 
 def optimizer_controls(qs: QueryState) -> dict[str, Any]:
-    names = list(METHODS)
-    method = st.selectbox("Optimizer", names, key=qs.field("opt", "Adam", choices=names))
-    lr = st.number_input("Learning rate", 1e-5, 10.0, key=qs.field("lr", 0.01, lo=1e-5, hi=10.0), format="%g")
+    method = qs.choice("opt", "Optimizer", METHODS, "Adam")
+    lr = knob(qs, "lr", "lr", 0.01, label="Learning rate")
     knob_changes = knob_controls(qs, method)
-    schedule = st.selectbox("Learning-rate schedule", SCHEDULES, key=qs.field("schedule", SCHEDULES[0],
-                                                                                  choices=SCHEDULES))
-    batch = st.number_input("Batch size (0 = full batch)", 0, 20_000,
-                            key=qs.field("batch", 0, lo=0, hi=20_000))
-    epochs = st.number_input("Epochs", 1, MAX_EPOCHS, key=qs.field("epochs", 400, lo=1, hi=MAX_EPOCHS))
-    seed = st.number_input("Seed (initial weights, dropout, batches)", 0, 10**6, key=qs.field("seed", 0, lo=0,
-                                                                                              hi=10**6))
+    schedule = qs.choice("schedule", "Learning-rate schedule", SCHEDULES, SCHEDULES[0])
+    batch = qs.number("batch", "Batch size (0 = full batch)", 0, lo=0, hi=20_000)
+    epochs = qs.number("epochs", "Epochs", 400, lo=1, hi=MAX_EPOCHS)
+    seed = qs.number("seed", "Seed (initial weights, dropout, batches)", 0, lo=0, hi=10**6)
     return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule, "batch_size": batch,
             "epochs": epochs, "seed": seed}
 
@@ -152,11 +135,11 @@ def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, 
             hi: float = 1.0) -> float:
     """A toggle, and beside it the strength it switches on; returns the strength, or 0 when off."""
     if strength is None:
-        return float(st.toggle(label, key=qs.field(name, False)))
+        return float(qs.switch(name, label))
     left, right = st.columns([3, 2], vertical_alignment="center")
-    on = left.toggle(label, key=qs.field(name, False))
-    value = right.number_input(strength, 0.0, hi, key=qs.field(f"{name}_strength", default, lo=0.0, hi=hi),
-                               format="%g", disabled=not on, label_visibility="collapsed")
+    on = qs.switch(name, label, where=left)
+    value = qs.number(f"{name}_strength", strength, default, lo=0.0, hi=hi, where=right, disabled=not on,
+                      label_visibility="collapsed")
     return value if on else 0.0
 
 
@@ -164,17 +147,14 @@ def regularizer_controls(qs: QueryState) -> dict[str, Any]:
     l1 = _switch(qs, "l1", "L1 λ", "L1 strength", 0.01)
     l2 = _switch(qs, "l2", "L2 λ", "L2 strength", 3e-3)
     # decay shrinks the weights by ηλ per step: λ = 0.01 barely shows in a few hundred full-batch steps
-    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.1)
+    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.1, hi=KNOBS["weight_decay"].hi)
     dropout = _switch(qs, "dropout", "Dropout p", "dropout probability", 0.5, hi=0.95)
     batchnorm = bool(_switch(qs, "bn", "Batch normalization"))
     early = bool(_switch(qs, "es", "Early stopping"))
-    patience = st.number_input("Patience (epochs)", 0, MAX_EPOCHS, disabled=not early,
-                               key=qs.field("patience", 20, lo=0, hi=MAX_EPOCHS))
-    min_delta = st.number_input("Min delta", 0.0, 10.0, format="%g", disabled=not early,
-                                key=qs.field("min_delta", 0.0, lo=0.0, hi=10.0))
-    start = st.number_input("Start from epoch", 0, MAX_EPOCHS, key=qs.field("start", 0, lo=0, hi=MAX_EPOCHS),
-                            disabled=not early)
-    restore = st.checkbox("Restore best weights", key=qs.field("restore", True), disabled=not early)
+    patience = qs.number("patience", "Patience (epochs)", 20, lo=0, hi=MAX_EPOCHS, disabled=not early)
+    min_delta = qs.number("min_delta", "Min delta", 0.0, lo=0.0, hi=10.0, disabled=not early)
+    start = qs.number("start", "Start from epoch", 0, lo=0, hi=MAX_EPOCHS, disabled=not early)
+    restore = qs.switch("restore", "Restore best weights", True, widget="checkbox", disabled=not early)
     return {"l1": l1, "l2": l2, "weight_decay": weight_decay, "dropout": dropout, "batchnorm": batchnorm,
             "early_stopping": early, "patience": patience, "min_delta": min_delta, "start_from_epoch": start,
             "restore_best": restore}
@@ -189,8 +169,7 @@ def sidebar(qs: QueryState) -> Settings:
         st.subheader("Network")
         network = network_controls(qs, settings)
         st.subheader("Regularizers")
-        settings.compare = st.toggle("Compare with an unregularized run (A/B)",
-                                     key=qs.field("compare", False))
+        settings.compare = qs.switch("compare", "Compare with an unregularized run (A/B)")
         regularizers = regularizer_controls(qs)
         st.subheader("Training")
         training = optimizer_controls(qs)

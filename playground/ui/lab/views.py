@@ -15,6 +15,7 @@ from playground.regularization.optimizers import decay_is_decoupled
 from playground.regularization.probes import Frame
 from playground.regularization.trainer import Run
 from playground.ui.lab import charts
+from playground.ui.lab.keys import EPOCH, PLAY
 
 
 def objective(config: TrainConfig) -> str:
@@ -116,22 +117,23 @@ def network_at_epoch(runs: dict[str, Run], data: SplitData) -> None:
     if not two_d:
         st.caption(f"No decision boundary to draw: the data has {data.X_train.shape[1]} features, the map "
                    "needs 2. The weights still show what each regularizer does.")
-    playing = st.toggle("▶ Play through training", key="lab.play")
+    playing = st.toggle("▶ Play through training", key=PLAY)
 
     @st.fragment(run_every=0.5 if playing else None)
     def player() -> None:
-        current = st.session_state.get("lab.epoch")
+        current = st.session_state.get(EPOCH)
         if current not in epochs:
-            st.session_state["lab.epoch"] = epochs[-1]
+            st.session_state[EPOCH] = epochs[-1]
         elif playing:
-            st.session_state["lab.epoch"] = epochs[(epochs.index(current) + 1) % len(epochs)]
-        epoch = st.select_slider("Epoch", epochs, key="lab.epoch")
+            st.session_state[EPOCH] = epochs[(epochs.index(current) + 1) % len(epochs)]
+        epoch = st.select_slider("Epoch", epochs, key=EPOCH)
         wide = len(runs) == 1
         for column, (label, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
             frame = _frame_at(run, epoch)
             title = f"epoch {frame.epoch}" if wide else f"{label}, epoch {frame.epoch}"
             with column:
                 if two_d:
+                    assert run.extent is not None, "a run on 2-D data has a decision-boundary extent"
                     cells = charts.boundary_data(frame, run.extent, data.class_names)
                     chart = charts.boundary_chart(cells, points, data.class_names, title)
                     st.altair_chart(chart, width="content")

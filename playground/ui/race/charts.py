@@ -122,7 +122,7 @@ def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
 
 
 def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
-                height: int = 240) -> alt.LayerChart:
+                height: int = 240) -> alt.LayerChart | alt.FacetChart:
     """``field`` against step on a log axis (symlog where values reach 0 or below), with a rule at
     the scrubbed step."""
     colors, shapes = method_scales(methods)

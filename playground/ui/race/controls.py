@@ -14,30 +14,16 @@ from playground.optim import METHODS, TEACHING
 from playground.schedules import SCHEDULES, Schedule
 from playground.surfaces import SURFACES, ExpressionError, Surface
 from playground.trajectories import RunOptions, configure
+from playground.ui.knobs import knob
 from playground.ui.race.compute import CUSTOM, RaceSpec, load_surface
+from playground.ui.race.keys import LAST_GOOD, NAMESPACE
 from playground.ui.urlstate import QueryState
 
-NAMESPACE = "race"
 SURFACE_CHOICES = (*SURFACES, CUSTOM)
 DEFAULT_FORMULA = "0.5*x**2 + y**2 + sin(3*x)*cos(2*y)"
 PLATEAU = "reduce_on_plateau"
 SCHEDULE_CHOICES = (*SCHEDULES, PLATEAU)
 MAX_STEPS = 5000
-#: Hyperparameters a student may edit: label, lowest, highest. Others keep the method's value.
-NUMBERS: dict[str, tuple[str, float, float]] = {
-    "lr": ("learning rate η", 1e-6, 100.0),
-    "momentum": ("momentum μ", 0.0, 0.999),
-    "alpha": ("smoothing α", 0.0, 0.9999),
-    "rho": ("decay ρ", 0.0, 1.0),
-    "beta1": ("β₁ (first moment)", 0.0, 0.9999),
-    "beta2": ("β₂ (second moment)", 0.0, 0.99999),
-    "eps": ("ε", 0.0, 1.0),
-    "lr_decay": ("lr decay", 0.0, 10.0),
-    "momentum_decay": ("momentum decay ψ", 0.0, 1.0),
-    "weight_decay": ("weight decay λ", 0.0, 10.0),
-}
-FLAGS = {"nesterov": "Nesterov look-ahead", "amsgrad": "AMSGrad (keep the largest v)",
-         "centered": "centered (subtract the mean gradient)"}
 
 
 def _title(name: str) -> str:
@@ -45,11 +31,9 @@ def _title(name: str) -> str:
 
 
 def _current_surface() -> Surface | None:
-    state = st.session_state
+    qs = QueryState(NAMESPACE)
     try:
-        return load_surface(state.get(f"{NAMESPACE}.surface", "rosenbrock"),
-                            state.get(f"{NAMESPACE}.formula", DEFAULT_FORMULA),
-                            state.get(f"{NAMESPACE}.window", 3.0))
+        return load_surface(qs.get("surface"), qs.get("formula", DEFAULT_FORMULA), qs.get("window", 3.0))
     except ExpressionError:
         return None
 
@@ -67,51 +51,39 @@ def _follow_surface() -> None:
 def pick_surface(qs: QueryState) -> tuple[str, str, float]:
     """Surface widgets; returns (name, formula, window) of a surface that loads. A bad formula
     shows its error and the last good formula stays in use."""
-    name = st.selectbox("Loss surface", SURFACE_CHOICES, format_func=_title, on_change=_follow_surface,
-                        key=qs.field("surface", "rosenbrock", choices=SURFACE_CHOICES))
+    name = qs.choice("surface", "Loss surface", SURFACE_CHOICES, "rosenbrock", format_func=_title,
+                     on_change=_follow_surface)
     if name != CUSTOM:
         return name, "", 3.0
-    formula = st.text_input("f(x, y) =", max_chars=200, on_change=_follow_surface,
-                            key=qs.field("formula", DEFAULT_FORMULA),
-                            help="x, y, numbers, + - * / ** ^, sin cos exp log sqrt abs tanh …, pi, e")
-    window = st.number_input("Plot window: x and y from −w to w", 0.1, 1000.0, format="%g",
-                             on_change=_follow_surface, key=qs.field("window", 3.0, lo=0.1, hi=1000.0))
-    last_good = f"{NAMESPACE}.last_good"
+    formula = qs.text("formula", "f(x, y) =", DEFAULT_FORMULA, max_chars=200, on_change=_follow_surface,
+                      help="x, y, numbers, + - * / ** ^, sin cos exp log sqrt abs tanh …, pi, e")
+    window = qs.number("window", "Plot window: x and y from −w to w", 3.0, lo=0.1, hi=1000.0,
+                       on_change=_follow_surface)
     try:
         load_surface(CUSTOM, formula, window)
-        st.session_state[last_good] = (formula, window)
+        st.session_state[LAST_GOOD] = (formula, window)
     except ExpressionError as error:
         st.error(f"**That formula does not work:** {error}. Still racing on the last formula that did.")
-        formula, window = st.session_state.get(last_good, (DEFAULT_FORMULA, 3.0))
+        formula, window = st.session_state.get(LAST_GOOD, (DEFAULT_FORMULA, 3.0))
     return CUSTOM, formula, window
 
 
 def _hyperparameters(qs: QueryState, name: str, surface: Surface) -> dict[str, Any]:
-    """The method's editable hyperparameters as widgets (β1, β2 edited apart, joined to betas)."""
-    current = METHODS[name].hyperparameters(lr=surface.lr(name))
-    if "betas" in current:
-        current["beta1"], current["beta2"] = current.pop("betas")
+    """The method's editable hyperparameters as widgets, two to a row, as keyword overrides."""
+    method = METHODS[name]
     chosen: dict[str, Any] = {}
     left, right = st.columns(2)
-    for i, (key, default) in enumerate((k, v) for k, v in current.items() if k in NUMBERS or k in FLAGS):
-        where = left if i % 2 == 0 else right
-        if key in FLAGS:
-            chosen[key] = where.toggle(FLAGS[key], key=qs.field(f"{name}.{key}", bool(default)))
-            continue
-        label, lo, hi = NUMBERS[key]
-        chosen[key] = where.number_input(label, lo, hi, format="%g",
-                                         key=qs.field(f"{name}.{key}", float(default), lo=lo, hi=hi))
-    if "beta1" in chosen:
-        chosen["betas"] = (chosen.pop("beta1"), chosen.pop("beta2"))
-    return chosen
+    for i, (key, default) in enumerate(method.knobs(lr=surface.lr(name)).items()):
+        chosen[key] = knob(qs, f"{name}.{key}", key, default, where=left if i % 2 == 0 else right)
+    return method.tuned(chosen)
 
 
 def pick_methods(qs: QueryState, surface: Surface) -> dict[str, dict[str, Any]]:
     """The racing methods and their hyperparameters; a method whose settings torch.optim rejects
     is left out of the race with the reason shown."""
     names = list(METHODS)
-    chosen = st.multiselect("Methods", names, key=qs.field("methods", list(TEACHING), choices=names),
-                            help="Up to 8 race with distinct colours and markers.")
+    chosen = qs.choice("methods", "Methods", names, list(TEACHING), widget="multiselect",
+                       help="Up to 8 race with distinct colours and markers.")
     methods: dict[str, dict[str, Any]] = {}
     for name in chosen:
         with st.expander(f"⚙️ {name}"):
@@ -126,26 +98,19 @@ def pick_methods(qs: QueryState, surface: Surface) -> dict[str, dict[str, Any]]:
 
 
 def _schedule(qs: QueryState) -> tuple[Schedule, bool, int, float]:
-    kind = st.selectbox("Learning-rate schedule", SCHEDULE_CHOICES,
-                        key=qs.field("schedule", "constant", choices=SCHEDULE_CHOICES))
+    kind = qs.choice("schedule", "Learning-rate schedule", SCHEDULE_CHOICES, "constant")
     args: dict[str, Any] = {}
     patience, factor = 20, 0.5
     if kind in ("step", "exponential"):
-        args["step_size"] = st.number_input("Every … steps", 1, MAX_STEPS,
-                                            key=qs.field("step_size", 100, lo=1, hi=MAX_STEPS))
-        args["gamma"] = st.number_input("multiply by γ", 0.01, 1.0, format="%g",
-                                        key=qs.field("gamma", 0.5, lo=0.01, hi=1.0))
+        args["step_size"] = qs.number("step_size", "Every … steps", 100, lo=1, hi=MAX_STEPS)
+        args["gamma"] = qs.number("gamma", "multiply by γ", 0.5, lo=0.01, hi=1.0)
     if kind in ("warmup_cosine", "one_cycle"):
-        args["warmup"] = st.number_input("Warm-up steps (0: 30% for one_cycle)", 0, MAX_STEPS,
-                                         key=qs.field("warmup", 0, lo=0, hi=MAX_STEPS))
+        args["warmup"] = qs.number("warmup", "Warm-up steps (0: 30% for one_cycle)", 0, lo=0, hi=MAX_STEPS)
     if kind in ("cosine", "warmup_cosine", "one_cycle"):
-        args["min_factor"] = st.number_input("Final lr as a fraction of η", 0.0, 1.0, format="%g",
-                                             key=qs.field("min_factor", 0.0, lo=0.0, hi=1.0))
+        args["min_factor"] = qs.number("min_factor", "Final lr as a fraction of η", 0.0, lo=0.0, hi=1.0)
     if kind == PLATEAU:
-        patience = st.number_input("Patience (steps without improvement)", 1, 1000,
-                                   key=qs.field("patience", 20, lo=1, hi=1000))
-        factor = st.number_input("then multiply lr by", 0.05, 0.95, format="%g",
-                                 key=qs.field("factor", 0.5, lo=0.05, hi=0.95))
+        patience = qs.number("patience", "Patience (steps without improvement)", 20, lo=1, hi=1000)
+        factor = qs.number("factor", "then multiply lr by", 0.5, lo=0.05, hi=0.95)
     schedule = Schedule(kind, **args) if kind != PLATEAU else Schedule()
     return schedule, kind == PLATEAU, int(patience), float(factor)
 
@@ -154,23 +119,20 @@ def pick_run(qs: QueryState, surface: Surface) -> tuple[tuple[float, float], int
     """Start, steps and run options; returns (start, steps, options, tolerance)."""
     (x0, x1), (y0, y1) = surface.domain
     left, right = st.columns(2)
-    x = left.number_input("start x", x0, x1, format="%g", key=qs.field("x", surface.start[0], lo=x0, hi=x1))
-    y = right.number_input("start y", y0, y1, format="%g", key=qs.field("y", surface.start[1], lo=y0, hi=y1))
+    x = qs.number("x", "start x", surface.start[0], lo=x0, hi=x1, where=left)
+    y = qs.number("y", "start y", surface.start[1], lo=y0, hi=y1, where=right)
     st.caption("…or click the map to start there.")
-    steps = st.number_input("Steps", 10, MAX_STEPS, step=50, key=qs.field("steps", 300, lo=10, hi=MAX_STEPS))
+    steps = qs.number("steps", "Steps", 300, lo=10, hi=MAX_STEPS, step=50)
     with st.expander("Learning-rate schedule"):
         schedule, plateau, patience, factor = _schedule(qs)
     with st.expander("Noise, clipping, stopping"):
-        noise = st.number_input("Gradient noise σ (mini-batch imitation)", 0.0, 1000.0, format="%g",
-                                key=qs.field("noise", 0.0, lo=0.0, hi=1000.0),
-                                help="Every step adds σ·N(0, 1) to each gradient coordinate; all methods "
-                                     "get the same draws.")
-        seed = st.number_input("Noise seed", 0, 10**6, key=qs.field("seed", 0, lo=0, hi=10**6))
-        clip = st.number_input("Clip gradient norm at (0 = off)", 0.0, 1e6, format="%g",
-                               key=qs.field("clip", 0.0, lo=0.0, hi=1e6))
-        tol = st.number_input("Tolerance on ‖∇f‖", 0.0, 10.0, format="%g",
-                              key=qs.field("tol", 1e-3, lo=0.0, hi=10.0))
-        stop = st.toggle("Stop a path once ‖∇f‖ < tolerance", key=qs.field("stop", False))
+        noise = qs.number("noise", "Gradient noise σ (mini-batch imitation)", 0.0, lo=0.0, hi=1000.0,
+                          help="Every step adds σ·N(0, 1) to each gradient coordinate; all methods "
+                               "get the same draws.")
+        seed = qs.number("seed", "Noise seed", 0, lo=0, hi=10**6)
+        clip = qs.number("clip", "Clip gradient norm at (0 = off)", 0.0, lo=0.0, hi=1e6)
+        tol = qs.number("tol", "Tolerance on ‖∇f‖", 1e-3, lo=0.0, hi=10.0)
+        stop = qs.switch("stop", "Stop a path once ‖∇f‖ < tolerance")
     options = RunOptions(schedule, plateau, factor, patience, noise, int(seed), clip, tol if stop else 0.0)
     return (float(x), float(y)), int(steps), options, float(tol)
 

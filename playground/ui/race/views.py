@@ -20,6 +20,7 @@ from playground.trajectories.basins import DEFAULT_TOL
 from playground.ui.race import charts
 from playground.ui.race.compute import PARITY_TOL, RaceSpec, basin_maps, contour_grid, internals, torch_parity
 from playground.ui.race.controls import MAX_STEPS
+from playground.ui.race.keys import BADGES, BASINS_FOR, CHART, CLICKED, NAMESPACE, PLAYING
 from playground.ui.urlstate import QueryState
 
 TABS = ("Race", "Inside the optimizer", "Basins")
@@ -27,15 +28,13 @@ PLAY_EVERY = 0.3   # seconds between animation frames
 FRAMES = 30        # a replay from step 0 takes about this many frames
 GRIDS = (25, 50, 100)
 COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
-CHART_KEY, PLAYING, CLICKED, BASINS_FOR = "race.chart", "race.playing", "race.clicked", "race.basins_for"
-BADGES = "race.badges"  # this session's torch.optim differences, keyed by each method's own settings
 
 
 def _clicked() -> None:
     """Callback of a click on the map: that cell becomes the start (the whole page reruns)."""
-    points = st.session_state[CHART_KEY]["selection"].get("start") or []
+    points = st.session_state[CHART]["selection"].get("start") or []
     if points and {"x", "y"} <= points[0].keys():
-        qs = QueryState("race")
+        qs = QueryState(NAMESPACE)
         qs.set("x", round(float(points[0]["x"]), 3))  # a cell centre: 3 decimals are plenty
         qs.set("y", round(float(points[0]["y"]), 3))
         st.session_state[CLICKED] = True
@@ -100,7 +99,7 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
     with left:
         grid = contour_grid(spec.surface, spec.formula, spec.window)
         chart = charts.contour_chart(grid, charts.paths_frame(paths, step), surface, spec.start, methods)
-        st.altair_chart(chart, key=CHART_KEY, on_select=_clicked, selection_mode="start",
+        st.altair_chart(chart, key=CHART, on_select=_clicked, selection_mode="start",
                         width="stretch")
         st.caption("Darker = higher loss. ○ start, ★ known minima; each marker is a method at the current "
                    "step. Click anywhere on the map to start there.")
@@ -190,7 +189,8 @@ def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) ->
     left, middle, right = st.columns([2, 3, 3], vertical_alignment="bottom")
     grid = left.selectbox("Grid", GRIDS, key=grid_key, format_func=lambda g: f"{g}×{g}")
     colour = middle.segmented_control("Colour by", tuple(COLOURS), required=True, key=colour_key,
-                                      format_func=COLOURS.get)
+                                      format_func=lambda c: COLOURS[c])
+    assert colour is not None, "the key is seeded with a choice, and required=True keeps one chosen"
     if right.button("Compute basin map", type="primary"):
         st.session_state[BASINS_FOR] = (spec, grid)
     if st.session_state.get(BASINS_FOR) != (spec, grid):

@@ -9,6 +9,7 @@ import streamlit as st
 
 from playground.datasets.images import ImageSet, data_root, load
 from playground.train.runs import Limits, RunQueue
+from playground.ui.runs.keys import OWNER
 
 
 @st.cache_resource
@@ -19,7 +20,7 @@ def run_queue() -> RunQueue:
 
 def session_id() -> str:
     """This browser session's owner id: random, kept only in its session state, never in a URL."""
-    return st.session_state.setdefault("runs.owner", secrets.token_urlsafe(16))
+    return st.session_state.setdefault(OWNER, secrets.token_urlsafe(16))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the dataset…")

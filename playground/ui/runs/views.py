@@ -13,9 +13,10 @@ import streamlit as st
 
 from playground.datasets.download import Progress as DownloadProgress
 from playground.datasets.images import DATASETS, DatasetError, ImageSet, MissingDataset, data_root, load
-from playground.train import TrainConfig, export
+from playground.train import Progress, RunResult, TrainConfig, export
 from playground.train.runs import QueueFull, Run, RunQueue
 from playground.ui.runs import charts
+from playground.ui.runs.keys import COMPARED, LIVE, SHOWN
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
           "failed": st.error, "cancelled": st.info}
@@ -66,8 +67,8 @@ def live(queue: RunQueue, owner: str) -> None:
         for run in active:
             _progress(queue, owner, run)
         ids = {run.id for run in active}
-        ended = st.session_state.get("runs.live", set()) - ids
-        st.session_state["runs.live"] = ids
+        ended = st.session_state.get(LIVE, set()) - ids
+        st.session_state[LIVE] = ids
         if ended:
             st.rerun()  # the whole page, so the finished run's results appear
 
@@ -89,11 +90,11 @@ def _progress(queue: RunQueue, owner: str, run: Run) -> None:
         if button.button("Stop", key=f"stop-{run.id}", icon=":material/stop_circle:"):
             queue.stop(owner, run.id)
         if latest is not None:
-            _live_metrics(run)
+            _live_metrics(run, latest)
 
 
-def _live_metrics(run: Run) -> None:
-    latest, epochs = run.latest, charts.live_epochs_frame(run.progress)
+def _live_metrics(run: Run, latest: Progress) -> None:
+    epochs = charts.live_epochs_frame(run.progress)
     cols = st.columns(4)
     cols[0].metric("Training loss", f"{latest.loss:.4f}")
     cols[1].metric("Training accuracy", f"{latest.accuracy:.1%}")
@@ -112,8 +113,9 @@ def _live_metrics(run: Run) -> None:
 def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     """The chosen run's curves, confusion matrix, per-class accuracy, mistakes and exports."""
     by_label = {run.label: run for run in reversed(runs)}
-    run = by_label[st.selectbox("Run", list(by_label), key="runs.shown")]
+    run = by_label[st.selectbox("Run", list(by_label), key=SHOWN)]
     result = run.result
+    assert result is not None, "only runs that have ended, each with its result, are shown"
     STATUS.get(result.status, st.info)(result.message)
     if not result.epochs:
         return
@@ -127,7 +129,7 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     left.altair_chart(charts.confusion_chart(charts.confusion_frame(result), result.classes), width="stretch")
     right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
                     column_config={"accuracy": st.column_config.ProgressColumn(format="percent")})
-    _mistakes(run, load_data)
+    _mistakes(run.config.dataset, result, load_data)
     cols = st.columns(3)
     cols[0].download_button("Metrics (CSV)", export.metrics_csv(result), f"run{run.number}-metrics.csv",
                             "text/csv", icon=":material/download:")
@@ -138,10 +140,10 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
                             icon=":material/download:")
 
 
-def _mistakes(run: Run, load_data: Callable[[str], ImageSet]) -> None:
+def _mistakes(dataset: str, result: RunResult, load_data: Callable[[str], ImageSet]) -> None:
     st.markdown("**Misclassified test images**: predicted (true)")
     try:
-        images, captions = charts.mistake_tiles(load_data(run.config.dataset), run.result)
+        images, captions = charts.mistake_tiles(load_data(dataset), result)
     except DatasetError as error:
         st.warning(f"The test images are no longer readable: {error}")
         return
@@ -157,8 +159,8 @@ def compare(runs: list[Run]) -> None:
     if len(labels) < 2:
         st.caption("Finish two or more runs to compare them here.")
         return
-    chosen = st.multiselect("Runs to compare", labels, default=labels[-4:], key="runs.compare")
-    picked = {run.label: run.result for run in runs if run.label in chosen}
+    chosen = st.multiselect("Runs to compare", labels, default=labels[-4:], key=COMPARED)
+    picked = {run.label: run.result for run in runs if run.result is not None and run.label in chosen}
     if picked:
         st.altair_chart(charts.overlay_chart(charts.overlay_frame(picked)), width="stretch")
         st.dataframe(charts.summary_frame(picked), hide_index=True,

@@ -167,7 +167,7 @@ def test_optimizer_hyperparameters_come_from_the_link_and_reach_the_code():
     assert not at.exception and not at.error
     assert at.session_state["lab.runs"]["run"].config.knobs == {"amsgrad": True, "eps": 1e-6}
     assert "amsgrad=True" in at.code[0].value and "eps=1e-06" in at.code[0].value
-    at.checkbox(key="lab.adam_amsgrad").uncheck().run()
+    at.toggle(key="lab.adam_amsgrad").set_value(False).run()
     assert "adam_amsgrad" not in at.query_params and at.query_params["adam_eps"] == "1e-06"
     at.selectbox(key="lab.opt").set_value("AdaGrad").run()
     at.number_input(key="lab.adagrad_lr_decay").set_value(0.01).run()

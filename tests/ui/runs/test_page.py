@@ -57,7 +57,7 @@ def test_warmup_label_smoothing_and_momentum_reach_the_run_and_the_link():
 def test_controls_that_do_not_apply_are_disabled_and_left_out_of_the_run():
     at = open_page(PAGE, model="fast", dataset="digits", schedule="cosine", optimizer="Adam", dropout="0.3")
     sliders = {s.label: s for s in at.slider}
-    assert sliders["Dropout"].disabled and sliders["Momentum μ"].disabled
+    assert sliders["Dropout"].disabled and at.number_input(key="runs.momentum").disabled
     assert sliders["Warmup (fraction of the run)"].disabled
     assert next(t for t in at.toggle if t.label == "Batch normalization").disabled
     assert not sliders["Label smoothing"].disabled

@@ -1,0 +1,4 @@
+"""The health page's session-state keys: its URL settings live under ``NAMESPACE``
+(see :class:`~playground.ui.urlstate.QueryState`)."""
+
+NAMESPACE = "health"

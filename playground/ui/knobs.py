@@ -1,0 +1,25 @@
+"""One widget per optimizer hyperparameter, built from the registry's descriptions
+(:data:`playground.optim.hyperparameters.KNOBS`), so the race, the lab and Training runs offer
+the same label, range, step and help for the same number."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.delta_generator import DeltaGenerator
+
+from playground.optim.hyperparameters import KNOBS
+from playground.ui.urlstate import QueryState
+
+
+def knob(qs: QueryState, url_name: str, name: str, default: float | bool, *,
+         where: DeltaGenerator | None = None, label: str | None = None, **widget: Any) -> Any:
+    """The widget for hyperparameter ``name``, kept in the link as ``url_name``."""
+    spec = KNOBS[name]
+    title = label or spec.title
+    widget.setdefault("help", spec.help)
+    if spec.flag:
+        return qs.switch(url_name, title, bool(default), where=where, **widget)
+    if spec.step is not None:
+        widget.setdefault("step", spec.step)
+    return qs.number(url_name, title, float(default), lo=spec.lo, hi=spec.hi, where=where, **widget)

@@ -1,0 +1,8 @@
+"""The Training runs page's session-state keys, all in one place. Its URL settings live under
+``NAMESPACE`` (see :class:`~playground.ui.urlstate.QueryState`); these live only in the session."""
+
+NAMESPACE = "runs"
+OWNER = f"{NAMESPACE}.owner"   # this browser session's unguessable owner id for its runs
+LIVE = f"{NAMESPACE}.live"     # ids of the runs that were active on the last rerun
+SHOWN = f"{NAMESPACE}.shown"    # the finished run whose details are open
+COMPARED = f"{NAMESPACE}.compare"  # the finished runs overlaid in the comparison
