@@ -28,16 +28,16 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playground.datasets.toy import make_toy  # noqa: E402
-from playground.regularization.config import TrainConfig  # noqa: E402
+from playground.regularization.config import LabConfig  # noqa: E402
 from playground.regularization.mlp import build_mlp  # noqa: E402
 from playground.regularization.trainer import train  # noqa: E402
 
 CASES = {  # name: ((dataset, points, noise, validation fraction), config, target seconds)
     "moons 2-16-16-2, full batch, 300 epochs, dropout + batchnorm": (
         ("moons", 1250, 0.2, 0.2),
-        TrainConfig(hidden=(16, 16), dropout=0.1, batchnorm=True, epochs=300), 1.0),
+        LabConfig(hidden=(16, 16), dropout=0.1, batchnorm=True, epochs=300), 1.0),
     "digits 64-128-10, 100 epochs of batch 128": (
-        ("digits", 1797, 0.0, 0.3), TrainConfig(hidden=(128,), batch_size=128, epochs=100), 5.0),
+        ("digits", 1797, 0.0, 0.3), LabConfig(hidden=(128,), batch_size=128, epochs=100), 5.0),
 }
 
 
@@ -52,7 +52,7 @@ def best_of(repeats: int, fn) -> tuple[float, float]:
     return min(times)
 
 
-def bare_loop(data, config: TrainConfig) -> None:
+def bare_loop(data, config: LabConfig) -> None:
     """The same network and epochs with torch.optim.Adam and only the validation loss per epoch."""
     model = build_mlp(config.mlp(data), seed=0)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)

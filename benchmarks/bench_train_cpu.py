@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playground.datasets import load  # noqa: E402
 from playground.datasets.images import DIGIT_CLASSES, ImageSet  # noqa: E402
 from playground.regularization.mlp import MLPConfig, build_mlp  # noqa: E402
-from playground.train import TrainConfig, train  # noqa: E402
+from playground.train import RunConfig, train  # noqa: E402
 from playground.train.presets import preset  # noqa: E402
 
 
@@ -87,9 +87,9 @@ def main() -> int:
     print(f"machine: {platform.machine()}, {torch.get_num_threads()} torch thread(s) of {os.cpu_count()} "
           f"cores, torch {torch.__version__}")
     data = synthetic_mnist()
-    config = TrainConfig(dataset="mnist", model="mlp", hidden=(128,), optimizer="Adam", backend="torch",
+    config = RunConfig(dataset="mnist", model="mlp", hidden=(128,), optimizer="Adam", backend="torch",
                          lr=1e-3, batch_size=128, epochs=1)
-    train(TrainConfig(epochs=1, max_train=512, max_test=128, dataset="mnist"), data=data)  # warm-up
+    train(RunConfig(epochs=1, max_train=512, max_test=128, dataset="mnist"), data=data)  # warm-up
     # alternate the two, best of three each: the machine may be shared, and noise only adds time
     ours, baseline = [], []
     for _ in range(3):
@@ -100,7 +100,7 @@ def main() -> int:
     print(f"MNIST-format MLP epoch (60,000 × 28×28, batch 128): playground.train {ours:.2f} s, "
           f"Dataset+DataLoader {baseline:.2f} s -> {speedup:.1f}× faster "
           f"[{'PASS' if speedup >= 3 else 'FAIL'}: goal ≥ 3×]")
-    scratch = train(TrainConfig(**{**config.to_dict(), "backend": "scratch"}), data=data).epochs[0]["seconds"]
+    scratch = train(RunConfig(**{**config.to_dict(), "backend": "scratch"}), data=data).epochs[0]["seconds"]
     print(f"  same epoch with our from-scratch Adam: {scratch:.2f} s")
 
     digits = load("digits")

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from playground.datasets.toy import make_toy
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.trainer import train
 from playground.seeding import Dropout, draw_dropout_from, seeded
 
@@ -48,7 +48,7 @@ def test_draw_dropout_from_reaches_every_dropout_layer():
 
 def test_lab_runs_with_dropout_reproduce_exactly_while_others_train_at_the_same_time():
     moons = make_toy("moons", 80, 0.3, 0.5, seed=0)
-    config = TrainConfig(hidden=(32, 32), dropout=0.3, epochs=60, frames=2)
+    config = LabConfig(hidden=(32, 32), dropout=0.3, epochs=60, frames=2)
     solo = train(moons, config).history["val_loss"]
     results: list[list[float]] = []
     start = threading.Barrier(4)

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.trainer import Run
 
 
-def variants(config: TrainConfig) -> dict[str, TrainConfig]:
+def variants(config: LabConfig) -> dict[str, LabConfig]:
     """A: every regularizer off; B: as configured. Same seed, so same initial weights."""
     return {"A: no regularization": config.unregularized(), "B: regularized": config}
 

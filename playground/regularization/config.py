@@ -8,14 +8,15 @@ from playground.datasets.toy import SplitData
 from playground.optim import METHODS
 from playground.regularization.features import PLAIN
 from playground.regularization.mlp import MLPConfig
-from playground.regularization.optimizers import check
+from playground.regularization.optimizers import check, decay_in_force
+from playground.regularization.penalties import check_l1_kind
 from playground.schedules import Schedule
 
 MAX_EPOCHS = 5000
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class LabConfig:
     hidden: tuple[int, ...] = (64, 64)
     activation: str = "relu"
     init: str = "default"
@@ -27,8 +28,10 @@ class TrainConfig:
     batch_size: int = 0  # 0 = full batch
     epochs: int = 300
     l1: float = 0.0
+    l1_kind: str = "proximal"  # a key of penalties.L1_KINDS
     l2: float = 0.0
     weight_decay: float = 0.0
+    decay: str = "decoupled"  # a key of optimizers.DECAYS; a method that lacks it uses the one it has
     dropout: float = 0.0
     batchnorm: bool = False
     early_stopping: bool = False
@@ -53,7 +56,9 @@ class TrainConfig:
             raise ValueError(f"the learning rate must be positive, got {self.lr}")
         if self.optimizer not in METHODS:
             raise ValueError(f"unknown optimizer {self.optimizer!r}; choose from {', '.join(METHODS)}")
-        check(self.optimizer, self.lr, **self.knobs)
+        check(self.optimizer, self.lr, self.knobs)
+        check_l1_kind(self.l1_kind)
+        decay_in_force(self.optimizer, self.decay)  # raises for an unknown kind
         Schedule(self.schedule)  # raises for an unknown schedule
         self.network(1, 1).validate()
 
@@ -69,7 +74,7 @@ class TrainConfig:
     def uses_features(self, data: SplitData) -> bool:
         return data.X_train.shape[1] == 2 and tuple(self.features) != PLAIN
 
-    def unregularized(self) -> TrainConfig:
+    def unregularized(self) -> LabConfig:
         """The same run with every regularizer off: the baseline of a comparison."""
         return replace(self, l1=0.0, l2=0.0, weight_decay=0.0, dropout=0.0, batchnorm=False,
                        early_stopping=False)

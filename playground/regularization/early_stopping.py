@@ -1,13 +1,16 @@
 """Early stopping with the semantics of Keras 3's ``keras.callbacks.EarlyStopping`` (mode "min").
 
-The monitored value (validation loss in the lab) is minimised. Per epoch, exactly as Keras 3:
+The monitored value (a validation loss) is minimised. Epochs are counted as every page counts
+them: :meth:`EarlyStopping.update` gets ``epoch`` = the number of epochs trained so far, from 1,
+and ``best_epoch`` and ``stopped_epoch`` are in the same count (Keras' own index is one less).
+Per epoch, exactly as Keras 3:
 
-- epochs before ``start_from_epoch`` are ignored (but for a non-finite value, see below);
+- the first ``start_from_epoch`` epochs are ignored (but for a non-finite value, see below);
 - ``wait`` counts epochs since the last improvement: it is incremented first, then reset to
   0 when ``value < best - min_delta`` (an improvement must beat the best by MORE than
   ``min_delta``; the very first monitored value always improves on ``best = inf``);
-- otherwise training stops once ``wait >= patience`` (and ``epoch > 0``), so with losses
-  10, 9, 8, 9, 8.9, 8.8, ... it stops at epoch ``max(patience, 1) + 2`` (0-based);
+- otherwise training stops once ``wait >= patience`` (and not after the first epoch), so with
+  losses 10, 9, 8, 9, 8.9, 8.8, ... it stops after epoch ``max(patience, 1) + 3``;
 - with ``restore_best_weights`` a deep copy of the state_dict is taken at every new best,
   and :meth:`restore` loads it back. Keras 3 restores at the end of training whenever a best
   snapshot exists, whether or not training stopped early; the lab's trainer does the same.
@@ -36,17 +39,19 @@ class EarlyStopping:
         self.start_from_epoch = start_from_epoch
         self.best = math.inf
         self.best_epoch = 0
-        self.stopped_epoch = 0  # Keras' convention: 0 means "did not stop early"
+        self.stopped_epoch = 0  # 0: did not stop early
         self.stopped = False
         self.wait = 0
         self.best_weights: dict[str, torch.Tensor] | None = None
 
     def update(self, epoch: int, value: float, model: torch.nn.Module | None = None) -> bool:
-        """Record the monitored ``value`` after ``epoch``; True means stop training now."""
+        """Record the monitored ``value`` after ``epoch`` epochs (1, 2, ...); True means stop now."""
+        if epoch < 1:
+            raise ValueError(f"epoch counts the epochs trained, from 1, not {epoch}")
         if not math.isfinite(value):  # checked first: a diverged run must not train on through the warm-up
             self.stopped_epoch, self.stopped = epoch, True
             return True
-        if epoch < self.start_from_epoch:
+        if epoch <= self.start_from_epoch:
             return False
         if self.restore_best_weights and self.best_weights is None and model is not None:
             # As Keras: until something improves, the first monitored weights are the best.
@@ -57,7 +62,7 @@ class EarlyStopping:
             if self.restore_best_weights and model is not None:
                 self._snapshot(epoch, model)
             return False
-        if self.wait >= self.patience and epoch > 0:
+        if self.wait >= self.patience and epoch > 1:
             self.stopped_epoch, self.stopped = epoch, True
             return True
         return False

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from playground.optim import METHODS
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.features import FEATURES
 from playground.regularization.mlp import ACTIVATIONS
 from playground.regularization.optimizers import optimizer_kwargs
@@ -19,8 +19,8 @@ from playground.regularization.trainer import Run
 from playground.schedules import ONE_CYCLE_START, ONE_CYCLE_WARMUP, Schedule
 
 
-def config_json(config: TrainConfig, data: dict[str, Any]) -> str:
-    """The run's settings: ``data`` says where the data came from, ``train`` is the TrainConfig."""
+def config_json(config: LabConfig, data: dict[str, Any]) -> str:
+    """The run's settings: ``data`` says where the data came from, ``train`` is the LabConfig."""
     return json.dumps({"data": data, "train": asdict(config)}, indent=2)
 
 
@@ -152,7 +152,7 @@ COLUMNS = {"x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2", "x1*x2"
            "sin(x1)": "torch.sin(x1)", "sin(x2)": "torch.sin(x2)"}
 
 
-def _model(config: TrainConfig, inputs: int, outputs: int) -> str:
+def _model(config: LabConfig, inputs: int, outputs: int) -> str:
     """An nn.Sequential with the same modules in the same order as :func:`build_mlp`."""
     lines = ["model = nn.Sequential(", "    nn.Flatten(),"]
     widths = (inputs, *config.hidden)
@@ -172,7 +172,7 @@ def _model(config: TrainConfig, inputs: int, outputs: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _schedule(config: TrainConfig) -> str:
+def _schedule(config: LabConfig) -> str:
     """``playground.schedules.Schedule`` written out in plain Python, for LambdaLR."""
     schedule = Schedule(config.schedule)
     gamma, size, floor, warmup = schedule.gamma, schedule.step_size, schedule.min_factor, schedule.warmup
@@ -192,7 +192,7 @@ def _schedule(config: TrainConfig) -> str:
     return SCHEDULE.format(epochs=config.epochs, kind=schedule.kind, body=body)
 
 
-def pytorch_code(config: TrainConfig, inputs: int, outputs: int, task: str,
+def pytorch_code(config: LabConfig, inputs: int, outputs: int, task: str,
                  uses_features: bool = False, standardize: bool = False) -> str:
     """A runnable script that trains the same network with the same regularizers in plain PyTorch.
 
@@ -200,7 +200,7 @@ def pytorch_code(config: TrainConfig, inputs: int, outputs: int, task: str,
     on random stand-in data of the right shape; call its ``train`` with your own tensors.
     ``standardize``: the lab standardized the data (an uploaded CSV), so the script does too.
     """
-    kwargs = optimizer_kwargs(config.optimizer, config.lr, **config.knobs)
+    kwargs = optimizer_kwargs(config.optimizer, config.lr, config.knobs, config.decay)
     early_stopping, prepare = "", STANDARDIZE if standardize else ""
     if uses_features:
         prepare += "    X_train, X_val = features(X_train), features(X_val)\n"

@@ -2,9 +2,9 @@
 
 One epoch = one pass over the training set in mini-batches (``batch_size=0``: full batch):
 
-    loss = data loss + λ₂·Σw²
-    optimizer step (weight decay inside the optimizer, decoupled where it can be)
-    L1 as a proximal step: w ← sign(w)·max(|w| − η·λ₁, 0), so weights reach exactly zero
+    loss = data loss + λ₂·Σw² (+ λ₁·Σ|w| for the L1 penalty)
+    optimizer step (weight decay inside the optimizer, coupled or decoupled)
+    the L1 proximal step: w ← sign(w)·max(|w| − η·λ₁, 0), so weights reach exactly zero
 
 Then the network is evaluated in eval mode (dropout off, running BN statistics) on both
 splits; the curves show the *data* loss (cross-entropy or MSE, no penalty terms), so runs with
@@ -12,8 +12,8 @@ and without penalties compare fairly. Early stopping monitors the validation los
 non-finite loss ends the run with ``diverged_at`` set; what was recorded so far stays valid
 (``diverged_at == 0``: even the untrained network's loss is not finite, so nothing is recorded).
 
-History epoch ``e`` means "after e epochs" (epoch 0 is the initial network); EarlyStopping
-receives Keras' 0-based index ``e − 1``.
+History epoch ``e`` means "after e epochs" (epoch 0 is the initial network), the convention
+:class:`~playground.regularization.early_stopping.EarlyStopping` takes too.
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from playground.datasets.toy import SplitData
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.early_stopping import EarlyStopping
 from playground.regularization.features import expand
 from playground.regularization.mlp import build_mlp
 from playground.regularization.optimizers import make_optimizer
-from playground.regularization.penalties import l2_penalty, penalized_weights, soft_threshold_
+from playground.regularization.penalties import after_step_, loss_terms, penalized_weights
 from playground.regularization.probes import Frame, grid_points, take_frame
 from playground.schedules import Schedule
 from playground.seeding import draw_dropout_from
@@ -48,7 +48,7 @@ METRICS = ("train_loss", "val_loss", "train_acc", "val_acc", "weight_norm")
 
 @dataclass
 class Run:
-    config: TrainConfig
+    config: LabConfig
     task: str
     history: dict[str, list[float]]  # per epoch: "epoch", METRICS, "lr"
     frames: list[Frame]
@@ -81,7 +81,7 @@ class Tensors:
     extent: tuple[float, float, float, float] | None
 
     @classmethod
-    def of(cls, data: SplitData, config: TrainConfig) -> Tensors:
+    def of(cls, data: SplitData, config: LabConfig) -> Tensors:
         def inputs(X: np.ndarray) -> torch.Tensor:
             return torch.from_numpy(expand(X, config.features) if config.uses_features(data) else X)
 
@@ -137,7 +137,7 @@ def _batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.
     return chunks
 
 
-def train(data: SplitData, config: TrainConfig,
+def train(data: SplitData, config: LabConfig,
           progress: Callable[[Run], None] | None = None, report_every: int = 0) -> Run:
     """Train a fresh network (seeded by ``config.seed``) and record its history.
 
@@ -150,8 +150,8 @@ def train(data: SplitData, config: TrainConfig,
         model = build_mlp(config.mlp(data), seed=config.seed)
         # dropout masks from this run's own stream: reproducible even while other sessions train
         draw_dropout_from(model, torch.Generator().manual_seed(config.seed))
-        optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay, contiguous=True,
-                                   **config.knobs)
+        optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay,
+                                   decay=config.decay, contiguous=True, tuned=config.knobs)
         scheduler = _scheduler(optimizer, config)
         stopper = EarlyStopping(config.patience, config.min_delta, config.restore_best,
                                 config.start_from_epoch)
@@ -189,7 +189,7 @@ def train(data: SplitData, config: TrainConfig,
                 run.frames.append(tensors.frame(epoch, model))
             if progress and report_every and epoch % report_every == 0:
                 progress(run)
-            if config.early_stopping and stopper.update(epoch - 1, run.history["val_loss"][-1], model):
+            if config.early_stopping and stopper.update(epoch, run.history["val_loss"][-1], model):
                 run.stopped_epoch = epoch
                 break
         _finish(run, model, stopper, tensors)
@@ -209,20 +209,20 @@ def _flush_denormals() -> Iterator[None]:
         torch.set_flush_denormal(False)
 
 
-def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: TrainConfig,
+def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: LabConfig,
            generator: torch.Generator) -> bool:
     """One pass over the training set; False, before any step on it, if a batch loss is not finite."""
     for rows in _batches(len(tensors.X_train), config.batch_size, generator):
         loss = tensors.loss(model(tensors.X_train[rows]), tensors.y_train[rows])
-        if config.l2:
-            loss = loss + config.l2 * l2_penalty(model)
+        terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
+        if terms is not None:
+            loss = loss + terms
         if not torch.isfinite(loss):
             return False
         optimizer.zero_grad(set_to_none=False)  # in place: the parameters' grads are views of it
         loss.backward()
         optimizer.step()
-        if config.l1:
-            soft_threshold_(model, optimizer.param_groups[0]["lr"] * config.l1)
+        after_step_(model, optimizer.param_groups[0]["lr"], config.l1, config.l1_kind)
     return True
 
 
@@ -232,7 +232,7 @@ def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: T
     if run.diverged_at is None and run.frames[-1].epoch != run.epochs_run:
         run.frames.append(tensors.frame(run.epochs_run, model))
     if run.config.early_stopping and math.isfinite(stopper.best):
-        run.best_epoch = stopper.best_epoch + 1
+        run.best_epoch = stopper.best_epoch
         if run.config.restore_best and stopper.restore(model):
             run.best = tensors.frame(run.best_epoch, model)
     model.eval()
@@ -248,7 +248,7 @@ def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: T
     run.model = model
 
 
-def _scheduler(optimizer: torch.optim.Optimizer, config: TrainConfig) -> torch.optim.lr_scheduler.LambdaLR:
+def _scheduler(optimizer: torch.optim.Optimizer, config: LabConfig) -> torch.optim.lr_scheduler.LambdaLR:
     """The learning-rate schedule, stepped once per epoch (its default step size, decay and warmup)."""
     schedule = Schedule(config.schedule)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: schedule.factor(epoch, config.epochs))

@@ -1,5 +1,5 @@
 """Command line: ``python -m playground.train --dataset mnist --model mlp --optimizer adam --lr 1e-3
---epochs 3``. Every TrainConfig field is an option; the run prints a progress bar and writes
+--epochs 3``. Every RunConfig field is an option; the run prints a progress bar and writes
 metrics.csv, metrics.json and model.safetensors to ``--out``. Ctrl-C stops the run and still
 saves what it has."""
 
@@ -19,7 +19,7 @@ from playground.datasets.images import load
 from playground.optim import METHODS
 from playground.train import export
 from playground.train.device import pick_device
-from playground.train.loop import Progress, TrainConfig, train
+from playground.train.loop import Progress, RunConfig, train
 from playground.train.presets import PRESETS, preset
 
 BAR = 30
@@ -33,7 +33,7 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--out", help="output folder (default runs/<dataset>-<model>-<time>)")
     cli.add_argument("--download", action="store_true", help="download the dataset if it is missing")
     cli.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's)")
-    for spec in fields(TrainConfig):
+    for spec in fields(RunConfig):
         flag, default = f"--{spec.name.replace('_', '-')}", spec.default
         if isinstance(default, bool):
             cli.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
@@ -45,15 +45,15 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
-def config_from(args: argparse.Namespace) -> TrainConfig:
-    given = {spec.name: getattr(args, spec.name) for spec in fields(TrainConfig)
+def config_from(args: argparse.Namespace) -> RunConfig:
+    given = {spec.name: getattr(args, spec.name) for spec in fields(RunConfig)
              if getattr(args, spec.name) is not None}
     if "optimizer" in given:  # accept any case: adam, ADAM, Adam
         names = {name.lower(): name for name in METHODS}
         given["optimizer"] = names.get(given["optimizer"].lower(), given["optimizer"])
     if "schedule" in given:  # one-cycle and warmup-cosine read better on a command line
         given["schedule"] = given["schedule"].replace("-", "_")
-    return preset(args.preset, **given) if args.preset else TrainConfig(**given)
+    return preset(args.preset, **given) if args.preset else RunConfig(**given)
 
 
 def show(progress: Progress) -> None:

@@ -1,6 +1,6 @@
 """The one training function behind the Training runs page and ``python -m playground.train``.
 
-``train(config, callback, should_stop)`` builds the model and optimizer a :class:`TrainConfig`
+``train(config, callback, should_stop)`` builds the model and optimizer a :class:`RunConfig`
 describes, keeps the whole dataset on the device, and reports :class:`Progress` to
 ``callback`` about twenty times an epoch and after every epoch's test evaluation. It never
 raises for what a user can cause: a diverging loss, a stop request or running out of GPU
@@ -21,8 +21,9 @@ import torch.nn.functional as F
 
 from playground.datasets.images import DATASETS, ImageSet, load
 from playground.optim import METHODS
+from playground.regularization import optimizers
 from playground.regularization.early_stopping import EarlyStopping
-from playground.regularization.penalties import l1_penalty, l2_penalty
+from playground.regularization.penalties import after_step_, check_l1_kind, loss_terms
 from playground.schedules import SCHEDULES, Schedule
 from playground.seeding import draw_dropout_from
 from playground.train import evaluate as ev
@@ -36,7 +37,7 @@ REPORTS_PER_EPOCH = 20
 
 
 @dataclass
-class TrainConfig:
+class RunConfig:
     dataset: str = "digits"
     model: str = "mlp"
     optimizer: str = "Adam"          # a name in playground.optim.METHODS
@@ -48,7 +49,9 @@ class TrainConfig:
     schedule: str = "constant"       # a kind in playground.schedules.SCHEDULES
     warmup: float = 0.0              # fraction of all steps spent warming up (warmup schedules)
     weight_decay: float = 0.0
-    l1: float = 0.0                  # λ of λ·Σ|w| added to the loss
+    decay: str = "decoupled"         # a key of regularization.optimizers.DECAYS, as in the lab
+    l1: float = 0.0                  # λ of L1, applied as l1_kind says
+    l1_kind: str = "proximal"        # a key of regularization.penalties.L1_KINDS, as in the lab
     l2: float = 0.0                  # λ of λ·Σw² added to the loss
     hidden: tuple[int, ...] = (128,)  # MLP hidden widths
     dropout: float = 0.0
@@ -86,12 +89,20 @@ class TrainConfig:
             raise ValueError("dropout, label smoothing and warmup must be in [0, 1)")
         if min(self.weight_decay, self.l1, self.l2, self.clip, self.patience) < 0 or self.bias_lr_scale <= 0:
             raise ValueError("weight decay, L1, L2, clipping and patience cannot be negative")
+        check_l1_kind(self.l1_kind)
+        optimizers.decay_in_force(self.optimizer, self.decay)  # raises for an unknown kind
+        optimizers.check(self.optimizer, self.lr, self.tuned)
+
+    @property
+    def tuned(self) -> dict[str, float]:
+        """The optimizer hyperparameters this run sets beside lr and weight decay."""
+        return {} if self.momentum is None else {"momentum": self.momentum}
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> TrainConfig:
+    def from_dict(cls, values: dict) -> RunConfig:
         known = {f.name for f in fields(cls)}
         config = cls(**{k: v for k, v in values.items() if k in known})
         config.hidden = tuple(config.hidden)
@@ -116,7 +127,7 @@ class Progress:
 
 @dataclass
 class RunResult:
-    config: TrainConfig
+    config: RunConfig
     status: str            # finished, early-stopped, stopped, diverged, failed
     message: str
     device: str
@@ -146,7 +157,7 @@ class RunResult:
         return None
 
 
-def train(config: TrainConfig, callback: Callable[[Progress], None] | None = None,
+def train(config: RunConfig, callback: Callable[[Progress], None] | None = None,
           should_stop: Callable[[], bool] | None = None, data: ImageSet | None = None) -> RunResult:
     """Train as ``config`` says on ``data`` (default: load ``config.dataset``), reporting to
     ``callback`` and checking ``should_stop`` before every training step and evaluation batch."""
@@ -175,7 +186,7 @@ def _ignore(progress: Progress) -> None:
 class _Run:
     """One training run's state; ``run`` is the loop."""
 
-    def __init__(self, config: TrainConfig, device: torch.device, data: ImageSet,
+    def __init__(self, config: RunConfig, device: torch.device, data: ImageSet,
                  callback: Callable[[Progress], None], should_stop: Callable[[], bool]) -> None:
         self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
         data = data.subset(config.max_train, config.max_test)
@@ -272,11 +283,8 @@ class _Run:
             with self.autocast():
                 logits = model(x)
             loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
-            objective = loss
-            if config.l1:
-                objective = objective + config.l1 * l1_penalty(model)
-            if config.l2:
-                objective = objective + config.l2 * l2_penalty(model)
+            terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
+            objective = loss if terms is None else loss + terms
             self.optimizer.zero_grad(set_to_none=True)
             self.scaler.scale(objective).backward()
             if config.clip:
@@ -284,6 +292,7 @@ class _Run:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
             self.scaler.step(self.optimizer)
             self.scaler.update()
+            after_step_(model, self.optimizer.param_groups[0]["lr"], config.l1, config.l1_kind)
             self.scheduler.step()
             self.step += 1
             window += torch.stack([loss.detach() * len(y), (logits.argmax(1) == y).sum().float()])
@@ -337,19 +346,10 @@ class _Run:
             + (", or turn on gradient clipping." if not config.clip else "."))
 
 
-def make_optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
-    """``config.optimizer`` over the trainable parameters, ours or torch.optim's. With a
-    ``bias_lr_scale`` the 1-D parameters (biases, norm shifts) form a second group whose lr is
-    scaled up and weight decay scaled down, so their decay per step stays the same (airbench)."""
-    method = METHODS[config.optimizer]
-    overrides = {"lr": config.lr, "weight_decay": config.weight_decay}
-    if config.momentum is not None:
-        overrides["momentum"] = config.momentum
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    params: list = trainable
-    if config.bias_lr_scale != 1:
-        scale = config.bias_lr_scale
-        params = [{"params": [p for p in trainable if p.ndim < 2], "lr": config.lr * scale,
-                   "weight_decay": config.weight_decay / scale},
-                  {"params": [p for p in trainable if p.ndim >= 2]}]
-    return method.make(params, backend=config.backend, **overrides)
+def make_optimizer(model: torch.nn.Module, config: RunConfig) -> torch.optim.Optimizer:
+    """The lab's optimizer factory, with this run's settings: ``config.optimizer``, ours or
+    torch.optim's, decay on weights only; with a ``bias_lr_scale`` the other parameters
+    (biases, norm shifts) take the learning rate × scale (airbench)."""
+    return optimizers.make_optimizer(model, config.optimizer, config.lr, config.weight_decay,
+                                     decay=config.decay, backend=config.backend,
+                                     other_lr_scale=config.bias_lr_scale, tuned=config.tuned)

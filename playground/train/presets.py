@@ -1,4 +1,4 @@
-"""Named recipes: a TrainConfig's fields for a known-good run (command line ``--preset``, benchmarks).
+"""Named recipes: a RunConfig's fields for a known-good run (command line ``--preset``, benchmarks).
 
 ``cifar10-fast`` follows airbench94 (Keller Jordan, 2024: 94% in 3.8 s on an A100) translated to
 a mean-reduced loss: its lr 11.5 per 1,024 examples with Nesterov momentum 0.85 is an SGD lr of
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from playground.train.loop import TrainConfig
+from playground.train.loop import RunConfig
 
 PRESETS: dict[str, dict] = {
     "digits-mlp": dict(dataset="digits", model="mlp", optimizer="Adam", lr=3e-3, batch_size=64, epochs=15,
@@ -27,7 +27,7 @@ PRESETS: dict[str, dict] = {
 }
 
 
-def preset(name: str, **overrides) -> TrainConfig:
+def preset(name: str, **overrides) -> RunConfig:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; choose from {', '.join(PRESETS)}")
-    return replace(TrainConfig(**PRESETS[name]), **overrides)
+    return replace(RunConfig(**PRESETS[name]), **overrides)

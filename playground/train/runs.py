@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from playground.datasets.images import ImageSet
-from playground.train.loop import Progress, RunResult, TrainConfig, train
+from playground.train.loop import Progress, RunConfig, RunResult, train
 
 ACTIVE = ("queued", "running")
 
@@ -56,7 +56,7 @@ class Limits:
         return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
                    number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ))
 
-    def apply(self, config: TrainConfig) -> tuple[TrainConfig, list[str]]:
+    def apply(self, config: RunConfig) -> tuple[RunConfig, list[str]]:
         """``config`` within the hosted caps, and notes telling the user which caps apply."""
         if not self.hosted:
             return config, []
@@ -75,7 +75,7 @@ class Run:
     id: str
     owner: str
     number: int
-    config: TrainConfig
+    config: RunConfig
     data: ImageSet | None = field(repr=False, default=None)
     status: str = "queued"         # queued, running, then the result's status
     progress: list[Progress] = field(default_factory=list, repr=False)
@@ -106,7 +106,7 @@ class RunQueue:
         self._waiting: list[Run] = []
         self._numbers = itertools.count(1)
 
-    def submit(self, owner: str, config: TrainConfig, data: ImageSet | None = None) -> Run:
+    def submit(self, owner: str, config: RunConfig, data: ImageSet | None = None) -> Run:
         """Queue a run for ``owner``; it starts at once when a slot is free. QueueFull otherwise."""
         config.validate()
         with self._lock:

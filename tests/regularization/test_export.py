@@ -12,12 +12,12 @@ import torch
 
 from playground.datasets.toy import make_toy
 from playground.regularization import build_mlp
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.export import config_json, metrics_csv, pytorch_code
 from playground.regularization.trainer import train
 from playground.schedules import SCHEDULES, Schedule
 
-EVERYTHING = TrainConfig(hidden=(8, 6), activation="gelu", init="he",
+EVERYTHING = LabConfig(hidden=(8, 6), activation="gelu", init="he",
                          features=("x1", "x2", "x1*x2", "sin(x1)"), optimizer="NAG", lr=0.05,
                          knobs={"momentum": 0.8}, batch_size=16, epochs=4, l1=1e-3, l2=1e-3,
                          weight_decay=0.01, dropout=0.2, batchnorm=True, early_stopping=True, patience=1,
@@ -33,10 +33,10 @@ def run_script(code: str) -> dict:
 
 @pytest.mark.parametrize(("config", "task", "outputs"), [
     (EVERYTHING, "classification", 3),
-    (TrainConfig(hidden=(), epochs=3, optimizer="AdamW", weight_decay=0.1), "regression", 1),
-    (TrainConfig(hidden=(5,), epochs=3, optimizer="Adam", knobs={"beta1": 0.8, "amsgrad": True, "eps": 1e-6},
+    (LabConfig(hidden=(), epochs=3, optimizer="AdamW", weight_decay=0.1), "regression", 1),
+    (LabConfig(hidden=(5,), epochs=3, optimizer="Adam", knobs={"beta1": 0.8, "amsgrad": True, "eps": 1e-6},
                  init="xavier"), "classification", 2),
-    (TrainConfig(hidden=(5,), epochs=3, optimizer="AdaGrad", knobs={"lr_decay": 0.01}), "regression", 1),
+    (LabConfig(hidden=(5,), epochs=3, optimizer="AdaGrad", knobs={"lr_decay": 0.01}), "regression", 1),
 ])
 def test_generated_code_runs_and_builds_the_same_model(config, task, outputs, capsys):
     uses_features = config.features != ("x1", "x2")
@@ -58,21 +58,21 @@ def test_generated_code_uses_torch_optim_and_the_chosen_regularizers():
     assert "clamp_min(0.0)" in code  # L1 proximal step
     assert "if epoch < 1:" in code and "wait >= 1" in code and "load_state_dict(best_state)" in code
     assert "torch.sin(x1)" in code and "x1 * x2" in code
-    plain = pytorch_code(TrainConfig(hidden=(4,), epochs=2), 2, 2, "classification")
+    plain = pytorch_code(LabConfig(hidden=(4,), epochs=2), 2, 2, "classification")
     assert "clamp_min" not in plain and "pow(2)" not in plain and "best_state = copy" not in plain
-    adam = pytorch_code(TrainConfig(optimizer="Adam", weight_decay=0.1), 2, 2, "classification")
+    adam = pytorch_code(LabConfig(optimizer="Adam", weight_decay=0.1), 2, 2, "classification")
     assert "decoupled_weight_decay=True" in adam
 
 
 def test_generated_code_folds_a_lone_last_example_as_the_lab_does(capsys):
     # 150 training rows in batches of 149 leave one: batchnorm cannot train on a batch of one
-    config = TrainConfig(hidden=(8,), epochs=2, batch_size=149, batchnorm=True)
+    config = LabConfig(hidden=(8,), epochs=2, batch_size=149, batchnorm=True)
     run_script(pytorch_code(config, 2, 2, "classification"))
     assert "final validation loss" in capsys.readouterr().out
 
 
 def test_generated_code_standardizes_csv_features_as_the_lab_did():
-    config = TrainConfig(hidden=(4,), epochs=1)
+    config = LabConfig(hidden=(4,), epochs=1)
     namespace = {"__name__": "generated"}  # define, do not train
     exec(compile(pytorch_code(config, 3, 2, "classification", standardize=True), "generated_lab.py", "exec"),  # noqa: S102
          namespace)
@@ -88,7 +88,7 @@ def test_generated_code_standardizes_csv_features_as_the_lab_did():
 
 
 def test_generated_early_stopping_stops_at_once_on_a_nan_validation_loss(capsys):
-    config = TrainConfig(hidden=(4,), epochs=50, early_stopping=True, patience=20, start_from_epoch=5)
+    config = LabConfig(hidden=(4,), epochs=50, early_stopping=True, patience=20, start_from_epoch=5)
     namespace = {"__name__": "generated"}
     exec(compile(pytorch_code(config, 2, 2, "classification"), "generated_lab.py", "exec"), namespace)  # noqa: S102
     X, y = torch.randn(20, 2), torch.randint(0, 2, (20,))
@@ -101,12 +101,12 @@ def test_generated_early_stopping_stops_at_once_on_a_nan_validation_loss(capsys)
 
 def test_config_json_and_metrics_csv_describe_the_run():
     data = make_toy("moons", 40, 0.2, 0.5, seed=1)
-    config = TrainConfig(hidden=(8,), epochs=5, l2=0.01, frames=2)
+    config = LabConfig(hidden=(8,), epochs=5, l2=0.01, frames=2)
     run = train(data, config)
     saved = json.loads(config_json(config, {"dataset": "moons", "points": 40}))
     assert saved["data"] == {"dataset": "moons", "points": 40}
     assert saved["train"]["l2"] == 0.01 and saved["train"]["hidden"] == [8] and saved["train"]["epochs"] == 5
-    assert TrainConfig(**{**saved["train"], "hidden": tuple(saved["train"]["hidden"]),
+    assert LabConfig(**{**saved["train"], "hidden": tuple(saved["train"]["hidden"]),
                           "features": tuple(saved["train"]["features"])}) == config
     table = pd.read_csv(io.StringIO(metrics_csv(run)))
     assert list(table.columns) == ["epoch", "train_loss", "val_loss", "train_acc", "val_acc", "weight_norm",
@@ -117,7 +117,7 @@ def test_config_json_and_metrics_csv_describe_the_run():
 
 @pytest.mark.parametrize("kind", SCHEDULES)
 def test_generated_schedule_matches_ours_every_epoch(kind):
-    config = TrainConfig(hidden=(4,), epochs=30, schedule=kind)
+    config = LabConfig(hidden=(4,), epochs=30, schedule=kind)
     namespace = {"__name__": "generated"}  # define, do not train
     exec(compile(pytorch_code(config, 2, 2, "classification"), "generated_lab.py", "exec"), namespace)  # noqa: S102
     ours = Schedule(kind).factors(30)

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from playground.datasets.toy import SplitData, make_toy
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.penalties import penalized_weights
 from playground.regularization.probes import batchnorm_stats
 from playground.regularization.trainer import train
@@ -21,12 +21,12 @@ def zero_weights(model: torch.nn.Module) -> int:
     return sum(int((w == 0).sum()) for w in penalized_weights(model))
 
 
-def small(**changes) -> TrainConfig:
-    return TrainConfig(**{"hidden": (32, 32), "epochs": 60, "frames": 5, **changes})
+def small(**changes) -> LabConfig:
+    return LabConfig(**{"hidden": (32, 32), "epochs": 60, "frames": 5, **changes})
 
 
 def test_overfitting_default_shows_a_generalization_gap():
-    run = train(MOONS, TrainConfig(epochs=300, frames=3))
+    run = train(MOONS, LabConfig(epochs=300, frames=3))
     history = run.history
     assert history["train_loss"][-1] < 0.05  # memorized the noisy training points ...
     assert history["val_loss"][-1] > 3 * min(history["val_loss"])  # ... while validation got worse
@@ -46,7 +46,7 @@ def test_l1_proximal_step_gives_exact_zeros_where_l2_does_not():
 
 def test_decoupled_weight_decay_differs_from_l2_under_adam_but_not_sgd():
     # L2 with λ equals weight decay 2λ for SGD; under Adam, decoupled decay is a different method.
-    def weights(config: TrainConfig) -> torch.Tensor:
+    def weights(config: LabConfig) -> torch.Tensor:
         return torch.cat([p.detach().ravel() for p in train(MOONS, config).model.parameters()])
 
     sgd_l2 = weights(small(optimizer="SGD", lr=0.1, l2=0.005, epochs=20))
@@ -96,7 +96,7 @@ def test_divergence_with_restore_hands_back_the_best_finite_network():
 
 def test_early_stopping_restores_the_best_weights_at_the_end_without_stopping():
     # as Keras 3: patience never runs out, yet the best weights come back when training ends
-    run = train(MOONS, TrainConfig(epochs=200, early_stopping=True, patience=1000, frames=4))
+    run = train(MOONS, LabConfig(epochs=200, early_stopping=True, patience=1000, frames=4))
     val = run.history["val_loss"]
     assert run.stopped_epoch is None and run.epochs_run == 200
     assert run.best_epoch == int(np.argmin(val[1:])) + 1 < 200
@@ -106,7 +106,7 @@ def test_early_stopping_restores_the_best_weights_at_the_end_without_stopping():
 
 
 def test_early_stopping_stops_and_restores_the_best_validation_loss():
-    run = train(MOONS, TrainConfig(epochs=400, early_stopping=True, patience=10, frames=10))
+    run = train(MOONS, LabConfig(epochs=400, early_stopping=True, patience=10, frames=10))
     val = run.history["val_loss"]
     assert run.stopped_epoch is not None and run.stopped_epoch < 400
     assert run.stopped_epoch == run.best_epoch + 10
@@ -160,8 +160,8 @@ def test_regression_uses_mse_and_multiclass_gets_a_confusion_matrix():
 
 def test_input_features_let_a_linear_model_separate_circles():
     circles = make_toy("circles", 200, 0.05, 0.5, seed=0)
-    plain = train(circles, TrainConfig(hidden=(), epochs=100, frames=2))
-    squares = train(circles, TrainConfig(hidden=(), epochs=100, frames=2,
+    plain = train(circles, LabConfig(hidden=(), epochs=100, frames=2))
+    squares = train(circles, LabConfig(hidden=(), epochs=100, frames=2,
                                          features=("x1", "x2", "x1^2", "x2^2")))
     assert plain.final["val_acc"] < 0.7 < 0.95 < squares.final["val_acc"]
 

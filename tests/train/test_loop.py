@@ -12,7 +12,7 @@ import torch
 
 from playground.datasets import load
 from playground.datasets.images import ImageSet
-from playground.train import TrainConfig, loop, train
+from playground.train import RunConfig, loop, train
 from playground.train.presets import preset
 from tests.train.fakes import write_mnist
 
@@ -31,7 +31,7 @@ def test_digits_mlp_preset_reaches_95_percent(digits):
 
 def test_generated_mnist_format_set_is_learned(tmp_path):
     data = load("mnist", root=write_mnist(tmp_path / "data" / "mnist", train=600, test=200).parent)
-    result = train(TrainConfig(dataset="mnist", epochs=3, lr=2e-3), data=data)
+    result = train(RunConfig(dataset="mnist", epochs=3, lr=2e-3), data=data)
     assert result.test_accuracy >= 0.9
     assert sum(map(sum, result.confusion)) == 200
     assert result.epochs[-1]["images_per_s"] > 0
@@ -40,7 +40,7 @@ def test_generated_mnist_format_set_is_learned(tmp_path):
 @pytest.mark.parametrize("optimizer", ["SGD", "Momentum", "NAG", "RMSprop", "Adam", "AdamW"])
 def test_our_optimizers_match_torch_optim_on_a_fixed_seed(digits, optimizer):
     adaptive = "Adam" in optimizer or optimizer == "RMSprop"
-    config = TrainConfig(optimizer=optimizer, lr=0.01 if adaptive else 0.1, epochs=2, weight_decay=1e-4,
+    config = RunConfig(optimizer=optimizer, lr=0.01 if adaptive else 0.1, epochs=2, weight_decay=1e-4,
                          seed=3, device="cpu")
     ours = train(config, data=digits)
     theirs = train(replace(config, backend="torch"), data=digits)
@@ -51,14 +51,14 @@ def test_our_optimizers_match_torch_optim_on_a_fixed_seed(digits, optimizer):
 
 
 def test_cpu_runs_are_deterministic(digits):
-    config = TrainConfig(epochs=1, dropout=0.2, seed=7, device="cpu")
+    config = RunConfig(epochs=1, dropout=0.2, seed=7, device="cpu")
     first, second = train(config, data=digits), train(config, data=digits)
     assert first.epochs[0]["test_loss"] == second.epochs[0]["test_loss"]
     assert all(torch.equal(first.state_dict[k], second.state_dict[k]) for k in first.state_dict)
 
 
 def test_a_seeded_run_with_dropout_reproduces_while_other_runs_train_beside_it(digits):
-    config = TrainConfig(epochs=1, dropout=0.3, seed=7, device="cpu")
+    config = RunConfig(epochs=1, dropout=0.3, seed=7, device="cpu")
     solo = train(config, data=digits).state_dict
     beside: list[dict] = []
     start = threading.Barrier(3)
@@ -78,7 +78,7 @@ def test_a_seeded_run_with_dropout_reproduces_while_other_runs_train_beside_it(d
 
 def test_stop_request_ends_the_run_at_the_next_step(digits):
     seen = []  # digits has fewer than 20 steps an epoch, so every step is reported
-    result = train(TrainConfig(epochs=50), data=digits, callback=seen.append,
+    result = train(RunConfig(epochs=50), data=digits, callback=seen.append,
                    should_stop=lambda: bool(seen) and seen[-1].step >= 3)
     assert result.status == "stopped" and "during training at step 3 (epoch 1)" in result.message
     assert result.epochs == [] and result.state_dict  # the weights so far are kept
@@ -95,7 +95,7 @@ def test_stop_during_the_evaluation_of_a_large_test_set_ends_within_a_batch(digi
         if progress.kind == "step" and progress.step == progress.total_steps:
             asked.append(time.perf_counter())
 
-    result = train(TrainConfig(epochs=1, batch_size=64), data=large, callback=stop_once_trained,
+    result = train(RunConfig(epochs=1, batch_size=64), data=large, callback=stop_once_trained,
                    should_stop=lambda: bool(asked))
     assert time.perf_counter() - asked[0] < 1.0
     assert result.status == "stopped" and "during evaluation at step 4 (epoch 1)" in result.message
@@ -104,19 +104,19 @@ def test_stop_during_the_evaluation_of_a_large_test_set_ends_within_a_batch(digi
 
 def test_stop_before_training_began_takes_no_step(digits):
     seen = []
-    result = train(TrainConfig(epochs=50), data=digits, callback=seen.append, should_stop=lambda: True)
+    result = train(RunConfig(epochs=50), data=digits, callback=seen.append, should_stop=lambda: True)
     assert result.status == "stopped" and "before training began" in result.message
     assert seen == [] and result.steps == []
 
 
 def test_float16_with_loss_scaling_trains_as_on_an_older_gpu(digits, monkeypatch):
     monkeypatch.setattr(loop, "amp_dtype", lambda device: torch.float16)  # CPU autocast has float16 too
-    result = train(TrainConfig(epochs=3, lr=3e-3, clip=1.0, device="cpu"), data=digits)
+    result = train(RunConfig(epochs=3, lr=3e-3, clip=1.0, device="cpu"), data=digits)
     assert result.status == "finished" and result.test_accuracy >= 0.9
 
 
 def test_a_diverging_learning_rate_stops_with_a_clear_message(digits):
-    result = train(TrainConfig(optimizer="SGD", lr=1e6, epochs=3), data=digits)
+    result = train(RunConfig(optimizer="SGD", lr=1e6, epochs=3), data=digits)
     assert result.status == "diverged"
     assert "diverged" in result.message and "try 100000" in result.message and "clipping" in result.message
 
@@ -125,7 +125,7 @@ def test_out_of_memory_is_reported_with_a_smaller_batch_hint(digits):
     def explode(progress):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
-    result = train(TrainConfig(batch_size=512), callback=explode, data=digits)
+    result = train(RunConfig(batch_size=512), callback=explode, data=digits)
     assert result.status == "failed"
     assert "Out of memory" in result.message and "256 or less" in result.message
 
@@ -134,13 +134,13 @@ def test_early_stopping_watches_a_validation_split_and_restores_the_best_weights
     # random labels: the network can only memorise, so the held-out loss rises after a few epochs
     noisy = replace(digits.subset(train=300), train_y=torch.randint(0, 10, (300,), generator=torch.Generator()
                                                                      .manual_seed(0)))
-    result = train(TrainConfig(epochs=40, lr=1e-2, patience=2, hidden=(256,)), data=noisy)
+    result = train(RunConfig(epochs=40, lr=1e-2, patience=2, hidden=(256,)), data=noisy)
     assert result.status == "early-stopped" and "restored epoch" in result.message
     assert len(result.epochs) < 40 and all("val_loss" in epoch for epoch in result.epochs)
 
 
 def test_every_regularizer_and_schedule_switch_trains(digits):
-    config = TrainConfig(model="cnn", epochs=2, l1=1e-5, l2=1e-4, dropout=0.3, batchnorm=True, clip=1.0,
+    config = RunConfig(model="cnn", epochs=2, l1=1e-5, l2=1e-4, dropout=0.3, batchnorm=True, clip=1.0,
                          augment=True, tta=True, label_smoothing=0.1, schedule="cosine", max_train=300,
                          max_test=100, optimizer="Momentum", lr=0.05)
     result = train(config, data=digits)
@@ -169,7 +169,7 @@ def test_fast_cifar_net_learns_an_easy_task_on_small_images():
 
 
 def test_mistakes_agree_with_the_confusion_matrix(digits):
-    result = train(TrainConfig(epochs=1), data=digits)
+    result = train(RunConfig(epochs=1), data=digits)
     confusion = torch.tensor(result.confusion)
     wrong = int(confusion.sum() - confusion.trace())
     assert len(result.mistakes) == min(wrong, 36)
@@ -189,4 +189,17 @@ def test_mistakes_agree_with_the_confusion_matrix(digits):
 ])
 def test_bad_settings_raise_a_readable_error(digits, change, message):
     with pytest.raises(ValueError, match=message):
-        train(replace(TrainConfig(), **change), data=digits)
+        train(replace(RunConfig(), **change), data=digits)
+
+
+def test_l1_means_on_training_runs_what_it_means_in_the_lab(digits):
+    """The proximal step lands weights on exactly zero; the subgradient penalty never does; and
+    neither touches a bias."""
+    base = RunConfig(optimizer="SGD", lr=0.1, epochs=1, l1=1e-2, seed=0, device="cpu")
+
+    def zeros(kind: str, of_rank: int) -> int:
+        state = train(replace(base, l1_kind=kind), data=digits).state_dict
+        return sum(int((tensor == 0).sum()) for tensor in state.values() if tensor.dim() == of_rank)
+
+    assert zeros("proximal", 2) > 100 and zeros("penalty", 2) == 0
+    assert zeros("proximal", 1) == 0

@@ -8,7 +8,7 @@ import pytest
 import torch
 from safetensors.torch import load as load_safetensors
 
-from playground.train import TrainConfig
+from playground.train import RunConfig
 from playground.train.augment import flip_crop, mirror_translate_views
 from playground.train.device import amp_dtype, describe, pick_device
 from playground.train.evaluate import confusion_matrix, per_class_accuracy
@@ -81,7 +81,7 @@ def test_mixed_precision_is_bfloat16_where_the_gpu_supports_it_else_float16(monk
 
 def test_exports_hold_the_metrics_and_the_weights():
     state = {"w": torch.ones(2, 3), "b": torch.zeros(3)}
-    result = RunResult(TrainConfig(), "finished", "ok", "CPU", ("a", "b"), epochs=[
+    result = RunResult(RunConfig(), "finished", "ok", "CPU", ("a", "b"), epochs=[
         {"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.5, "test_loss": 0.9, "test_accuracy": 0.6,
          "lr": 0.1, "seconds": 2.0, "images_per_s": 100.0}], confusion=[[3, 1], [0, 2]], state_dict=state)
     assert metrics_csv(result).splitlines()[1].startswith("1,1.0,0.5,0.9,0.6,,0.1,2.0,100.0")

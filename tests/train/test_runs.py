@@ -8,7 +8,7 @@ import time
 import pytest
 
 from playground.datasets import load
-from playground.train import TrainConfig
+from playground.train import RunConfig
 from playground.train.loop import RunResult
 from playground.train.runs import Limits, QueueFull, RunQueue
 
@@ -35,10 +35,10 @@ def wait_until(condition, timeout=10.0):
 def test_limits_hold_with_several_sessions():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=2, max_per_session=2), trainer=trainer)
-    a1, a2 = queue.submit("alice", TrainConfig()), queue.submit("alice", TrainConfig())
+    a1, a2 = queue.submit("alice", RunConfig()), queue.submit("alice", RunConfig())
     with pytest.raises(QueueFull, match="limit per session is 2"):
-        queue.submit("alice", TrainConfig())
-    b1, c1 = queue.submit("bob", TrainConfig()), queue.submit("carol", TrainConfig())
+        queue.submit("alice", RunConfig())
+    b1, c1 = queue.submit("bob", RunConfig()), queue.submit("carol", RunConfig())
     assert [r.status for r in (a1, a2, b1, c1)] == ["running", "running", "queued", "queued"]
     assert queue.running == 2 and queue.position(b1) == 1 and queue.position(c1) == 2
     trainer.gate.set()
@@ -49,11 +49,11 @@ def test_limits_hold_with_several_sessions():
 def test_the_waiting_list_is_bounded_over_all_sessions():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=2, max_per_session=2, max_queued=3), trainer=trainer)
-    runs = [queue.submit(f"session-{i}", TrainConfig()) for i in range(5)]  # 2 training, 3 waiting
+    runs = [queue.submit(f"session-{i}", RunConfig()) for i in range(5)]  # 2 training, 3 waiting
     with pytest.raises(QueueFull, match="3 runs are already waiting for 2 training slot"):
-        queue.submit("latecomer", TrainConfig())
+        queue.submit("latecomer", RunConfig())
     assert queue.stop("session-4", runs[4].id)  # a waiting run cancelled frees a place
-    latecomer = queue.submit("latecomer", TrainConfig())
+    latecomer = queue.submit("latecomer", RunConfig())
     assert queue.position(latecomer) == 3
     trainer.gate.set()
     wait_until(lambda: not latecomer.active)
@@ -62,7 +62,7 @@ def test_the_waiting_list_is_bounded_over_all_sessions():
 def test_a_session_sees_and_stops_only_its_own_runs():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=1), trainer=trainer)
-    mine, theirs = queue.submit("alice", TrainConfig()), queue.submit("bob", TrainConfig())
+    mine, theirs = queue.submit("alice", RunConfig()), queue.submit("bob", RunConfig())
     assert queue.runs("alice") == [mine] and queue.get("alice", theirs.id) is None
     assert not queue.stop("alice", theirs.id)
     assert queue.stop("bob", theirs.id) and theirs.status == "cancelled"  # it was still queued
@@ -76,7 +76,7 @@ def test_history_is_bounded_per_session():
     trainer.gate.set()
     queue = RunQueue(Limits(max_per_session=1, history=3), trainer=trainer)
     for _ in range(6):
-        run = queue.submit("alice", TrainConfig())
+        run = queue.submit("alice", RunConfig())
         wait_until(lambda run=run: not run.active)
     assert [r.number for r in queue.runs("alice")] == [3, 4, 5, 6]  # three finished + the newest
 
@@ -85,14 +85,14 @@ def test_a_crashing_trainer_still_hands_back_a_failed_result():
     def broken(config, callback, should_stop, data):
         raise RuntimeError("boom")
 
-    run = RunQueue(trainer=broken).submit("alice", TrainConfig())
+    run = RunQueue(trainer=broken).submit("alice", RunConfig())
     wait_until(lambda: not run.active)
     assert run.status == "failed" and "boom" in run.result.message
 
 
 def test_a_real_run_reports_progress_and_stops_within_a_second():
     queue = RunQueue()
-    run = queue.submit("alice", TrainConfig(epochs=200), data=load("digits"))
+    run = queue.submit("alice", RunConfig(epochs=200), data=load("digits"))
     wait_until(lambda: len(run.progress) >= 2)
     asked = time.monotonic()
     queue.stop("alice", run.id)
@@ -106,7 +106,7 @@ def test_hosted_limits_come_from_the_environment_and_cap_the_config():
                               "PLAYGROUND_MAX_RUNS_PER_SESSION": "oops", "PLAYGROUND_MAX_QUEUED": "20"})
     assert (limits.max_running, limits.max_per_session, limits.max_queued, limits.hosted) == (3, 2, 20, True)
     assert Limits.from_env({}).max_queued == 8
-    config, notes = limits.apply(TrainConfig(epochs=50))
+    config, notes = limits.apply(RunConfig(epochs=50))
     assert config.epochs == 5 and config.max_train == 10_000 and config.max_test == 2_000
     assert any("epochs capped at 5" in note for note in notes)
-    assert Limits().apply(TrainConfig(epochs=50)) == (TrainConfig(epochs=50), [])
+    assert Limits().apply(RunConfig(epochs=50)) == (RunConfig(epochs=50), [])

@@ -16,7 +16,7 @@ import streamlit as st
 
 from playground.datasets.toy import SplitData
 from playground.regularization.compare import variants
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.trainer import Run, train
 from playground.ui.lab.charts import curves_chart, curves_data, markers_data
 from playground.ui.lab.controls import Settings
@@ -46,7 +46,7 @@ def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Ru
     return run
 
 
-def _train_live(data: SplitData, label: str, config: TrainConfig) -> Run:
+def _train_live(data: SplitData, label: str, config: LabConfig) -> Run:
     bar = st.progress(0.0, text=f"Training {label}…")
     live = st.empty()
 

@@ -1,4 +1,4 @@
-"""The lab's sidebar: every setting as a URL-backed widget, turned into data and a TrainConfig."""
+"""The lab's sidebar: every setting as a URL-backed widget, turned into data and a LabConfig."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from playground.datasets.tabular import CSVError, read_csv, to_split
 from playground.datasets.toy import DIGITS_SIZE, TOY_SETS, SplitData, make_toy
 from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
-from playground.regularization.config import MAX_EPOCHS, TrainConfig
+from playground.regularization.config import MAX_EPOCHS, LabConfig
 from playground.regularization.features import FEATURES, PLAIN
 from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
+from playground.ui import policy
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
@@ -30,7 +31,7 @@ INIT_LABELS = {"default": "PyTorch default", "xavier": "Xavier", "he": "He"}
 class Settings:
     data: SplitData | None = None
     source: dict[str, Any] = field(default_factory=dict)  # where the data came from, for the export and cache
-    config: TrainConfig = field(default_factory=TrainConfig)
+    config: LabConfig = field(default_factory=LabConfig)
     compare: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -102,7 +103,7 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
         hidden = parse_hidden(hidden_text)
     except ValueError as error:
         settings.errors.append(f"Hidden layers: {error}")
-        hidden = TrainConfig.hidden
+        hidden = LabConfig.hidden
     if two_d and not features:
         settings.errors.append("Choose at least one input feature.")
     return {"hidden": hidden, "activation": activation, "init": init,
@@ -145,9 +146,11 @@ def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, 
 
 def regularizer_controls(qs: QueryState) -> dict[str, Any]:
     l1 = _switch(qs, "l1", "L1 λ", "L1 strength", 0.01)
+    l1_kind = policy.l1_kind(qs, disabled=not l1)
     l2 = _switch(qs, "l2", "L2 λ", "L2 strength", 3e-3)
     # decay shrinks the weights by ηλ per step: λ = 0.01 barely shows in a few hundred full-batch steps
     weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.1, hi=KNOBS["weight_decay"].hi)
+    decay = policy.decay(qs, disabled=not weight_decay)
     dropout = _switch(qs, "dropout", "Dropout p", "dropout probability", 0.5, hi=0.95)
     batchnorm = bool(_switch(qs, "bn", "Batch normalization"))
     early = bool(_switch(qs, "es", "Early stopping"))
@@ -155,7 +158,8 @@ def regularizer_controls(qs: QueryState) -> dict[str, Any]:
     min_delta = qs.number("min_delta", "Min delta", 0.0, lo=0.0, hi=10.0, disabled=not early)
     start = qs.number("start", "Start from epoch", 0, lo=0, hi=MAX_EPOCHS, disabled=not early)
     restore = qs.switch("restore", "Restore best weights", True, widget="checkbox", disabled=not early)
-    return {"l1": l1, "l2": l2, "weight_decay": weight_decay, "dropout": dropout, "batchnorm": batchnorm,
+    return {"l1": l1, "l1_kind": l1_kind, "l2": l2, "weight_decay": weight_decay, "decay": decay,
+            "dropout": dropout, "batchnorm": batchnorm,
             "early_stopping": early, "patience": patience, "min_delta": min_delta, "start_from_epoch": start,
             "restore_best": restore}
 
@@ -176,7 +180,7 @@ def sidebar(qs: QueryState) -> Settings:
     if settings.data is not None and settings.data.X_train.shape[1] != 2:
         network["features"] = PLAIN
     try:
-        settings.config = TrainConfig(**network, **regularizers, **training)
+        settings.config = LabConfig(**network, **regularizers, **training)
         settings.config.validate()
     except ValueError as error:
         settings.errors.append(str(error))

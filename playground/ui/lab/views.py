@@ -9,41 +9,48 @@ import streamlit as st
 from playground.datasets.toy import SplitData
 from playground.optim import METHODS, SGD
 from playground.regularization.compare import summary
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.export import config_json, metrics_csv, pytorch_code
-from playground.regularization.optimizers import decay_is_decoupled
+from playground.regularization.optimizers import DECAY_RULES, DECAYS, decay_in_force
 from playground.regularization.probes import Frame
 from playground.regularization.trainer import Run
 from playground.ui.lab import charts
 from playground.ui.lab.keys import EPOCH, PLAY
 
 
-def objective(config: TrainConfig) -> str:
+def objective(config: LabConfig) -> str:
     """The loss being minimised, with the active penalty terms, as LaTeX."""
     data = r"\mathcal{L}_{\text{data}}"
     terms = [data]
     if config.l2:
         terms.append(rf"{config.l2:g}\sum w^2")
     if config.l1:
-        terms.append(rf"\underbrace{{{config.l1:g}\sum |w|}}_{{\text{{proximal step}}}}")
+        how = "proximal step" if config.l1_kind == "proximal" else "subgradient"
+        terms.append(rf"\underbrace{{{config.l1:g}\sum |w|}}_{{\text{{{how}}}}}")
     return r"\min_w\; " + " + ".join(terms)
 
 
-def explain(config: TrainConfig) -> None:
+def explain(config: LabConfig) -> None:
     st.latex(objective(config))
     notes = []
     if config.l2:
         notes.append("**L2** adds λΣw² to the loss; its gradient 2λw shrinks every weight in proportion to "
                      "its size, so weights get small but rarely exactly zero.")
-    if config.l1:
+    if config.l1 and config.l1_kind == "proximal":
         adaptive = "" if METHODS[config.optimizer].optimizer is SGD else (
             f" {config.optimizer} normalizes its steps, so the same λ zeroes fewer weights than SGD does.")
         notes.append("**L1** is applied as a proximal step (soft-thresholding, w ← sign(w)·max(|w| − ηλ, 0) "
                      f"after each optimizer step), so weights reach exactly zero.{adaptive}")
+    elif config.l1:
+        notes.append("**L1** is added to the loss as λΣ|w|: its subgradient λ·sign(w) pushes every weight "
+                     "toward zero by the same amount, so small weights jitter around zero instead of "
+                     "landing on it. Switch to the proximal step to see exact zeros.")
     if config.weight_decay:
-        kind = ("decoupled: θ ← (1 − ηλ)θ, outside the adaptive step" if decay_is_decoupled(config.optimizer)
-                else "coupled: added to the gradient, i.e. L2 with λ/2")
-        notes.append(f"**Weight decay** in {config.optimizer} is {kind}.")
+        kind = decay_in_force(config.optimizer, config.decay)
+        asked = "" if kind == config.decay else (
+            f" (torch.optim's {config.optimizer} has no {config.decay} kind)")
+        notes.append(f"**Weight decay** in {config.optimizer} is {DECAYS[kind]}: {DECAY_RULES[kind]}{asked}; "
+                     "on weight matrices only, never biases or batchnorm, as on every page.")
     if config.dropout:
         notes.append(f"**Dropout** zeroes each hidden unit with p = {config.dropout:g} in training, "
                      "never in eval.")

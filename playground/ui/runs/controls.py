@@ -15,9 +15,10 @@ import streamlit as st
 from playground.datasets.images import DATASETS
 from playground.optim import METHODS
 from playground.schedules import SCHEDULES
-from playground.train import TrainConfig
+from playground.train import RunConfig
 from playground.train.device import available
 from playground.train.models import MODELS
+from playground.ui import policy
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
@@ -28,7 +29,7 @@ BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048]
 BACKENDS = {"scratch": "ours, from scratch", "torch": "torch.optim"}
 
 
-def settings(qs: QueryState) -> TrainConfig:
+def settings(qs: QueryState) -> RunConfig:
     """Draw the sidebar's controls and return the run they describe."""
     optimization = _optimization(qs)
     with st.sidebar.expander("Regularization"):
@@ -36,7 +37,7 @@ def settings(qs: QueryState) -> TrainConfig:
     with st.sidebar.expander("Hardware and seed"):
         device = qs.choice("device", "Device", ["auto", *available()], "auto")
         seed = qs.number("seed", "Seed", 0, lo=0, hi=2**31 - 1)
-    return TrainConfig(**optimization, **regularization, device=device, seed=seed)
+    return RunConfig(**optimization, **regularization, device=device, seed=seed)
 
 
 def _optimization(qs: QueryState) -> dict[str, Any]:
@@ -66,7 +67,9 @@ def _regularization(qs: QueryState, model: str) -> dict[str, Any]:
     fixed = model in FIXED_ARCHITECTURE
     fixed_help = "The fast CIFAR net has its own fixed BatchNorm layers and no dropout." if fixed else None
     weight_decay = knob(qs, "wd", "weight_decay", 0.0, label="Weight decay")
-    l1 = qs.number("l1", "L1 penalty λ", 0.0, lo=0.0, hi=1.0)
+    decay = policy.decay(qs, disabled=not weight_decay)
+    l1 = qs.number("l1", "L1 λ", 0.0, lo=0.0, hi=1.0)
+    l1_kind = policy.l1_kind(qs, disabled=not l1)
     l2 = qs.number("l2", "L2 penalty λ", 0.0, lo=0.0, hi=1.0)
     dropout = qs.slider("dropout", "Dropout", 0.0, lo=0.0, hi=0.8, step=0.05, disabled=fixed, help=fixed_help)
     batchnorm = qs.switch("batchnorm", "Batch normalization", disabled=fixed, help=fixed_help)
@@ -76,6 +79,7 @@ def _regularization(qs: QueryState, model: str) -> dict[str, Any]:
     augment = qs.switch("augment", "Augment (flips, 2-pixel shifts)")
     clip = qs.number("clip", "Clip gradient norm at (0 = off)", 0.0, lo=0.0, hi=100.0)
     patience = qs.number("patience", "Early-stopping patience (0 = off)", 0, lo=0, hi=20)
-    return dict(weight_decay=weight_decay, l1=l1, l2=l2, dropout=0.0 if fixed else dropout,
+    return dict(weight_decay=weight_decay, decay=decay, l1=l1, l1_kind=l1_kind, l2=l2,
+                dropout=0.0 if fixed else dropout,
                 batchnorm=batchnorm and not fixed, label_smoothing=smoothing, augment=augment, clip=clip,
                 patience=patience)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from playground.datasets.download import Progress as DownloadProgress
 from playground.datasets.images import DATASETS, DatasetError, ImageSet, MissingDataset, data_root, load
-from playground.train import Progress, RunResult, TrainConfig, export
+from playground.train import Progress, RunConfig, RunResult, export
 from playground.train.runs import QueueFull, Run, RunQueue
 from playground.ui.runs import charts
 from playground.ui.runs.keys import COMPARED, LIVE, SHOWN
@@ -47,7 +47,7 @@ def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
             st.rerun()
 
 
-def launch(queue: RunQueue, owner: str, config: TrainConfig, data: ImageSet) -> None:
+def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> None:
     """Submit ``config`` within the server's caps, saying which caps applied or why it cannot run."""
     config, notes = queue.limits.apply(config)
     for note in notes:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from playground.datasets.toy import make_toy
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.trainer import train
 from playground.surfaces import SURFACES
 from playground.trajectories import race
@@ -47,7 +47,7 @@ def test_dropout_at_one_half_closes_the_default_labs_generalization_gap():
     moons = make_toy("moons", 60, 0.45, 0.5, seed=0)  # the lab's default data and network
 
     def gap(dropout: float) -> float:
-        final = train(moons, TrainConfig(hidden=(128, 128), dropout=dropout, epochs=400)).final
+        final = train(moons, LabConfig(hidden=(128, 128), dropout=dropout, epochs=400)).final
         return final["val_loss"] - final["train_loss"]
 
     assert gap(0.5) < gap(0.0) / 5

@@ -10,7 +10,7 @@ import pytest
 
 from playground.datasets.toy import make_toy
 from playground.regularization.compare import summary, variants
-from playground.regularization.config import TrainConfig
+from playground.regularization.config import LabConfig
 from playground.regularization.trainer import train
 from playground.ui.lab import charts
 from playground.ui.lab.compute import remembered
@@ -22,7 +22,7 @@ BLOBS = make_toy("blobs", 60, 0.2, 0.5, seed=0)
 
 @pytest.fixture(scope="module")
 def runs():
-    config = TrainConfig(hidden=(32, 32), epochs=80, frames=4, l1=0.01, dropout=0.3, optimizer="SGD", lr=0.2)
+    config = LabConfig(hidden=(32, 32), epochs=80, frames=4, l1=0.01, dropout=0.3, optimizer="SGD", lr=0.2)
     return {label: train(MOONS, variant) for label, variant in variants(config).items()}
 
 
@@ -77,14 +77,14 @@ def test_boundary_data_covers_the_grid_with_class_names_and_confidence(runs):
 
 def test_regression_surface_holds_predicted_values():
     sine = make_toy("sine", 40, 0.1, 0.5)
-    run = train(sine, TrainConfig(hidden=(8,), epochs=5, frames=1))
+    run = train(sine, LabConfig(hidden=(8,), epochs=5, frames=1))
     cells = charts.boundary_data(run.frames[-1], run.extent, ())
     assert "prediction" in cells and "class" not in cells and cells.prediction.dtype.kind == "f"
     assert np.issubdtype(charts.points_data(sine).label.dtype, np.floating)
 
 
 def test_curves_and_markers_show_both_splits_and_the_early_stop():
-    run = train(MOONS, TrainConfig(epochs=300, early_stopping=True, patience=5, frames=3))
+    run = train(MOONS, LabConfig(epochs=300, early_stopping=True, patience=5, frames=3))
     curves = charts.curves_data({"run": run}, "loss")
     assert set(curves.split) == {"train", "validation"} and len(curves) == 2 * (run.epochs_run + 1)
     validation = curves[curves.split == "validation"].value.tolist()
@@ -97,16 +97,16 @@ def test_curves_and_markers_show_both_splits_and_the_early_stop():
 
 
 def test_patience_window_also_spans_a_wait_that_never_ran_out():
-    waited = train(MOONS, TrainConfig(epochs=120, early_stopping=True, patience=1000, frames=2))
+    waited = train(MOONS, LabConfig(epochs=120, early_stopping=True, patience=1000, frames=2))
     assert waited.stopped_epoch is None and charts.patience_window(waited) == (waited.best_epoch, 120)
     window = charts.curves_chart(charts.curves_data({"run": waited}, "loss"), charts.markers_data(waited),
                                  "loss", charts.patience_window(waited)).to_dict()["layer"][0]
     assert window["mark"]["type"] == "rect"
-    assert charts.patience_window(train(MOONS, TrainConfig(epochs=20, frames=1))) is None
+    assert charts.patience_window(train(MOONS, LabConfig(epochs=20, frames=1))) is None
 
 
 def test_divergence_notice_names_the_network_whose_numbers_are_shown():
-    diverging = TrainConfig(hidden=(32, 32), epochs=50, frames=2, optimizer="SGD", lr=1e4, init="he")
+    diverging = LabConfig(hidden=(32, 32), epochs=50, frames=2, optimizer="SGD", lr=1e4, init="he")
     plain = train(MOONS, diverging)
     assert f"showing the last finite state (epoch {plain.epochs_run})" in divergence(plain)
     restored = train(MOONS, replace(diverging, early_stopping=True, patience=100))
@@ -127,7 +127,7 @@ def test_histogram_and_layer_table_count_every_weight_and_the_exact_zeros(runs):
 
 
 def test_batchnorm_data_pairs_batch_and_running_statistics_per_unit():
-    run = train(MOONS, TrainConfig(hidden=(8, 4), epochs=10, frames=1, batchnorm=True))
+    run = train(MOONS, LabConfig(hidden=(8, 4), epochs=10, frames=1, batchnorm=True))
     stats = charts.batchnorm_data(run.frames[-1])
     assert len(stats) == 2 * (8 + 4)
     first = stats[(stats.layer == "BN 1") & (stats.statistic == "mean")]
@@ -136,7 +136,7 @@ def test_batchnorm_data_pairs_batch_and_running_statistics_per_unit():
 
 
 def test_confusion_data_for_multiclass_blobs():
-    run = train(BLOBS, TrainConfig(hidden=(16,), epochs=30, frames=1))
+    run = train(BLOBS, LabConfig(hidden=(16,), epochs=30, frames=1))
     cells = charts.confusion_data(run.confusion, BLOBS.class_names)
     assert len(cells) == 9 and cells["count"].sum() == len(BLOBS.y_val)
     diagonal = cells[cells.true == cells.predicted]["count"].sum()
