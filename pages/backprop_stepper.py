@@ -1,7 +1,5 @@
 """Backprop, step by step: the chain rule with real numbers, node by node, checked against autograd."""
 
-import math
-
 import streamlit as st
 
 from playground.backprop.chain import Chain
@@ -40,14 +38,14 @@ else:
 st.subheader("Every gradient against torch autograd")
 table = charts.gradient_table(graph, steps, done, autograd)
 worst = charts.max_difference(graph, autograd)
-if not math.isfinite(graph.loss.value + worst):
-    notices.error("These numbers overflow float64 (a softmax probability rounds to 0, so log p = −∞, or a "
-                  "product exceeds 1e308). Make the weights or inputs smaller.")
+if overflow := charts.overflow_notice(graph, steps, autograd):
+    notices.error(overflow)
 st.metric("max |backprop − autograd| (all nodes, float64)", f"{worst:.1e}",
           delta="✓ match" if worst <= charts.TOLERANCE else "✗ mismatch",
           delta_color="green" if worst <= charts.TOLERANCE else "red", delta_arrow="off")
-st.dataframe(table, hide_index=True,
-             column_config={"|difference|": st.column_config.NumberColumn(format="%.1e")})
+st.dataframe(table, hide_index=True)
+st.caption(f"{charts.MISSING} under ∂L/∂node: the backward pass has not reached the node yet; under "
+           f"|difference|: its gradient is not final yet (a child has still to pass its share).")
 
 final = gradients_after(steps)
 if isinstance(net, Chain):
@@ -63,7 +61,7 @@ after = net.stepped(lr).graph().loss.value
 before_col, after_col = st.columns(2)
 before_col.metric("loss before", charts.fmt(graph.loss.value))
 after_col.metric(f"loss after one step, lr = {lr:g}", charts.fmt(after),
-                 delta=float(f"{after - graph.loss.value:.4g}"), delta_color="inverse")
+                 delta=charts.fmt(after - graph.loss.value, minus="-"), delta_color="inverse")
 if not after < graph.loss.value:
     st.warning(f"With lr = {lr:g} the step did not lower the loss: it overshot (or the gradient is zero). "
                "Try a smaller learning rate.")

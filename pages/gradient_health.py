@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from playground.backprop.health import diagnose
-from playground.ui.health import charts
+from playground.backprop.health import TRAINS
+from playground.ui.health import charts, views
 from playground.ui.health.compute import cached_run
 from playground.ui.health.controls import CLIP_LABELS, presets, settings
 from playground.ui.health.keys import NAMESPACE
@@ -19,14 +19,7 @@ qs.show_notices()
 
 plain = cached_run(s.config, s.steps, s.lr, "none", s.threshold)
 at_init = plain.at_init()
-norms = at_init.grad_norm
-verdict = diagnose(norms)
-first, last, spread = st.columns(3)
-first.metric("‖∂L/∂W‖, first layer", f"{norms.iloc[0]:.2e}")
-last.metric(f"‖∂L/∂W‖, last layer ({s.config.depth})", f"{norms.iloc[-1]:.2e}")
-spread.metric("first ÷ last", f"{norms.iloc[0] / norms.iloc[-1]:.1e}", delta=verdict, delta_arrow="off",
-              delta_color="green" if verdict == "healthy" else "red",
-              help="Healthy: first and last layer within 100× of each other, every norm in [1e-6, 1e3].")
+views.metrics(plain, s.config.depth)
 
 left, right = st.columns(2)
 with left:
@@ -39,7 +32,7 @@ with right:
     st.altair_chart(charts.grad_norm_chart(at_init), width="stretch")
     st.caption("A healthy net keeps this roughly flat. Falling toward layer 1 is a vanishing gradient (deep "
                "sigmoid), rising toward layer 1 an explosion (tanh + too-large init); ReLU + too-large init "
-               "lifts the whole line to ~1e29.")
+               "lifts the whole line by many orders of magnitude.")
 
 left, right = st.columns(2)
 with left:
@@ -75,8 +68,11 @@ else:
         st.altair_chart(charts.clip_norm_chart(clipped.steps), width="stretch")
         st.caption("By norm, the after-line is capped at the threshold and the step keeps its direction; "
                    "by value, each entry is capped and the direction can turn.")
-    outcome = (f"diverged at step {clipped.diverged_at}" if clipped.diverged_at is not None
-               else f"finished all {s.steps} steps, final loss {clipped.steps.loss.iloc[-1]:.3g}")
-    (st.warning if clipped.diverged_at is not None else st.success)(f"With clipping the run {outcome}.")
+    if clipped.diverged_at is not None:
+        st.warning(f"With clipping the run diverged at step {clipped.diverged_at}.")
+    else:
+        (st.success if clipped.outcome == TRAINS else st.warning)(
+            f"With clipping the run finished all {s.steps} steps: the loss goes {views.losses(clipped)} "
+            f"({views.outcome(clipped)}).")
 
 qs.sync()

@@ -3,7 +3,8 @@
 At every step we record, for each hidden layer, the mean and standard deviation of its output
 and the Frobenius norm of its weight gradient ‖∂L/∂W_l‖, plus the global gradient norm
 before and after clipping. A run stops at the first step whose loss or gradient is not finite,
-or whose loss has grown a million-fold: that step is ``diverged_at``.
+or whose loss has grown a million-fold: that step is ``diverged_at``. A run *trains* when it
+does not diverge and its last loss is at most half its first (:data:`TRAINS_BELOW`).
 """
 
 from __future__ import annotations
@@ -22,12 +23,15 @@ from playground.backprop.graph import grad
 from playground.optim import METHODS
 
 DIVERGED_GROWTH = 1e6
-HEALTHY_SPREAD, EXPLODED, VANISHED = 1e2, 1e3, 1e-6
+HEALTHY_SPREAD, EXPLODED, VANISHED = 10.0, 1e3, 1e-6
+TRAINS_BELOW = 0.5  # the last loss as a fraction of the first, at most
+TRAINS, STALLS, DIVERGES = "trains", "does not train", "diverges"
 
 
 def diagnose(grad_norms: pd.Series) -> str:
     """Classify per-layer gradient norms (first layer first) as vanishing, exploding or healthy.
-    Healthy keeps the first and last layer within 100× of each other and every norm in [1e-6, 1e3]."""
+    Healthy keeps the first and last layer within HEALTHY_SPREAD× of each other and every norm in
+    [VANISHED, EXPLODED]."""
     norms = grad_norms.to_numpy(dtype=float)
     if not np.isfinite(norms).all() or norms.max() > EXPLODED or norms[0] > HEALTHY_SPREAD * norms[-1]:
         return "exploding"
@@ -45,6 +49,25 @@ class Run:
     def at_init(self) -> pd.DataFrame:
         """The per-layer statistics of the first forward and backward pass."""
         return self.layers[self.layers.step == 0].reset_index(drop=True)
+
+    @property
+    def spread(self) -> float:
+        """The first layer's gradient norm at initialization over the last layer's."""
+        norms = self.at_init().grad_norm
+        return float(norms.iloc[0] / norms.iloc[-1])
+
+    @property
+    def verdict(self) -> str:
+        """:func:`diagnose` of the gradient norms at initialization."""
+        return diagnose(self.at_init().grad_norm)
+
+    @property
+    def outcome(self) -> str:
+        """DIVERGES, TRAINS (every step finite, the last loss at most TRAINS_BELOW × the first) or STALLS."""
+        if self.diverged_at is not None:
+            return DIVERGES
+        losses = self.steps.loss
+        return TRAINS if losses.iloc[-1] <= TRAINS_BELOW * losses.iloc[0] else STALLS
 
 
 def train(config: DeepConfig, steps: int = 30, lr: float = 0.1, clip_mode: str = "none",

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from playground.backprop.gradcheck import GradCheckReport, gradient_check
+from playground.backprop.gradcheck import GradCheckReport, gradient_check, relative_error
 from playground.backprop.graph import INPUT, PARAM, Graph, Node, element, grad, spread
 
 Array = np.ndarray
@@ -60,13 +60,6 @@ BUGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "one_over_m": ("dropped the 1/m of the batch mean", ("W1", "b1", "W2", "b2")),
     "z_for_h": ("used Z instead of H in ∇W2", ("W2",)),
     "transposed": ("reshaped W2 to W2ᵀ's shape instead of transposing it", ("W1", "b1")),
-}
-#: Why a planted bug can still give the right numbers on some network, so its check passes.
-BUG_HIDES = {
-    "activation": "with ReLU, units active on every example have φ'(Z) = 1, so dropping φ' changes nothing",
-    "one_over_m": "only a zero gradient survives being multiplied by m unchanged",
-    "z_for_h": "with ReLU, units active on every example have H = Z",
-    "transposed": "with one hidden unit or one output W2 is a vector, and a reshaped vector is its transpose",
 }
 SHAPES = {"W1": ("n_in", "n_hidden"), "b1": ("n_hidden",), "W2": ("n_hidden", "n_out"), "b2": ("n_out",)}
 
@@ -150,15 +143,22 @@ class TinyMLP:
     def backward(self, X: Array, Y: Array, bug: str = "none") -> dict[str, Array]:
         """∂L/∂(W1, b1, W2, b2) by hand, optionally with one of :data:`BUGS` planted."""
         f = self.forward(X, Y)
-        m, K = Y.shape
-        mean = 1 if bug == "one_over_m" else 1 / m
-        delta_O = mean * ((f.P - Y) if self.loss == "softmax_ce" else 2 / K * (f.O - Y))
-        # The reshape has the transpose's shape, so nothing fails, but it reads W2 in the wrong order.
-        W2_back = self.W2.reshape(self.W2.shape[::-1]) if bug == "transposed" else self.W2.T
-        delta_H = delta_O @ W2_back
+        delta_O = self.output_delta(f, Y, bug)
+        delta_H = delta_O @ self.W2_back(bug)
         delta_Z = delta_H if bug == "activation" else delta_H * ACTIVATIONS[self.activation].derivative(f.Z)
         return {"W1": X.T @ delta_Z, "b1": delta_Z.sum(0),
                 "W2": (f.Z if bug == "z_for_h" else f.H).T @ delta_O, "b2": delta_O.sum(0)}
+
+    def output_delta(self, f: Forward, Y: Array, bug: str = "none") -> Array:
+        """∂L/∂O, by hand (the planted bug ``one_over_m`` drops its 1/m)."""
+        m, K = Y.shape
+        mean = 1 if bug == "one_over_m" else 1 / m
+        return mean * ((f.P - Y) if self.loss == "softmax_ce" else 2 / K * (f.O - Y))
+
+    def W2_back(self, bug: str = "none") -> Array:
+        """W2ᵀ, which carries ∂L/∂O back to H; the planted bug ``transposed`` reshapes W2 instead, which has
+        the transpose's shape, so nothing fails, but reads W2 in the wrong order."""
+        return self.W2.reshape(self.W2.shape[::-1]) if bug == "transposed" else self.W2.T
 
     def descended(self, X: Array, Y: Array, lr: float) -> TinyMLP:
         """The network after one gradient-descent step on (X, Y)."""
@@ -279,3 +279,43 @@ def gradient_checks(net: TinyMLP, X: Array, Y: Array, bug: str, hs: Sequence[flo
     net = net.copy()  # the check nudges the weights in place
     analytic = net.backward(X, Y, bug)
     return [gradient_check(lambda: net.forward(X, Y).loss, net.params(), analytic, h) for h in hs]
+
+
+def _exact_reason(net: TinyMLP, X: Array, Y: Array, bug: str) -> str:
+    """Why ``bug`` computes exactly the right gradient on (X, Y): each clause is checked on the numbers."""
+    f = net.forward(X, Y)
+    delta_O = net.output_delta(f, Y)
+    if not delta_O.any():
+        return "∂L/∂O is 0 on every example, so every gradient is 0, with the bug or without"
+    if bug == "one_over_m":
+        return f"every gradient is 0, and {len(Y)} × 0 = 0"
+    if bug == "z_for_h":
+        if np.array_equal(f.Z, f.H):
+            return f"H = Z on every example (every {net.activation} unit works where it is the identity)"
+        return "wherever H ≠ Z, the ∂L/∂O it multiplies is 0"
+    if bug == "activation":
+        reached = int(np.count_nonzero(delta_O @ net.W2_back()))
+        return (f"φ'(Z) = 1 at all {reached} entries of Z that a gradient reaches, "
+                "so leaving it out changes nothing")
+    n_hidden, n_out = net.W2.shape
+    if np.array_equal(net.W2_back(bug), net.W2.T):
+        kind = "a vector, and a reshaped vector is its transpose" if 1 in (n_hidden, n_out) else "symmetric"
+        return f"W2 is {n_hidden}×{n_out}, {kind}"
+    if not ACTIVATIONS[net.activation].derivative(f.Z).any():
+        return (f"φ'(Z) = 0 for every hidden unit on every example (no {net.activation} unit is active), so "
+                "nothing flows back to W1 and b1, through W2ᵀ or its wrong reshape")
+    return "wherever the reshaped W2 differs from W2ᵀ, what it carries back is multiplied by φ'(Z) = 0"
+
+
+def why_it_passes(net: TinyMLP, X: Array, Y: Array, bug: str, report: GradCheckReport) -> str:
+    """Why the check of ``bug`` on (X, Y), ``report``, does not say wrong, read off the numbers: the bug
+    computes exactly the right gradient here (and what made it so), or it changes the gradient by too
+    little for the check to call it wrong."""
+    right, planted = net.backward(X, Y), net.backward(X, Y, bug)
+    landing = BUGS[bug][1]
+    if all(np.array_equal(right[name], planted[name]) for name in landing):
+        return f"on these numbers it computes exactly the right gradient: {_exact_reason(net, X, Y, bug)}"
+    change = relative_error(*(np.concatenate([grads[n].ravel() for n in landing])
+                              for grads in (planted, right)))
+    return (f"it does change {', '.join(landing)}, but only by a relative {change:.1e}, and over all "
+            f"parameters the check measures {report.relative_error:.1e}: {report.verdict}, not wrong")

@@ -54,14 +54,16 @@ def radam(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | a
     bias_correction2 = 1 - beta2 ** t
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * t * beta2 ** t / bias_correction2
-    step_size = lr / (1 - beta1 ** t)
+    # torch.optim's order of operations: the bias-corrected m (the parameters' dtype) meets lr
+    # first, so a float32 tensor lr never rounds the step size or the rectification term to float32.
+    step = m / (1 - beta1 ** t) * lr
     if rho_t > 5:
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
         denom = arrays.sqrt(v)
         denom += eps
-        param -= step_size * rect * bias_correction2 ** 0.5 * m / denom
+        param -= step * (bias_correction2 ** 0.5 / denom) * rect
     else:
-        param -= step_size * m
+        param -= step
 
 
 class RAdam(ScratchOptimizer):

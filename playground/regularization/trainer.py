@@ -128,7 +128,7 @@ def extent_of(data: SplitData, pad: float = 0.1) -> tuple[float, float, float, f
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])
 
 
-def _batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
+def batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
     if batch_size == 0 or batch_size >= n:
         return [torch.arange(n)]
     chunks = list(torch.randperm(n, generator=generator).split(batch_size))
@@ -212,7 +212,7 @@ def _flush_denormals() -> Iterator[None]:
 def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: LabConfig,
            generator: torch.Generator) -> bool:
     """One pass over the training set; False, before any step on it, if a batch loss is not finite."""
-    for rows in _batches(len(tensors.X_train), config.batch_size, generator):
+    for rows in batches(len(tensors.X_train), config.batch_size, generator):
         loss = tensors.loss(model(tensors.X_train[rows]), tensors.y_train[rows])
         terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
         if terms is not None:

@@ -9,9 +9,15 @@
 from playground.trajectories.basins import DIVERGED, STALLED, BasinMap, basins
 from playground.trajectories.engine import Engine, RunOptions, Trajectory, configure, race, run
 from playground.trajectories.internals import Internals, inspect
-from playground.trajectories.reference import max_difference, torch_path
+from playground.trajectories.reference import (
+           Parity,
+           max_difference,
+           step_differences,
+           step_parity,
+           torch_path,
+)
 from playground.trajectories.worked import Worked, worked_update
 
 __all__ = ["Engine", "RunOptions", "Trajectory", "configure", "race", "run", "basins", "BasinMap",
-           "DIVERGED", "STALLED", "torch_path", "max_difference", "inspect", "Internals", "Worked",
-           "worked_update"]
+           "DIVERGED", "STALLED", "torch_path", "max_difference", "Parity", "step_parity", "step_differences",
+           "inspect", "Internals", "Worked", "worked_update"]

@@ -31,12 +31,12 @@ class BasinMap:
     method: str
     xs: np.ndarray
     ys: np.ndarray
-    label: np.ndarray   # (grid, grid) index into surface.minima, DIVERGED or STALLED
-    steps: np.ndarray   # (grid, grid) step at which the gradient norm fell below tol; -1 = never
+    label: np.ndarray   # (grid, grid) index into surface.minima (converged there), DIVERGED or STALLED
+    steps: np.ndarray   # (grid, grid) step at which a converged start got ‖∇f‖ below tol; else -1
 
     @property
     def success_rate(self) -> float:
-        """Fraction of starts that ended at a known minimum."""
+        """Fraction of starts that converged: gradient norm below the tolerance, at a known minimum."""
         return float(np.mean(self.label >= 0))
 
 
@@ -62,7 +62,9 @@ def arrival_radius(surface: Surface) -> float:
 def basins(surface: Surface, methods: Mapping[str, Mapping[str, Any]] | Sequence[str], grid: int = 100,
            steps: int = 500, options: RunOptions | None = None) -> dict[str, BasinMap]:
     """Run every method from every grid start and label where each one ends: the index of the
-    minimum it reached, DIVERGED, or STALLED (stopped or still moving away from every known minimum)."""
+    minimum it *converged* to (its gradient norm fell below the tolerance within the arrival
+    radius of that minimum), DIVERGED, or STALLED (everything else: still travelling, crawling
+    near a minimum without getting the gradient norm down, or stopped somewhere else)."""
     if not (isinstance(grid, (int, np.integer)) and 2 <= grid <= 400):
         raise ValueError(f"grid must be a whole number from 2 to 400, not {grid!r}")
     if not isinstance(methods, Mapping):
@@ -77,7 +79,8 @@ def basins(surface: Surface, methods: Mapping[str, Mapping[str, Any]] | Sequence
             break
         engine.step()
     index, distance = surface.nearest_minimum(engine.P[:, 0], engine.P[:, 1])
-    label = np.where(distance < arrival_radius(surface), index, STALLED)
+    converged = (engine.stopped_at >= 0) & (distance < arrival_radius(surface))
+    label = np.where(converged, index, STALLED)
     label = np.where(engine.diverged_at >= 0, DIVERGED, label)
     label = label.reshape(-1, grid, grid)
     steps_taken = np.where(label >= 0, engine.stopped_at.reshape(-1, grid, grid), -1)

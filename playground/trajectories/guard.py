@@ -36,7 +36,9 @@ class Guard:
         self.last_good = np.zeros((n, 4))  # the readings each diverged point reports
 
     def start(self, P: np.ndarray, readings: Readings) -> None:
-        """Check the starts: where f is undefined a start diverged at step 0, with zero readings."""
+        """Check the starts: where f is undefined (or too large) a start diverged at step 0. It has
+        no good point to report, so its readings are zeros that keep the arrays finite: they are
+        placeholders, not values of f, and whoever shows that start reads f(start) itself."""
         bad = ~self._fine(P, readings)
         if bad.any():
             self.diverged_at[bad] = 0

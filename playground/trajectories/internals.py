@@ -32,8 +32,14 @@ class Internals:
     lr: float                   # η at this step (after the schedule)
     before: dict[str, Any]      # the rule's state for this start before the step
     after: dict[str, Any]       # ... and after it
-    update: np.ndarray          # θ_{k+1} - θ_k
+    update: np.ndarray          # θ_{k+1} - θ_k (0 when this step diverged: the point stays at θ_k)
     frozen_at: int = -1         # the step at which this start had already stopped or diverged (-1: moving)
+    diverged: bool = False      # this very step diverged: its new point was not finite or too far
+
+    @property
+    def diverged_at(self) -> int:
+        """The step the run diverged at if this step diverged (step + 1), else -1."""
+        return self.step + 1 if self.diverged else -1
 
     @property
     def t(self) -> int:
@@ -54,7 +60,8 @@ class Internals:
         SGD, larger where momentum or an adaptive denominator amplifies the step (0 where g_i = 0)."""
         g = self.gradient
         safe = np.where(g != 0, g, 1.0)
-        return np.where(g != 0, -self.update / safe, 0.0)
+        # + 0.0 turns -0.0 (a zero update over a positive g) into 0: a student should never read "-0".
+        return np.where(g != 0, -self.update / safe, 0.0) + 0.0
 
 
 def _row(value: Any, index: int) -> Any:
@@ -81,5 +88,6 @@ def inspect(surface: Surface, method: str, start: Sequence[float] | np.ndarray, 
     engine.step()
     lr = float(engine.base_lr[0] * engine.factors[step] * engine.used[index])
     after = {key: _row(value, index) for key, value in state.items()}
+    diverged = bool(frozen_at < 0 and engine.diverged_at[index] == step + 1)
     return Internals(method, step, engine.hyper[0], position, engine.G[index].copy(), lr, before, after,
-                     engine.P[index] - position, int(frozen_at))
+                     engine.P[index] - position, int(frozen_at), diverged)

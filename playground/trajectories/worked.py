@@ -49,6 +49,15 @@ class Worked:
         return [line.latex for line in self.lines]
 
     @property
+    def rule(self) -> str:
+        """The rule this step followed, in symbols: the same lines without their numbers, so it
+        shows exactly the switches in force (momentum, Nesterov, centering, weight decay, AMSGrad,
+        maximizing, ...), as one aligned block."""
+        rows = [f"{line.name} &= {line.term.symbols}" + (rf"\quad\text{{({line.note})}}" if line.note else "")
+                for line in self.lines]
+        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+    @property
     def new_position(self) -> np.ndarray:
         return self.lines[-1].term.value
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
 SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke")
 TRAIN_COLOR, VALIDATION_COLOR = OKABE_ITO[0], OKABE_ITO[4]
+#: Known minima on a map: white (outlined in black), the one colour no method's marker takes.
+MINIMUM_COLOR = "#FFFFFF"
 
 
 def color_of(index: int) -> str:

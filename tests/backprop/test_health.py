@@ -11,7 +11,7 @@ import torch
 
 from playground.backprop.clip import clip
 from playground.backprop.deepnet import INITS, DeepConfig, DeepMLP, fixed_batch
-from playground.backprop.health import diagnose, train
+from playground.backprop.health import DIVERGES, HEALTHY_SPREAD, STALLS, TRAINS, diagnose, train
 
 
 def first_and_last(**config) -> tuple[float, float]:
@@ -24,9 +24,24 @@ def test_a_20_layer_sigmoid_net_with_default_init_loses_its_gradient():
     assert first < 1e-3 * last
 
 
-def test_relu_with_he_init_keeps_first_and_last_layer_within_100x():
+def test_relu_with_he_init_keeps_first_and_last_layer_within_the_healthy_spread():
     first, last = first_and_last(depth=20, activation="relu", init="he")
-    assert 1e-2 < first / last < 1e2
+    assert 1 / HEALTHY_SPREAD < first / last < HEALTHY_SPREAD
+
+
+def test_sigmoid_skips_leave_the_first_layer_50x_behind_and_that_is_not_called_healthy():
+    """Residual sigmoid layers pile their all-positive outputs up along the skips; tanh's cancel."""
+    sigmoid = train(DeepConfig(depth=20, activation="sigmoid", residual=True), steps=1)
+    assert 1 / 100 < sigmoid.spread < 1 / 50 and sigmoid.verdict == "vanishing"
+    tanh = train(DeepConfig(depth=20, activation="tanh", residual=True), steps=1)
+    assert 1 / 2 < tanh.spread < 2 and tanh.verdict == "healthy"
+
+
+def test_a_run_trains_when_its_loss_halves_without_diverging():
+    config = DeepConfig(depth=20, activation="relu", init="he")
+    assert train(config, steps=30, lr=0.01).outcome == TRAINS
+    assert train(config, steps=30, lr=0.1).outcome == DIVERGES  # the same net, too large a step
+    assert train(DeepConfig(depth=20), steps=30, lr=0.1).outcome == STALLS  # the vanishing net
 
 
 @pytest.mark.parametrize("cure", [{"residual": True}, {"batchnorm": True}])
@@ -128,6 +143,7 @@ def test_clipping_by_value_caps_every_entry_and_leaves_small_ones_alone():
 
 @pytest.mark.parametrize("norms, verdict", [([1e-17, 0.3], "vanishing"), ([0.4, 1.0], "healthy"),
                                             ([6e105, 3e106], "exploding"), ([1e-26, 3e-26], "vanishing"),
+                                            ([0.0175, 1.0], "vanishing"), ([9.0, 1.0], "healthy"),
                                             ([5.0, 0.01], "exploding"), ([1.0, float("nan")], "exploding")])
 def test_diagnose_reads_spread_and_scale(norms, verdict):
     assert diagnose(pd.Series(norms)) == verdict

@@ -1,4 +1,5 @@
-"""The Optimizer race in a real browser: charts render, a widget and a click on the map change the race."""
+"""The Optimizer race in a real browser at laptop width (1280 px): charts render, the Play button's label
+fits, a widget and a click on the map change the race."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_race_renders_and_reacts_to_widgets_and_map_clicks(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 1000})  # a laptop screen: the layout must still fit
     page.goto(f"{base_url}/race?surface=himmelblau")
     wait_for_app(page)
     if page.get_by_text("Page not found").count():  # a spurious modal on direct page loads (reported)
@@ -20,6 +22,11 @@ def test_race_renders_and_reacts_to_widgets_and_map_clicks(page, base_url):
     for k in range(3):
         assert charts.nth(k).locator("canvas, svg").count() > 0
     assert "x^2 + y - 11" in page.locator("annotation").first.text_content()
+
+    play = page.get_by_role("button", name="Play")
+    label = play.get_by_text("Play", exact=True)
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth")  # "Play" in full, not "P…"
+    # The map's legend is drawn on a canvas; test_charts checks it wraps so every method is listed.
 
     steps = page.get_by_label("Steps")
     steps.fill("120")

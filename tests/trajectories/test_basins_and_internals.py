@@ -4,7 +4,7 @@ import pytest
 from playground.optim import METHODS
 from playground.surfaces import SURFACES, parse
 from playground.trajectories import DIVERGED, STALLED, RunOptions, basins, inspect, run, worked_update
-from playground.trajectories.basins import grid_starts
+from playground.trajectories.basins import DEFAULT_TOL, arrival_radius, grid_starts
 from playground.trajectories.terms import number, vector
 
 HIMMELBLAU, ROSENBROCK = SURFACES["himmelblau"], SURFACES["rosenbrock"]
@@ -132,3 +132,55 @@ def test_inspect_reports_a_frozen_start():
     assert i.frozen_at == 12 and np.all(i.update == 0)
     with pytest.raises(ValueError, match="step must be from 0 to 39"):
         inspect(SURFACES["bowl"], "SGD", (-2.5, 2.0), 40, 40)
+
+
+def test_a_basin_success_is_a_start_whose_gradient_norm_fell_below_the_tolerance_at_a_minimum():
+    """The Basins caption's definition: on Rosenbrock's flat valley many starts end within the arrival
+    radius of (1, 1) while still crawling; those are not successes."""
+    steps, tol = 300, DEFAULT_TOL
+    maps = basins(ROSENBROCK, ["SGD", "Adam", "RMSprop"], grid=12, steps=steps)
+    xs, ys, starts = grid_starts(ROSENBROCK, 12)
+    successes = 0
+    for name, basin in maps.items():
+        ours = run(ROSENBROCK, name, starts, steps, RunOptions(tol=tol))
+        final = ours.positions[-1]
+        index, distance = ROSENBROCK.nearest_minimum(final[:, 0], final[:, 1])
+        converged = (ours.grad_norms[-1] < tol) & (distance < arrival_radius(ROSENBROCK))
+        assert np.array_equal(basin.label.ravel() >= 0, converged), name
+        assert np.all(basin.steps.ravel()[converged] == ours.stopped_at[converged])
+        near = (distance < arrival_radius(ROSENBROCK)) & (ours.diverged_at < 0)
+        assert (near & ~converged).any(), name  # crawling near the minimum: counted as stalled
+        assert np.all(basin.label.ravel()[near & ~converged] == STALLED)
+        successes += converged.sum()
+    assert successes > 0
+
+
+def test_a_diverging_step_says_so_and_never_shows_minus_zero():
+    i = inspect(SURFACES["bowl"], "SGD", (-2.5, 2.0), 11, 40, lr=1.5)  # step 11 -> 12 leaves the bound
+    assert i.frozen_at == -1 and i.diverged and i.diverged_at == 12
+    assert np.all(i.update == 0) and not np.signbit(i.effective_step).any()
+    worked = worked_update(i)
+    assert np.allclose(worked.new_position, i.position - 1.5 * 2 * i.position)  # the step it tried to take
+    moving = inspect(SURFACES["bowl"], "SGD", (-2.5, 2.0), 10, 40, lr=1.5)
+    assert not moving.diverged and moving.diverged_at == -1
+
+
+def test_the_rule_shows_the_switches_in_force():
+    def rule(method, **overrides):
+        return worked_update(inspect(TILTED, method, (-2.0, 1.5), 3, 10, **overrides)).rule
+
+    plain = rule("RMSprop")
+    assert r"\bar g" not in plain and "b_t" not in plain and r"\lambda" not in plain
+    assert r"\theta_{k+1} &= \theta_k - \frac{\eta\,g_t}{D_t}" in plain
+    full = rule("RMSprop", centered=True, momentum=0.5, weight_decay=0.1, maximize=True)
+    for piece in (r"g_t &= -\nabla f + \lambda\,\theta_k", r"\bar g_t &= \alpha\,\bar g_{t-1}",
+                  r"\sqrt{v_t - \bar g_t^{2}}", r"b_t &= \mu\,b_{t-1} + \frac{g_t}{D_t}",
+                  r"\theta_{k+1} &= \theta_k - \eta\,b_t"):
+        assert piece in full, piece
+    assert r"d_t &= g_t + \mu\,v_t" in rule("NAG") and "d_t" not in rule("Momentum")
+    assert r"v^{\max}_t" in rule("Adam", amsgrad=True) and r"v^{\max}" not in rule("Adam")
+    assert r"\theta_k' &= \left(1 - \eta\,\lambda\right)\,\theta_k" in rule("Adam", weight_decay=0.1,
+                                                                           decoupled_weight_decay=True)
+    assert r"\lambda\,\theta_k" in rule("Adam", weight_decay=0.1) and r"\theta_k'" not in rule(
+        "Adam", weight_decay=0.1)
+    assert "-\\nabla f" in rule("SGD", maximize=True) and r"\nabla f" not in rule("SGD")

@@ -26,8 +26,17 @@ _FILL = {INPUT: "#EEEEEE", PARAM: "#D6E9F5"}  # light Okabe–Ito blue for what 
 _CURRENT, _FLOW = "#F8DFB0", OKABE_ITO[4]
 
 
-def fmt(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+FLOAT64_MAX, FLOAT64_TINY = float(np.finfo(np.float64).max), float(np.finfo(np.float64).smallest_subnormal)
+MISSING = "—"
+
+
+def fmt(value: float, minus: str = "−", spec: str = ".4g") -> str:
+    """``value`` to ``spec`` with a true minus sign: a zero prints as 0 (never −0), an overflow as ∞,
+    −∞ or NaN."""
+    if math.isnan(value):
+        return "NaN"
+    text = f"{abs(value):{spec}}" if math.isfinite(value) else "∞"
+    return minus + text if value < 0 else text
 
 
 def operand(value: float) -> str:
@@ -100,20 +109,28 @@ def step_latex(step: Step) -> str:
     ∂L/∂parent += ∂L/∂node · ∂node/∂parent."""
     node = tex(step.node)
     lines = [rf"\frac{{\partial L}}{{\partial {tex(p.parent)}}} &\mathrel{{+}}= "
-             rf"\underbrace{{\frac{{\partial L}}{{\partial {node}}}}}_{{{p.incoming:.4g}}} \cdot "
-             rf"\underbrace{{\frac{{\partial {node}}}{{\partial {tex(p.parent)}}}}}_{{{p.local:.4g}}} "
-             rf"= {p.product:.4g}" for p in step.products]
+             rf"\underbrace{{\frac{{\partial L}}{{\partial {node}}}}}_{{{fmt(p.incoming, '-')}}} \cdot "
+             rf"\underbrace{{\frac{{\partial {node}}}{{\partial {tex(p.parent)}}}}}_{{{fmt(p.local, '-')}}} "
+             rf"= {fmt(p.product, '-')}" for p in step.products]
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
 def step_table(step: Step) -> pd.DataFrame:
-    return pd.DataFrame([{"to": p.parent, "∂L/∂" + step.node + " (incoming)": p.incoming,
-                          "local ∂" + step.node + "/∂to": p.local, "product": p.product,
-                          "∂L/∂to so far": p.total} for p in step.products])
+    """One row per parent: incoming × local = product, and the parent's sum so far (as text, see
+    :func:`gradient_table`)."""
+    return pd.DataFrame([{"to": p.parent, "∂L/∂" + step.node + " (incoming)": _cell(p.incoming),
+                          "local ∂" + step.node + "/∂to": _cell(p.local), "product": _cell(p.product),
+                          "∂L/∂to so far": _cell(p.total)} for p in step.products])
+
+
+def _cell(value: float | None, spec: str = ".6g") -> str:
+    return MISSING if value is None else fmt(value, spec=spec)
 
 
 def gradient_table(graph: Graph, steps: list[Step], done: int, autograd: dict[str, float]) -> pd.DataFrame:
-    """Every node: its value, the gradient backprop has so far, autograd's, and a ✓ once it is final."""
+    """Every node: its value, the gradient backprop has so far, autograd's, and a ✓ once it is final.
+    Numbers are text, so that a gradient not yet reached (or not yet final) shows MISSING and an
+    overflow shows ∞ or NaN: a table cell cannot tell a missing number from NaN."""
     known, final = gradients_after(steps, done), final_steps(steps)
     rows = []
     for node in graph.nodes.values():
@@ -124,9 +141,42 @@ def gradient_table(graph: Graph, steps: list[Step], done: int, autograd: dict[st
             assert grad is not None, "a node's gradient is final only after a backward step has reached it"
             diff = abs(grad - autograd[node.name])
             status = "✓" if diff <= TOLERANCE else "✗"
-        rows.append({"node": node.name, "kind": node.kind, "value": node.value, "∂L/∂node (backprop)": grad,
-                     "autograd": autograd[node.name], "|difference|": diff, "check": status})
+        rows.append({"node": node.name, "kind": node.kind, "value": _cell(node.value),
+                     "∂L/∂node (backprop)": _cell(grad), "autograd": _cell(autograd[node.name]),
+                     "|difference|": _cell(diff, ".1e"), "check": status})
     return pd.DataFrame(rows)
+
+
+def _names(names: list[str], most: int = 8) -> str:
+    shown = ", ".join(names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
+def overflow_notice(graph: Graph, steps: list[Step], autograd: dict[str, float]) -> str | None:
+    """Which numbers are not finite, and where the first ∞ and the first NaN came from (None if all are
+    finite). Forward values are created in order and backward products visited in order, so the first
+    non-finite one of each is its cause."""
+    final = gradients_after(steps)
+    columns = {"value": [n.name for n in graph.nodes.values() if not math.isfinite(n.value)],
+               "∂L/∂node (backprop)": [name for name in graph.nodes if not math.isfinite(final[name])],
+               "autograd": [name for name in graph.nodes if not math.isfinite(autograd[name])]}
+    if not any(columns.values()):
+        return None
+    lines = [f"These numbers overflow float64: a result beyond ±{FLOAT64_MAX:.1e} becomes ±∞, one nearer 0 "
+             f"than {FLOAT64_TINY:.1e} becomes 0 (and log 0 = −∞), and ∞ − ∞ or 0 × ∞ is NaN, which spreads "
+             "to every number computed from it. Not finite:"]
+    lines += [f"- *{column}*: {_names(names)}" for column, names in columns.items() if names]
+    if first := next((n for n in graph.nodes.values() if not math.isfinite(n.value)), None):
+        parents = ", ".join(f"{p} = {fmt(graph.nodes[p].value)}" for p in first.parents)
+        lines.append(f"- forward, first: {first.name} = {fmt(first.value)}, from {first.formula} "
+                     f"with {parents}")
+    products = [p for step in steps for p in step.products]
+    for kind, bad in (("∞", math.isinf), ("NaN", math.isnan)):
+        if cause := next((p for p in products if bad(p.product)), None):
+            lines.append(f"- backward, first {kind}: {cause.child} passes ∂L/∂{cause.parent} += "
+                         f"{operand(cause.incoming)} × {operand(cause.local)} = {fmt(cause.product)}")
+    lines.append("\nMake the weights or inputs smaller.")
+    return "\n".join(lines)
 
 
 def max_difference(graph: Graph, autograd: dict[str, float]) -> float:

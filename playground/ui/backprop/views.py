@@ -7,7 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.backprop.gradcheck import WRONG, GradCheckReport
-from playground.backprop.mlp import BUG_HIDES, BUGS, Example, batch, gradient_checks
+from playground.backprop.mlp import BUGS, Example, batch, gradient_checks, why_it_passes
 from playground.ui.backprop import charts
 from playground.ui.urlstate import QueryState
 
@@ -41,7 +41,7 @@ def gradient_checking(qs: QueryState, example: Example) -> None:
         _verdict_metric(bugged_col, f"relative error with the bug planted (lands in {', '.join(landing)})",
                         report, charts.error_jump(clean.relative_error, report.relative_error))
         if report.verdict != WRONG:
-            st.info(f"On these numbers the planted bug gives the right gradient: {BUG_HIDES[bug]}.")
+            st.info(f"The planted bug passes the check: {why_it_passes(example.net, X, Y, bug, report)}.")
     st.dataframe(charts.gradcheck_table(report, landing), hide_index=True,
                  column_config={"relative error": st.column_config.NumberColumn(format="%.2e")})
     st.caption("Below 1e-7 the gradient is correct, up to 1e-4 suspicious, above that wrong. Large h: "

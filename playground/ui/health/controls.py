@@ -9,6 +9,8 @@ import streamlit as st
 
 from playground.backprop.clip import MODES
 from playground.backprop.deepnet import ACTIVATIONS, INITS, DeepConfig
+from playground.ui.health import views
+from playground.ui.health.compute import cached_run
 from playground.ui.urlstate import QueryState
 
 WIDTHS = [16, 32, 64, 128, 256]
@@ -20,26 +22,27 @@ DEFAULTS: dict[str, Any] = {"depth": 20, "width": 64, "act": "sigmoid", "init": 
 @dataclass(frozen=True)
 class Preset:
     label: str
-    help: str
-    changes: dict  # from DEFAULTS
+    story: str  # what it shows, formatted with its settings; the measured numbers are appended
+    changes: dict  # from DEFAULTS; each preset sets the learning rate it is meant to run at
 
 
-#: Experiments one click away.
+#: Experiments one click away. A cure trains at its learning rate; a problem shows the problem.
 PRESETS = (
-    Preset("Vanishing", "20 sigmoid layers, PyTorch default init: the gradient dies on its way down.", {}),
+    Preset("Vanishing", "{depth} sigmoid layers, PyTorch default init: the gradient dies on its way down, "
+           "and the first layers barely learn.", {"lr": 0.1}),
     Preset("ReLU + He", "Cure: ReLU with He init keeps every layer's gradient within a small factor.",
-           {"act": "relu", "init": "he"}),
-    Preset("Residual", "Cure: skip connections give the gradient a path around every layer.",
-           {"residual": True}),
+           {"act": "relu", "init": "he", "lr": 0.01}),
+    Preset("Residual", "Cure: skip connections give the gradient a path around every layer (here with tanh: "
+           "sigmoid's outputs are all positive and pile up along the skips).",
+           {"act": "tanh", "residual": True, "lr": 0.005}),
     Preset("Batchnorm", "Cure: normalizing each layer re-scales the signal and its gradient.",
-           {"batchnorm": True}),
-    Preset("Exploding", "tanh with N(0, 1) weights: each layer back doubles the gradient, so layer 1's is "
-           "~5e5× layer 20's, and the run diverges.", {"act": "tanh", "init": "too_large"}),
-    Preset("Layer norm", "Cure for a bad init: the Exploding net with each layer normalized keeps every "
-           "gradient within 2× and trains (at lr 0.03).",
+           {"batchnorm": True, "lr": 0.03}),
+    Preset("Exploding", "tanh with too-large init: each layer back multiplies the gradient, so it grows on "
+           "its way down and the run diverges.", {"act": "tanh", "init": "too_large", "lr": 0.1}),
+    Preset("Layer norm", "Cure for a bad init: the Exploding net with each layer normalized.",
            {"act": "tanh", "init": "too_large", "layernorm": True, "lr": 0.03}),
-    Preset("Clipping", "A learning rate that makes the plain run diverge, and clipping by norm taming it.",
-           {"depth": 10, "act": "relu", "init": "he", "lr": 0.5, "clip": "norm"}),
+    Preset("Clipping", "ReLU + He at a learning rate that makes the plain run diverge, and clipping by norm "
+           "taming it.", {"act": "relu", "init": "he", "lr": 0.1, "clip": "norm", "threshold": 2.0}),
 )
 
 
@@ -51,18 +54,39 @@ class Settings:
     clip: str
     threshold: float
 
+    @classmethod
+    def of(cls, v: dict[str, Any]) -> Settings:
+        """From setting name → value, as in DEFAULTS."""
+        config = DeepConfig(v["depth"], v["width"], v["act"], v["init"], v["residual"], v["batchnorm"],
+                            v["layernorm"])
+        return cls(config, v["steps"], v["lr"], v["clip"], v["threshold"])
+
 
 def _apply(qs: QueryState, preset: Preset) -> None:
     for name, value in {**DEFAULTS, **preset.changes}.items():
         qs.set(name, value)
 
 
+def preset_help(preset: Preset) -> str:
+    """The preset's story and what its page measures: its runs are trained here (and cached)."""
+    values = {**DEFAULTS, **preset.changes}
+    s = Settings.of(values)
+    plain = cached_run(s.config, s.steps, s.lr, "none", s.threshold)
+    text = f"{preset.story.format(**values)} Measured: {views.measured(plain, s.lr)}."
+    if s.clip != "none":
+        clipped = cached_run(s.config, s.steps, s.lr, s.clip, s.threshold)
+        text += (f" Clipped {CLIP_LABELS[s.clip]} at {s.threshold:g}, the loss goes {views.losses(clipped)} "
+                 f"({views.outcome(clipped)}).")
+    return text
+
+
 def presets(qs: QueryState) -> None:
-    """A row of buttons, each setting up one experiment."""
+    """A row of buttons, each setting up one experiment; each one's help says what it will show."""
     cols = st.columns([1.2] + [1] * len(PRESETS), vertical_alignment="center")
     cols[0].markdown("**Try an experiment:**")
     for col, preset in zip(cols[1:], PRESETS, strict=True):
-        col.button(preset.label, help=preset.help, on_click=_apply, args=(qs, preset), width="stretch")
+        col.button(preset.label, help=preset_help(preset), on_click=_apply, args=(qs, preset),
+                   width="stretch")
 
 
 def settings(qs: QueryState) -> Settings:
@@ -84,5 +108,6 @@ def settings(qs: QueryState) -> Settings:
                      horizontal=True, format_func=lambda mode: CLIP_LABELS[mode])
     threshold = qs.number("threshold", "Clip threshold (max norm, or max |value|)", d["threshold"], lo=1e-3,
                           hi=100.0, where=side, disabled=clip == "none")
-    config = DeepConfig(depth, width, act, init, residual, batchnorm, layernorm)
-    return Settings(config, steps, lr, clip, threshold)
+    return Settings.of({"depth": depth, "width": width, "act": act, "init": init, "residual": residual,
+                        "batchnorm": batchnorm, "layernorm": layernorm, "lr": lr, "steps": steps,
+                        "clip": clip, "threshold": threshold})

@@ -46,5 +46,5 @@ EXPERIMENTS = (
                "Twenty sigmoid layers: the first layer's gradient is a tiny fraction of the last one's.", {}),
     Experiment("health", "ReLU and He initialization cure it",
                "The same depth with ReLU and He init: every layer's gradient stays within a small factor.",
-               {"act": "relu", "init": "he"}),
+               {"act": "relu", "init": "he", "lr": "0.01"}),
 )

@@ -227,7 +227,5 @@ def export(runs: dict[str, Run], data: SplitData, source: dict) -> None:
         left.download_button("Settings (JSON)", config_json(config, source), "lab_run.json",
                              "application/json")
         right.download_button("Metrics per epoch (CSV)", metrics_csv(run), "lab_metrics.csv", "text/csv")
-        inputs = config.mlp(data).inputs
-        code = pytorch_code(config, inputs, data.outputs, data.task, config.uses_features(data),
-                            standardize=source["dataset"] == "csv")
+        code = pytorch_code(config, data, source)
         st.code(code, language="python")

@@ -2,7 +2,9 @@
 
 Every frame is built from engine output, which is finite by construction; the few derived
 values that could be undefined (a log of 0, a distance with no known minimum) are floored or
-left empty (None), never NaN or inf.
+left empty (None), never NaN or inf. The one exception is a start where f itself is undefined
+or too large (it diverged at step 0): the engine has no reading there, so the table shows the
+true f(start), inf or NaN included, and the curves leave that method out.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from playground.surfaces import Surface
-from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Trajectory
-from playground.ui.theme import color_of, shape_of
+from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Parity, Trajectory
+from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
 GRID = 70              # contour cells per side
@@ -23,8 +25,14 @@ FLOOR = 1e-12          # log-scale charts show values below this at this value
 STAR = "M0,-1L0.24,-0.31L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.38L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.31Z"
 BANDS = ("#fbfbfb", "#f0f0f0", "#e4e4e4", "#d7d7d7", "#c9c9c9", "#bbbbbb", "#acacac", "#9c9c9c", "#8b8b8b",
          "#797979")  # light greys, low to high loss, so the Okabe–Ito paths stand out on every band
-LEGEND = alt.Legend(title=None, orient="top", symbolSize=140, labelFontSize=13)
+LEGEND_COLUMNS = 4     # methods per row of the map's legend: two rows at 1280 px rather than clipped entries
 OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00")
+
+
+def method_legend(methods: Sequence[str]) -> alt.Legend:
+    """The map's legend, wrapped into rows of LEGEND_COLUMNS so every racing method is listed."""
+    return alt.Legend(title=None, orient="top", symbolSize=140, labelFontSize=13,
+                      columns=min(len(methods), LEGEND_COLUMNS), labelLimit=0)
 
 
 def method_scales(methods: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
@@ -90,11 +98,12 @@ def contour_chart(grid: pd.DataFrame, paths: pd.DataFrame, surface: Surface, sta
         x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="step:Q",
         color=alt.Color("method:N", scale=colors, legend=None), detail="method:N")
     current = paths.loc[paths.groupby("method")["step"].idxmax()]
+    legend = method_legend(methods)
     heads = alt.Chart(current).mark_point(size=160, filled=True, stroke="white", strokeWidth=1.5,
                                           opacity=1, clip=True).encode(
         x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale),
-        color=alt.Color("method:N", scale=colors, legend=LEGEND), shape=alt.Shape("method:N", scale=shapes,
-                                                                                 legend=LEGEND),
+        color=alt.Color("method:N", scale=colors, legend=legend), shape=alt.Shape("method:N", scale=shapes,
+                                                                                 legend=legend),
         tooltip=["method", "step", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f"),
                  alt.Tooltip("loss:Q", format=".4g")])
     start_ring = alt.Chart(pd.DataFrame({"x": [start[0]], "y": [start[1]], "what": ["start"]})).mark_point(
@@ -103,7 +112,7 @@ def contour_chart(grid: pd.DataFrame, paths: pd.DataFrame, surface: Surface, sta
     layers = [bands, lines, heads, start_ring]
     if surface.minima:
         minima = pd.DataFrame(surface.minima, columns=["x", "y"]).assign(what="known minimum")
-        layers.append(alt.Chart(minima).mark_point(shape=STAR, size=260, filled=True, color="#F0E442",
+        layers.append(alt.Chart(minima).mark_point(shape=STAR, size=260, filled=True, color=MINIMUM_COLOR,
                                                    stroke="black", strokeWidth=1, opacity=1).encode(
             x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), tooltip=["what"]))
     # Independent legends, so the heads' colour and shape legends merge into one (lines have none).
@@ -112,13 +121,17 @@ def contour_chart(grid: pd.DataFrame, paths: pd.DataFrame, surface: Surface, sta
 
 
 def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
-    """Loss and true gradient norm per method and step (thinned), for the curve charts."""
+    """Loss and true gradient norm per method and step (thinned), for the curve charts. A start
+    that diverged at step 0 has no readings to draw (the engine's are placeholders)."""
     frames = []
     for name, t in paths.items():
+        if t.diverged_at[0] == 0:
+            continue
         k = thinned(t.steps)
         frames.append(pd.DataFrame({"method": name, "step": k, "loss": t.losses[k, 0],
                                     "grad_norm": np.maximum(t.grad_norms[k, 0], FLOOR)}))
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {"method": [], "step": [], "loss": [], "grad_norm": []})
 
 
 def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
@@ -138,32 +151,42 @@ def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods:
 
 
 def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, tol: float,
-                  parity: Mapping[str, float | None], parity_tol: float) -> pd.DataFrame:
+                  parity: Mapping[str, Parity | None], parity_tol: float) -> pd.DataFrame:
     """One row per method: its learning rate, loss now and at the end, distance to the nearest
-    known minimum, when it first got the gradient norm below ``tol``, when it diverged, and
-    whether torch.optim walks the same path."""
+    known minimum, when it first got the gradient norm below ``tol``, when it diverged, whether
+    torch.optim takes the same steps, and how far its own path drifts from ours."""
     rows = []
     for name, t in paths.items():
         k = min(step, t.steps)
         _, distance = surface.nearest_minimum(*t.positions[-1, 0])
+        at_start = bool(t.diverged_at[0] == 0)
+        # Diverged at step 0: the engine's readings are placeholders, so show f where it is undefined.
+        start_loss = float(surface.value(*t.positions[0, 0])) if at_start else None
         reached = np.flatnonzero(t.grad_norms[:, 0] < tol) if tol > 0 else np.array([], dtype=int)
-        diff = parity.get(name)
+        check = parity.get(name)
         rows.append({
-            "method": name, "lr": t.hyperparameters["lr"], f"loss at step {k}": t.losses[k, 0],
-            "final loss": t.losses[-1, 0],
+            "method": name, "lr": t.hyperparameters["lr"],
+            f"loss at step {k}": t.losses[k, 0] if start_loss is None else start_loss,
+            "final loss": t.losses[-1, 0] if start_loss is None else start_loss,
             "distance to minimum": f"{distance:.3g}" if np.isfinite(distance) else "no known minimum",
-            "steps to tolerance": str(reached[0]) if len(reached) else "not reached",
-            "diverged at step": str(t.diverged_at[0]) if t.diverged_at[0] >= 0 else "—",
-            "matches torch.optim": parity_badge(diff, parity_tol),
+            "steps to tolerance": ("diverged at the start" if at_start
+                                   else str(reached[0]) if len(reached) else "not reached"),
+            "diverged at step": (f"0: f(start) = {start_loss:g}" if start_loss is not None
+                                 else str(t.diverged_at[0]) if t.diverged_at[0] >= 0 else "—"),
+            "matches torch.optim": parity_badge(check, parity_tol),
+            "path drift": "…" if check is None else f"{check.drift:.1e}",
         })
     return pd.DataFrame(rows)
 
 
-def parity_badge(diff: float | None, tol: float) -> str:
-    """✓ or ✗ with the largest difference from torch.optim; None: not known yet."""
-    if diff is None:
+def parity_badge(check: Parity | None, tol: float) -> str:
+    """✓ or ✗ with the largest per-step difference from torch.optim; None: not known yet."""
+    if check is None:
         return "⏳ checking…"
-    return f"✓ max diff {diff:.0e}" if diff <= tol else f"✗ max diff {diff:.1e}"
+    if check.compared == 0:
+        return "— no step to compare"
+    mark = "✓" if check.matches(tol) else "✗"
+    return f"{mark} max step diff {check.step:.1e}"
 
 
 def internals_frame(i: Internals) -> pd.DataFrame:
@@ -173,7 +196,8 @@ def internals_frame(i: Internals) -> pd.DataFrame:
         rows.append(("first moment / velocity (m or v)", i.first_moment))
     if i.second_moment is not None:
         rows.append(("second moment (v, s or u)", i.second_moment))
-    rows += [("update Δθ", i.update), ("effective step −Δθ / g", i.effective_step)]
+    if not i.diverged:  # a diverged step was not taken: its Δθ = 0 would read as a standstill
+        rows += [("update Δθ", i.update), ("effective step −Δθ / g", i.effective_step)]
     return pd.DataFrame([{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows])
 
 

@@ -8,3 +8,4 @@ CLICKED = f"{NAMESPACE}.clicked"        # a click moved the start: rerun the who
 BASINS_FOR = f"{NAMESPACE}.basins_for"  # the race and grid whose basin maps were asked for
 BADGES = f"{NAMESPACE}.badges"          # torch.optim differences, keyed by each method's settings
 LAST_GOOD = f"{NAMESPACE}.last_good"    # the last typed formula that parsed, with its window
+SCRUB_END = f"{NAMESPACE}.scrub_end"    # the Steps the scrubber was last drawn for

@@ -17,10 +17,11 @@ from playground.optim import METHODS
 from playground.surfaces import Surface
 from playground.trajectories import Trajectory, worked_update
 from playground.trajectories.basins import DEFAULT_TOL
+from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui.race import charts
 from playground.ui.race.compute import PARITY_TOL, RaceSpec, basin_maps, contour_grid, internals, torch_parity
 from playground.ui.race.controls import MAX_STEPS
-from playground.ui.race.keys import BADGES, BASINS_FOR, CHART, CLICKED, NAMESPACE, PLAYING
+from playground.ui.race.keys import BADGES, BASINS_FOR, CHART, CLICKED, NAMESPACE, PLAYING, SCRUB_END
 from playground.ui.urlstate import QueryState
 
 TABS = ("Race", "Inside the optimizer", "Basins")
@@ -73,20 +74,29 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
 def _scrubber(qs: QueryState, steps: int) -> int:
     key = qs.field("step", steps, lo=0, hi=MAX_STEPS)
     playing = st.session_state.get(PLAYING, False)
+    drawn_for = st.session_state.get(SCRUB_END, steps)
+    if drawn_for != steps:
+        # A new Steps is a new slider range: keep the scrubber at the same fraction of the run (the
+        # end stays the end). Setting the value explicitly also carries it over to the new slider,
+        # which would otherwise start at 0 with no path drawn.
+        st.session_state[key] = min(steps, round(st.session_state[key] * steps / drawn_for))
+    st.session_state[SCRUB_END] = steps
     if st.session_state[key] > steps:
         st.session_state[key] = steps
     if playing:
         st.session_state[key] = min(steps, st.session_state[key] + max(1, steps // FRAMES))
-    button, slider = st.columns([1, 9], vertical_alignment="bottom")
+    # One row whose button is as wide as its label (a fixed column share clips it to "P…" on a
+    # laptop screen) and whose slider takes the rest.
+    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False)
     icon = ":material/pause:" if playing else ":material/play_arrow:"
-    if button.button("Pause" if playing else "Play", icon=icon, width="stretch",
-                     help="Replay the race: all paths move together."):
+    if row.button("Pause" if playing else "Play", icon=icon, width="content",
+                  help="Replay the race: all paths move together."):
         st.session_state[PLAYING] = not playing
         if not playing and st.session_state[key] >= steps:
             st.session_state[key] = 0
         st.rerun()
-    step = slider.slider("Step", 0, steps, key=key, help="Scrub through the run: every path, curve and table "
-                                                        "shows this step.")
+    step = row.slider("Step", 0, steps, key=key, width="stretch",
+                      help="Scrub through the run: every path, curve and table shows this step.")
     if playing and step >= steps:
         st.session_state[PLAYING] = False
         st.rerun()
@@ -133,8 +143,13 @@ def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], 
     draw()
     if None in parity.values():
         parity = {name: torch_parity(spec, name) for name in paths}
-        st.session_state[BADGES] = {spec.only(name): diff for name, diff in parity.items()}
+        st.session_state[BADGES] = {spec.only(name): check for name, check in parity.items()}
         draw()
+    st.caption("Matching torch.optim means taking the same step: at every step torch.optim is handed this "
+               "point and this optimizer's state and takes one step of its own. The path drift is how far "
+               "torch.optim's own whole path ends up from ours: on rugged or ill-conditioned surfaces a "
+               "difference in the last digit at one step can grow into a different path, even between two "
+               "correct implementations.")
 
 
 def _columns(step: int, tol: float) -> dict[str, Any]:
@@ -146,8 +161,10 @@ def _columns(step: int, tol: float) -> dict[str, Any]:
                                                                 "minimum"),
         "steps to tolerance": st.column_config.TextColumn(help=f"First step with ‖∇f‖ < {tol:g}"),
         "matches torch.optim": st.column_config.TextColumn(
-            help="The same settings run through torch.optim in a plain loop; ✓ when every position agrees "
-                 f"to {PARITY_TOL:g}"),
+            help="At every step, torch.optim started from our point and our optimizer state; ✓ when each of "
+                 f"its steps lands within {PARITY_TOL:g} of ours (the largest difference is shown)"),
+        "path drift": st.column_config.TextColumn(
+            help="Largest distance between our path and the one torch.optim walks on its own from the start"),
     }
 
 
@@ -164,6 +181,10 @@ def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
                 "Scrub to an earlier step to see the optimizer at work.")
         return
     worked = worked_update(i)
+    if i.diverged:
+        st.error(f"**This step diverged** (the run diverged at step {i.diverged_at}): the update worked "
+                 f"out below lands where the loss is undefined, infinite or beyond ±{LOSS_LIMIT:g}, or "
+                 f"more than {FAR:g} windows away, so the path stays at step {k}'s point from here on.")
     cols = st.columns(2 + len(worked.corrections))
     cols[0].metric("step count t", i.t)
     cols[1].metric("learning rate η", f"{i.lr:.4g}")
@@ -175,8 +196,8 @@ def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
     right.caption("The effective step −Δθ/g is how far a unit of gradient moved the point: η for plain SGD; "
                   "momentum and adaptive denominators make it larger or smaller per coordinate. Compare the "
                   "x and y columns: adaptive methods equalise steps where the gradients differ a lot.")
-    st.markdown("The rule, as torch.optim implements it:")
-    st.latex(METHODS[name].latex)
+    st.markdown("The rule, as torch.optim implements it with these settings:")
+    st.latex(worked.rule)
     st.markdown("This step, with its numbers (vectors are (x, y), operations per coordinate; ∇f is the "
                 "gradient the rule received, after any noise and clipping):")
     for line in worked.latex:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from playground.backprop.chain import Chain
@@ -54,7 +56,9 @@ def test_the_gradient_table_ticks_only_final_gradients_that_match_autograd():
     table = charts.gradient_table(graph, steps, 2, example.autograd()).set_index("node")
     assert table.loc["L", "check"] == "✓" and table.loc["p[1]", "check"] == "✓"
     assert table.loc["o[1]", "check"] == "partial"  # p[1] has not passed its share yet
-    assert table.loc["x[1]", "check"] == "" and np.isnan(table.loc["x[1]", "∂L/∂node (backprop)"])
+    assert table.loc["x[1]", "check"] == ""
+    assert table.loc["x[1]", ["∂L/∂node (backprop)", "|difference|"]].tolist() == [charts.MISSING] * 2
+    assert "None" not in table.to_string() and "nan" not in table.to_string().lower()
     done = charts.gradient_table(graph, steps, len(steps), example.autograd())
     assert set(done["check"]) == {"✓"}
     assert charts.max_difference(graph, example.autograd()) < 1e-12
@@ -87,3 +91,39 @@ def test_the_gradcheck_table_and_the_error_vs_h_chart_data():
 
 def test_url_names_are_query_string_friendly():
     assert [url_name(n) for n in ("W1[1,2]", "b2[3]", "x[1]", "w1")] == ["W1_12", "b2_3", "x_1", "w1"]
+
+
+NEGATIVE_ZERO = re.compile(r"[−-]0(?![.\d])")
+
+
+def test_a_zero_prints_as_0_never_minus_0_and_overflows_print_as_such():
+    assert [charts.fmt(v) for v in (-0.0, 0.0, -1.5, float("nan"), float("inf"), -float("inf"))] == [
+        "0", "0", "−1.5", "NaN", "∞", "−∞"]
+    example = mlp_example()  # p[2]'s local derivative −y/p is −0 for the class that is not the target
+    graph, steps = example.graph(), example.graph().backward()
+    assert any(p.product == 0 and np.signbit(p.product) for s in steps for p in s.products)
+    for done in range(len(steps) + 1):
+        table = charts.gradient_table(graph, steps, done, example.autograd())
+        assert not NEGATIVE_ZERO.search(charts.to_dot(graph, steps, done) + table.to_string()), done
+    for step in steps:
+        assert not NEGATIVE_ZERO.search(charts.step_table(step).to_string() + charts.step_latex(step))
+
+
+def test_the_overflow_notice_names_the_values_and_traces_the_first_inf_and_nan():
+    assert charts.overflow_notice(*graph_steps_autograd(mlp_example())) is None
+    sizes = Sizes(2, 3, 2)
+    values = {n: 100.0 * (-1 if n.startswith("W2") and n.endswith(",2]") else 1) for n in param_names(sizes)}
+    huge = Example(TinyMLP.from_values(sizes, values), np.array([100.0, 100.0]), one_hot(1, 2))
+    with np.errstate(all="ignore"):
+        notice = charts.overflow_notice(*graph_steps_autograd(huge))
+    assert notice is not None
+    lines = notice.splitlines()
+    assert "- *value*: L" in lines  # p[2] rounds to 0, so L = −log p[2] = ∞
+    assert "- forward, first: L = ∞" in notice and "p[2] = 0" in notice
+    assert "first ∞: L passes ∂L/∂p[2] += 1 × (−∞) = −∞" in notice
+    assert "first NaN: p[2] passes ∂L/∂o[1] += (−∞) × 0 = NaN" in notice
+
+
+def graph_steps_autograd(example: Example):
+    graph = example.graph()
+    return graph, graph.backward(), example.autograd()

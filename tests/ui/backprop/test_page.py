@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from playground.backprop.mlp import drawn
@@ -29,7 +31,9 @@ def test_the_chain_steps_backward_node_by_node_with_next_and_previous():
     assert at.slider[0].value == 2 and at.query_params["step"] == "2"
     step = at.dataframe[0].value
     assert list(step["to"]) == ["w2", "z1"]  # ŷ = w2·z1 hands its gradient to both parents
-    assert step["product"].tolist() == [step.iloc[0, 1] * step.iloc[0, 2], step.iloc[1, 1] * step.iloc[1, 2]]
+    cells = step.map(lambda text: float(text.replace("−", "-")) if text[0] in "−0123456789" else text)
+    assert cells["product"].tolist() == pytest.approx([cells.iloc[0, 1] * cells.iloc[0, 2],
+                                                      cells.iloc[1, 1] * cells.iloc[1, 2]], rel=1e-5)
     assert "∂L/∂· = −1.92" in graph_dot(at)  # dL/dw2 = −(y − ŷ)·z1 = −1.6 × 1.2
     table = at.dataframe[1].value.set_index("node")
     assert table.loc["w2", "check"] == "✓" and table.loc["w1", "check"] == ""
@@ -118,6 +122,29 @@ def test_overflowing_numbers_and_an_overshooting_step_are_explained():
                                      "W2_11", "W2_21", "W2_31")}
     at = open_page(PAGE, net="mlp", label="2", **huge, W2_12="-100", W2_22="-100", W2_32="-100")
     assert not at.exception
-    assert "overflow float64" in at.error[0].value  # p[2] rounds to 0, so the loss −log p[2] is infinite
+    notice = at.error[0].value
+    assert "overflow float64" in notice  # p[2] rounds to 0, so the loss −log p[2] is infinite
+    table = at.dataframe[0].value.set_index("node")  # step 0: the gradient table is the first
+    assert table.loc["L", "value"] == "∞" and table.loc["o[1]", "autograd"] == "NaN"
+    assert "- *value*: L" in notice and "- *autograd*: x[1], x[2]" in notice  # which values overflowed
+    assert "from −Σ y·log p" in notice and "p[2] = 0" in notice  # and why
     at = open_page(PAGE, w1="2", w2="2", lr="5")
     assert "did not lower the loss" in at.warning[0].value
+
+
+def test_a_gradient_not_yet_reached_shows_a_dash_with_its_reason_and_no_number_prints_minus_0():
+    at = open_page(PAGE, net="mlp", step="1")
+    table = at.dataframe[1].value.set_index("node")
+    assert table.loc["x[1]", "∂L/∂node (backprop)"] == "—" and table.loc["x[1]", "|difference|"] == "—"
+    assert not table.isin(["None", "nan", "−0", "-0"]).any().any()
+    reason = "— under ∂L/∂node: the backward pass has not reached the node yet"
+    assert any(reason in c.value for c in at.caption)
+    assert not re.search(r"[−-]0(?![.\d])", graph_dot(at))
+    assert '"p[2]" -> "L" [label="1 × 0 = 0"' in graph_dot(at)  # −y/p is −0 for the class that is not y
+
+
+def test_the_note_on_a_passing_transposed_bug_says_what_actually_made_it_pass():
+    dead = open_page(PAGE, net="mlp", seed="1", n_in="1", n_hidden="2", n_out="2", loss="mse",
+                     bug="transposed")  # both hidden ReLU units are off on all four examples
+    assert metric(dead, "relative error with the bug").delta.startswith("✓ correct")
+    assert "no relu unit is active" in dead.info[0].value and "vector" not in dead.info[0].value

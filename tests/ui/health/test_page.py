@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 from streamlit import dataframe_util
 
+from playground.ui.health.controls import PRESETS
+from playground.ui.home.experiments import EXPERIMENTS
 from tests.ui.helpers import open_page
 
 PAGE = "health"
@@ -86,3 +89,48 @@ def test_bad_link_values_fall_back_with_a_notice():
     for name in ("depth", "act", "clip", "width"):
         assert f"`{name}=" in notices
     assert at.slider(key="health.depth").value == 20
+
+
+CURES = {"ReLU + He", "Residual", "Batchnorm", "Layer norm"}
+PROBLEMS = {"Vanishing": "vanishing", "Exploding": "exploding"}
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+-]\d+)?")
+
+
+def shown_numbers(at) -> set[str]:
+    """Every number the page shows in its metrics, messages and settings."""
+    texts = [f"{m.label} {m.value} {m.delta}" for m in at.metric]
+    texts += [e.value for kind in (at.success, at.warning, at.error) for e in kind]
+    texts += [f"{at.number_input(key=f'health.{name}').value:g}" for name in ("lr", "threshold")]
+    texts += [str(at.slider(key="health.depth").value)]
+    return {n for text in texts for n in NUMBER.findall(text)}
+
+
+def test_every_preset_does_what_it_says_with_the_numbers_the_page_then_shows():
+    assert set(p.label for p in PRESETS) == CURES | set(PROBLEMS) | {"Clipping"}
+    at = open_page(PAGE)
+    for preset in PRESETS:
+        button = next(b for b in at.button if b.label == preset.label)
+        help_text = button.help
+        button.click().run()
+        assert not at.exception, preset.label
+        assert at.query_params.get("lr", "0.1") == repr(preset.changes["lr"]), preset.label  # it sets its lr
+        spread, loss = metric(at, "first ÷ last"), metric(at, "loss, first → last")
+        assert f"first ÷ last = {spread.value} ({spread.delta})" in help_text, preset.label
+        assert f"the loss goes {loss.value} ({loss.delta})" in help_text, preset.label
+        assert set(NUMBER.findall(help_text)) <= shown_numbers(at), preset.label  # nothing typed
+        first, last = (float(v) for v in loss.value.split(" → "))
+        if preset.label in CURES:
+            assert spread.delta == "healthy" and 1 / 10 <= float(spread.value) <= 10, preset.label
+            assert loss.delta == "trains" and last <= first / 2, preset.label
+        elif preset.label in PROBLEMS:
+            assert spread.delta == PROBLEMS[preset.label], preset.label
+            assert loss.delta != "trains" and not last <= first / 2, preset.label
+        else:  # clipping rescues a run that diverges without it
+            assert loss.delta.startswith("diverges at step")
+            assert "(trains)" in at.success[0].value and "(trains)" in help_text
+
+
+def test_the_home_pages_relu_he_link_opens_the_preset_that_trains():
+    preset = next(p for p in PRESETS if p.label == "ReLU + He")
+    link = next(e for e in EXPERIMENTS if e.page == PAGE and e.query.get("init") == "he")
+    assert link.query == {name: str(value) for name, value in preset.changes.items()}

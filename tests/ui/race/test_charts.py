@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from playground.surfaces import SURFACES, parse
-from playground.trajectories import basins, inspect, race
+from playground.trajectories import Parity, basins, inspect, race, step_parity
 from playground.ui.race import charts
+from playground.ui.theme import OKABE_ITO
 
 ROSENBROCK, BOWL = SURFACES["rosenbrock"], SURFACES["bowl"]
 
@@ -53,11 +54,13 @@ def test_contour_chart_has_a_click_selection_and_marks_minima(paths):
 
 def test_summary_reports_divergence_tolerance_and_parity():
     t = race(BOWL, {"SGD": {"lr": 1.5}, "Adam": {}}, (-2.5, 2.0), 100)
-    table = charts.summary_frame(t, BOWL, 30, 1e-3, {"SGD": 0.0, "Adam": 1e-3}, 1e-6).set_index("method")
+    parity = {"SGD": Parity(0.0, 0.0, 11), "Adam": Parity(1e-3, 2.5, 100)}
+    table = charts.summary_frame(t, BOWL, 30, 1e-3, parity, 1e-6).set_index("method")
     assert table.loc["SGD", "diverged at step"] == "12" and table.loc["Adam", "diverged at step"] == "—"
     assert table.loc["SGD", "steps to tolerance"] == "not reached"
     assert table.loc["SGD", "matches torch.optim"].startswith("✓")
-    assert table.loc["Adam", "matches torch.optim"].startswith("✗")
+    assert table.loc["Adam", "matches torch.optim"] == "✗ max step diff 1.0e-03"
+    assert table.loc["Adam", "path drift"] == "2.5e+00"
     assert table.loc["Adam", "loss at step 30"] == pytest.approx(t["Adam"].losses[30, 0])
     reached = np.flatnonzero(t["Adam"].grad_norms[:, 0] < 1e-3)
     expected = str(reached[0]) if len(reached) else "not reached"
@@ -84,3 +87,45 @@ def test_internals_frame_lists_the_optimizer_vectors():
     assert "second moment (v, s or u)" in frame.index
     assert "first moment / velocity (m or v)" not in charts.internals_frame(
         inspect(ROSENBROCK, "SGD", ROSENBROCK.start, 3, 10)).set_index("quantity").index
+
+
+def test_a_start_where_f_is_undefined_shows_the_real_f_and_diverged_at_the_start():
+    log = parse("log(x) + y**2")
+    t = race(log, ["SGD", "Adam"], (-1.0, 0.5), 20)  # log(-1) is undefined: diverged at step 0
+    table = charts.summary_frame(t, log, 5, 1e-3, {}, 1e-6).set_index("method")
+    for name in ("SGD", "Adam"):
+        assert np.isnan(table.loc[name, "loss at step 5"]) and np.isnan(table.loc[name, "final loss"])
+        assert table.loc[name, "steps to tolerance"] == "diverged at the start"
+        assert table.loc[name, "diverged at step"] == "0: f(start) = nan"
+    huge = parse("exp(x**2) + y")  # finite but beyond the loss limit at the start
+    table = charts.summary_frame(race(huge, ["SGD"], (6.0, 0.0), 5), huge, 0, 1e-3, {}, 1e-6)
+    assert table.loc[0, "loss at step 0"] == pytest.approx(np.exp(36.0))
+    assert table.loc[0, "steps to tolerance"] == "diverged at the start"
+    assert charts.curves_frame(t).empty  # no made-up readings on the loss and gradient curves
+    nothing = step_parity(log, "SGD", (-1.0, 0.5), 20)
+    assert nothing.compared == 0 and charts.parity_badge(nothing, 1e-6) == "— no step to compare"
+
+
+def test_minima_stars_take_a_colour_no_method_has():
+    surface = SURFACES["himmelblau"]
+    methods = [f"m{k}" for k in range(len(OKABE_ITO))]
+    frame = charts.paths_frame(race(surface, ["SGD"], surface.start, 5), 5)
+    grid = charts.surface_grid(surface, 10)
+    spec = charts.contour_chart(grid, frame, surface, surface.start, methods).to_dict()
+    star = spec["layer"][-1]["mark"]
+    assert star["shape"] == charts.STAR
+    method_colours = set(charts.method_scales(methods)[0].to_dict()["range"])
+    assert star["color"].upper() not in {c.upper() for c in method_colours}
+
+
+def test_map_legend_wraps_so_every_racing_method_is_listed():
+    surface = SURFACES["rosenbrock"]
+    methods = ["SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam", "AdamW"]
+    t = race(surface, methods, surface.start, 5)
+    spec = charts.contour_chart(charts.surface_grid(surface, 10), charts.paths_frame(t, 5), surface,
+                                surface.start, methods).to_dict()
+    heads = spec["layer"][2]["encoding"]
+    assert heads["color"]["scale"]["domain"] == methods
+    legend = heads["color"]["legend"]
+    assert legend["orient"] == "top" and legend["columns"] < len(methods)  # wraps onto a second row
+    assert legend["labelLimit"] == 0  # and never truncates a name

@@ -181,3 +181,41 @@ def test_basins_tab_computes_on_demand():
     next(b for b in at.button if b.label == "Compute basin map").click().run()
     success = next(df.value for df in at.dataframe if "success rate" in df.value.columns)
     assert success.set_index("method").loc["SGD", "success rate"] == 1.0
+
+
+def test_the_badge_is_per_step_parity_with_the_path_drift_beside_it():
+    at = open_page(PAGE, surface="ackley", methods="SGD,Adam")
+    table = summary(at)
+    assert table["matches torch.optim"].str.startswith("✓").all()  # SGD's whole path drifts, its steps match
+    assert float(table.loc["SGD", "path drift"]) > 0.1
+    assert any("the last digit at one step" in c.value for c in at.caption)
+
+
+def test_changing_steps_keeps_the_scrubber_at_the_end_or_at_the_same_fraction():
+    at = open_page(PAGE, methods="SGD,Adam")
+    assert at.session_state["race.step"] == 300
+    widget(at, "race.steps").set_value(500).run()
+    assert at.session_state["race.step"] == 500 and "loss at step 500" in summary(at).columns
+    widget(at, "race.step").set_value(250).run()
+    widget(at, "race.steps").set_value(1000).run()
+    assert at.session_state["race.step"] == 500  # halfway stays halfway
+
+
+def test_inside_shows_the_rule_for_the_switches_in_force():
+    query = {"methods": "RMSprop", "tab": "Inside the optimizer", "inspect": "RMSprop", "step": "4"}
+    plain = "".join(latex.value for latex in open_page(PAGE, **query).latex)
+    assert r"\bar g_t &=" not in plain and "b_t &=" not in plain
+    at = open_page(PAGE, **query, **{"RMSprop.centered": "true", "RMSprop.momentum": "0.5",
+                                     "RMSprop.weight_decay": "0.1"})
+    assert not at.exception and not at.warning
+    rule = next(latex.value for latex in at.latex if r"\begin{aligned}" in latex.value)
+    assert r"\bar g_t &=" in rule and "b_t &=" in rule and r"\lambda\,\theta_k" in rule
+
+
+def test_a_diverging_step_says_it_diverged_and_shows_no_zero_update():
+    at = open_page(PAGE, surface="bowl", methods="SGD", tab="Inside the optimizer", inspect="SGD", step="11",
+                   x="-2.5", y="2.0", **{"SGD.lr": "1.5"})
+    assert not at.exception
+    assert any("This step diverged" in e.value and "diverged at step 12" in e.value for e in at.error)
+    rows = next(df.value for df in at.dataframe if "quantity" in df.value.columns).set_index("quantity")
+    assert "update Δθ" not in rows.index and "effective step −Δθ / g" not in rows.index
