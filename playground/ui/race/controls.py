@@ -107,7 +107,8 @@ def _schedule(qs: QueryState) -> tuple[Schedule, bool, int, float]:
     if kind in ("warmup_cosine", "one_cycle"):
         args["warmup"] = qs.number("warmup", "Warm-up steps (0: 30% for one_cycle)", 0, lo=0, hi=MAX_STEPS)
     if kind in ("cosine", "warmup_cosine", "one_cycle"):
-        args["min_factor"] = qs.number("min_factor", "Final lr as a fraction of η", 0.0, lo=0.0, hi=1.0)
+        default = Schedule(kind).floor  # torch's own default final lr for the kind (OneCycleLR: η/(25·10⁴))
+        args["min_factor"] = qs.number("min_factor", "Final lr as a fraction of η", default, lo=0.0, hi=1.0)
     if kind == PLATEAU:
         patience = qs.number("patience", "Patience (steps without improvement)", 20, lo=1, hi=1000)
         factor = qs.number("factor", "then multiply lr by", 0.5, lo=0.05, hi=0.95)
