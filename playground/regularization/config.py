@@ -13,6 +13,7 @@ from playground.regularization.penalties import check_l1_kind
 from playground.schedules import Schedule
 
 MAX_EPOCHS = 5000
+WARMING = ("warmup_cosine", "one_cycle")  # the schedules that read ``warmup``
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,9 @@ class LabConfig:
     lr: float = 0.01
     knobs: dict[str, float | bool] = field(default_factory=dict)  # e.g. {"momentum": 0.9}: optimizers.knobs
     schedule: str = "constant"
+    step_size: int = 100  # epochs between the step schedule's drops (and exponential's γ period)
+    gamma: float = 0.5  # the step and exponential schedules' factor per step_size epochs
+    warmup: int = 40  # epochs of warmup for warmup_cosine; for one_cycle, of rise (0: 30% of the run)
     batch_size: int = 0  # 0 = full batch
     epochs: int = 300
     l1: float = 0.0
@@ -59,8 +63,17 @@ class LabConfig:
         check(self.optimizer, self.lr, self.knobs)
         check_l1_kind(self.l1_kind)
         decay_in_force(self.optimizer, self.decay)  # raises for an unknown kind
-        Schedule(self.schedule)  # raises for an unknown schedule
+        if self.schedule in WARMING and self.warmup >= self.epochs:
+            raise ValueError(f"the warmup ({self.warmup} epochs) must be shorter than the run "
+                             f"({self.epochs} epochs)")
+        self.lr_schedule  # noqa: B018 - constructing it validates the kind, step size and gamma
         self.network(1, 1).validate()
+
+    @property
+    def lr_schedule(self) -> Schedule:
+        """The learning-rate multiplier per epoch, with only the settings its kind uses."""
+        return Schedule(self.schedule, self.step_size, self.gamma,
+                        self.warmup if self.schedule in WARMING else 0)
 
     def network(self, inputs: int, outputs: int) -> MLPConfig:
         return MLPConfig(inputs, outputs, tuple(self.hidden), self.activation, self.init, self.dropout,

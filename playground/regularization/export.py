@@ -32,7 +32,6 @@ from playground.regularization.config import LabConfig
 from playground.regularization.mlp import ACTIVATIONS
 from playground.regularization.optimizers import optimizer_kwargs
 from playground.regularization.trainer import Run
-from playground.schedules import Schedule
 from playground.seeding import Dropout
 
 
@@ -178,7 +177,7 @@ def _model(config: LabConfig, inputs: int, outputs: int) -> str:
 def _schedule(config: LabConfig) -> str:
     if config.schedule == "constant":
         return ""
-    factors = Schedule(config.schedule).factors(config.epochs)
+    factors = config.lr_schedule.factors(config.epochs)
     rows = textwrap.wrap(", ".join(repr(float(f)) for f in factors), 96)
     return SCHEDULE.format(kind=config.schedule, factors="\n".join(f"    {row}" for row in rows),
                            last=len(factors) - 1)

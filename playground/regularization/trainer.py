@@ -37,7 +37,6 @@ from playground.regularization.mlp import build_mlp
 from playground.regularization.optimizers import make_optimizer
 from playground.regularization.penalties import after_step_, loss_terms, penalized_weights
 from playground.regularization.probes import Frame, grid_points, take_frame
-from playground.schedules import Schedule
 from playground.seeding import draw_dropout_from
 
 GRID = 60  # the decision-boundary grid is GRID x GRID
@@ -111,11 +110,11 @@ class Tensors:
         n = len(self.X_train)
         out = model(self.X_both)
         train_out, val_out = out[:n], out[n:]
-        norm = torch.stack([w.pow(2).sum() for w in weights]).sum().sqrt()
+        # in float64: weights of 1e20 are finite in float32, the sum of their squares is not
+        norm = torch.stack([w.double().pow(2).sum() for w in weights]).sum().sqrt()
         values = torch.stack([self.loss(train_out, self.y_train), self.loss(val_out, self.y_val),
-                              self.accuracy(train_out, self.y_train), self.accuracy(val_out, self.y_val),
-                              norm])
-        return dict(zip(METRICS, values.tolist(), strict=True)), val_out
+                              self.accuracy(train_out, self.y_train), self.accuracy(val_out, self.y_val)])
+        return dict(zip(METRICS, [*values.tolist(), norm.item()], strict=True)), val_out
 
     def frame(self, epoch: int, model: torch.nn.Module) -> Frame:
         return take_frame(epoch, model, self.X_train, self.grid, self.task)
@@ -249,6 +248,6 @@ def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: T
 
 
 def _scheduler(optimizer: torch.optim.Optimizer, config: LabConfig) -> torch.optim.lr_scheduler.LambdaLR:
-    """The learning-rate schedule, stepped once per epoch (its default step size, decay and warmup)."""
-    schedule = Schedule(config.schedule)
+    """The learning-rate schedule, stepped once per epoch."""
+    schedule = config.lr_schedule
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda epoch: schedule.factor(epoch, config.epochs))

@@ -74,7 +74,8 @@ def test_the_script_reproduces_every_optimizer_with_torch_optim(method):
 
 @pytest.mark.parametrize("kind", SCHEDULES)
 def test_the_script_follows_the_labs_schedule(kind):
-    assert_reproduces(LabConfig(hidden=(8,), epochs=EPOCHS, schedule=kind, optimizer="SGD", lr=0.3))
+    assert_reproduces(LabConfig(hidden=(8,), epochs=EPOCHS, schedule=kind, optimizer="SGD", lr=0.3, warmup=8,
+                                step_size=7, gamma=0.6))
 
 
 def test_the_script_rebuilds_digits_and_regression_data():

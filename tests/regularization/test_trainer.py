@@ -181,3 +181,12 @@ def test_progress_reports_the_run_so_far():
 def test_impossible_settings_raise_clear_errors(changes, message):
     with pytest.raises(ValueError, match=message):
         train(MOONS, small(**changes))
+
+
+def test_the_weight_norm_of_huge_but_finite_weights_is_a_number_not_inf():
+    """SGD at lr 100 blows ReLU weights up past 1e19 without a NaN: the norm must not overflow."""
+    run = train(make_toy("moons", 60, 0.45, 0.5, seed=0),
+                LabConfig(hidden=(32, 32), epochs=200, optimizer="SGD", lr=100.0))
+    assert run.diverged_at is None
+    assert 1e19 < run.final["weight_norm"] < float("inf")
+    assert all(math.isfinite(norm) for norm in run.history["weight_norm"])

@@ -169,6 +169,21 @@ def norm_chart(runs: dict[str, Run]) -> alt.Chart:
     ).properties(height=200)
 
 
+def lr_data(runs: dict[str, Run]) -> pd.DataFrame:
+    """The learning rate each epoch trained with (history row e holds the rate of epoch e)."""
+    return pd.concat([pd.DataFrame({"run": label, "epoch": run.history["epoch"][1:],
+                                    "learning rate": run.history["lr"][1:]})
+                      for label, run in runs.items()])
+
+
+def lr_chart(rates: pd.DataFrame, schedule: str) -> alt.Chart:
+    return alt.Chart(rates).mark_line(color=OKABE_ITO[1], interpolate="step-after").encode(
+        x="epoch:Q", y=alt.Y("learning rate:Q", title=f"η per epoch ({schedule})"),
+        strokeDash=alt.StrokeDash("run:N", title=None, legend=None),
+        tooltip=["run", "epoch", alt.Tooltip("learning rate:Q", format=".3g")],
+    ).properties(height=200)
+
+
 def batchnorm_data(frame: Frame) -> pd.DataFrame:
     """Per BN layer, statistic and unit: the training batch's value and the running estimate."""
     parts = []

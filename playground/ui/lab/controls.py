@@ -12,7 +12,7 @@ from playground.datasets.tabular import CSVError, read_csv, to_split
 from playground.datasets.toy import DIGITS_SIZE, TOY_SETS, SplitData, make_toy
 from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
-from playground.regularization.config import MAX_EPOCHS, LabConfig
+from playground.regularization.config import MAX_EPOCHS, WARMING, LabConfig
 from playground.regularization.features import FEATURES, PLAIN
 from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
 from playground.regularization.optimizers import knobs
@@ -125,11 +125,21 @@ def optimizer_controls(qs: QueryState) -> dict[str, Any]:
     lr = knob(qs, "lr", "lr", 0.01, label="Learning rate")
     knob_changes = knob_controls(qs, method)
     schedule = qs.choice("schedule", "Learning-rate schedule", SCHEDULES, SCHEDULES[0])
+    steps = schedule in ("step", "exponential")
+    left, right = st.columns(2)
+    step_size = qs.number("step_size", "every … epochs", 100, lo=1, hi=MAX_EPOCHS, where=left,
+                          disabled=not steps, help="The step schedule multiplies η by γ every so many "
+                                                   "epochs; exponential spreads the same decay evenly.")
+    gamma = qs.number("gamma", "multiply by γ", 0.5, lo=0.01, hi=1.0, where=right, disabled=not steps)
+    warmup = qs.number("warmup", "Warmup (epochs)", 40, lo=0, hi=MAX_EPOCHS, disabled=schedule not in WARMING,
+                       help="warmup_cosine rises linearly over these epochs; one_cycle rises along a cosine "
+                            "(0: the first 30% of the run, torch's OneCycleLR default).")
     batch = qs.number("batch", "Batch size (0 = full batch)", 0, lo=0, hi=20_000)
     epochs = qs.number("epochs", "Epochs", 400, lo=1, hi=MAX_EPOCHS)
     seed = qs.number("seed", "Seed (initial weights, dropout, batches)", 0, lo=0, hi=10**6)
-    return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule, "batch_size": batch,
-            "epochs": epochs, "seed": seed}
+    return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule,
+            "step_size": step_size, "gamma": gamma, "warmup": warmup, "batch_size": batch, "epochs": epochs,
+            "seed": seed}
 
 
 def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, default: float = 0.0,

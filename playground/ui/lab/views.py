@@ -190,8 +190,15 @@ def early_stopping(runs: dict[str, Run], data: SplitData) -> None:
 
 
 def weights_and_norms(runs: dict[str, Run]) -> None:
-    st.altair_chart(charts.norm_chart(runs), width="stretch")
-    st.caption("L2 and weight decay pull this down; L1 drives single weights to exactly zero (table above).")
+    *_, run = runs.values()
+    schedule = run.config.schedule
+    norms, rates = st.columns(2) if schedule != "constant" else (st.container(), None)
+    norms.altair_chart(charts.norm_chart(runs), width="stretch")
+    norms.caption("L2 and weight decay pull this down; L1 drives single weights to exactly zero "
+                  "(table above).")
+    if rates is not None:
+        rates.altair_chart(charts.lr_chart(charts.lr_data(runs), schedule), width="stretch")
+        rates.caption("The learning rate the optimizer used in each epoch, η·(schedule's multiplier).")
 
 
 def batchnorm(runs: dict[str, Run]) -> None:

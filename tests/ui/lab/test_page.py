@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from playground.ui.lab import compute
 from tests.ui.helpers import open_page
@@ -225,3 +226,24 @@ def test_a_run_without_a_finite_start_ends_in_a_notice(monkeypatch):
     assert not at.exception
     assert any("Diverged at epoch 0: the untrained network's loss is already NaN or infinite" in w.value
                for w in at.warning)
+
+
+def test_schedule_settings_reach_training_and_the_page_draws_the_learning_rate_per_epoch():
+    at = open_page(PAGE, epochs="30", hidden="8", opt="SGD", lr="0.2", schedule="step", step_size="10",
+                   gamma="0.25")
+    rates = chart_table(at, "learning rate").set_index("epoch")["learning rate"]
+    assert list(rates.index) == list(range(1, 31))
+    assert rates[10] == pytest.approx(0.2) and rates[11] == pytest.approx(0.05)
+    assert rates[30] == pytest.approx(0.2 * 0.25**2)
+    at = open_page(PAGE, epochs="30", hidden="8", lr="0.1", schedule="warmup_cosine", warmup="10")
+    rates = chart_table(at, "learning rate").set_index("epoch")["learning rate"]
+    assert rates[1] == pytest.approx(0.01) and rates[10] == pytest.approx(0.1)  # linear warmup, then cosine
+    assert rates[11] == pytest.approx(0.1) and rates[30] < 0.01
+    assert at.query_params["warmup"] == "10" and not at.number_input(key="lab.warmup").disabled
+    assert at.number_input(key="lab.step_size").disabled  # kept in the link, unused by this schedule
+
+
+def test_no_learning_rate_chart_without_a_schedule():
+    at = open_page(PAGE, epochs="5", hidden="8")
+    with pytest.raises(AssertionError, match="no chart"):
+        chart_table(at, "learning rate")
