@@ -24,6 +24,7 @@ st.latex(rf"f(x, y) = {surface.latex}")
 if methods:
     spec = controls.spec_from(surface_key, methods, start, steps, options)
     views.main(qs, spec, surface, race_paths(spec), tol)
+    views.export(qs, spec)
 else:
     st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
 with notices:

@@ -134,6 +134,15 @@ def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
         {"method": [], "step": [], "loss": [], "grad_norm": []})
 
 
+def lrs_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
+    """The learning rate η(t) each method used for the update from step t to t + 1 (thinned)."""
+    frames = []
+    for name, t in paths.items():
+        k = thinned(t.steps - 1)
+        frames.append(pd.DataFrame({"method": name, "step": k, "lr": t.lrs[k, 0]}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
                 height: int = 240) -> alt.LayerChart | alt.FacetChart:
     """``field`` against step on a log axis (symlog where values reach 0 or below), with a rule at

@@ -17,9 +17,18 @@ from playground.optim import METHODS
 from playground.surfaces import Surface
 from playground.trajectories import Trajectory, worked_update
 from playground.trajectories.basins import DEFAULT_TOL
+from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui.race import charts
-from playground.ui.race.compute import PARITY_TOL, RaceSpec, basin_maps, contour_grid, internals, torch_parity
+from playground.ui.race.compute import (
+    CUSTOM,
+    PARITY_TOL,
+    RaceSpec,
+    basin_maps,
+    contour_grid,
+    internals,
+    torch_parity,
+)
 from playground.ui.race.controls import MAX_STEPS
 from playground.ui.race.keys import BADGES, BASINS_FOR, CHART, CLICKED, NAMESPACE, PLAYING, SCRUB_END
 from playground.ui.urlstate import QueryState
@@ -28,6 +37,7 @@ TABS = ("Race", "Inside the optimizer", "Basins")
 PLAY_EVERY = 0.3   # seconds between animation frames
 FRAMES = 30        # a replay from step 0 takes about this many frames
 GRIDS = (25, 50, 100)
+EXPORT = ("export", False)  # the export expander is open
 COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
 
 
@@ -45,6 +55,7 @@ def main(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, T
          tol: float) -> None:
     """Draw the main area, animated while Play is on."""
     every = PLAY_EVERY if st.session_state.get(PLAYING) else None
+    qs.field(*EXPORT)  # declared before the area's sync, so the link keeps it (drawn by :func:`export`)
     st.fragment(_area, run_every=every)(qs, spec, surface, paths, tol)
 
 
@@ -121,6 +132,11 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
                         width="stretch")
         st.caption("Log scales: a straight downward line is steady (linear) convergence; flat stretches "
                    "are plateaus or ravines where a method crawls.")
+        if spec.options.plateau or spec.options.schedule.kind != "constant":
+            st.altair_chart(charts.curve_chart(charts.lrs_frame(paths), "lr", "learning rate η(t)", step,
+                                               methods, height=180), width="stretch")
+            st.caption("The learning rate each method used for the step from t to t + 1: its own η times "
+                       "the schedule's multiplier (or the plateau's cuts, per method).")
     _summary(spec, surface, paths, step, tol)
     st.caption("What to look for: SGD crawls along flat valleys; momentum builds speed (and overshoots); "
                "AdaGrad/RMSprop/Adam rescale each coordinate, so they take similar-sized steps in steep and "
@@ -228,3 +244,25 @@ def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) ->
     st.caption(f"Converged = the gradient norm fell below the tolerance "
                f"({spec.options.tol or DEFAULT_TOL:g}) near a known minimum. Grey: stalled or still "
                "travelling; black: diverged.")
+
+
+def export(qs: QueryState, spec: RaceSpec) -> None:
+    """The race's settings as JSON and the same race as a plain PyTorch script, built only while the
+    expander is open."""
+    expander = st.expander("Export this race: settings, PyTorch code", key=qs.field(*EXPORT),
+                           on_change="rerun")
+    if not expander.open:
+        return
+    surface, methods = spec.load(), spec.overrides()
+    source = ({"surface": CUSTOM, "formula": spec.formula, "window": spec.window} if spec.surface == CUSTOM
+              else {"surface": spec.surface})
+    code = pytorch_code(surface, methods, spec.start, spec.steps, spec.options)
+    with expander:
+        left, right = st.columns(2)
+        left.download_button("Settings (JSON)", settings_json(surface, methods, spec.start, spec.steps,
+                                                              spec.options, source),
+                             "race.json", "application/json")
+        right.download_button("Copy as PyTorch (.py)", code, "race.py", "text/x-python")
+        st.caption("Copy as PyTorch: torch.optim's own classes replay this race, with autograd gradients, "
+                   "the same noise draws, clipping, schedule and stopping, and print each final point.")
+        st.code(code, language="python")

@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from playground.schedules import Schedule
 from playground.surfaces import SURFACES, parse
-from playground.trajectories import Parity, basins, inspect, race, step_parity
+from playground.trajectories import Parity, RunOptions, basins, inspect, race, step_parity
 from playground.ui.race import charts
 from playground.ui.theme import OKABE_ITO
 
@@ -129,3 +130,18 @@ def test_map_legend_wraps_so_every_racing_method_is_listed():
     legend = heads["color"]["legend"]
     assert legend["orient"] == "top" and legend["columns"] < len(methods)  # wraps onto a second row
     assert legend["labelLimit"] == 0  # and never truncates a name
+
+
+def test_the_learning_rate_chart_shows_each_methods_recorded_rates():
+    t = race(ROSENBROCK, ["SGD", "Adam"], ROSENBROCK.start, 1000, RunOptions(schedule=Schedule("one_cycle")))
+    frame = charts.lrs_frame(t)
+    for name, trajectory in t.items():
+        rows = frame[frame["method"] == name]
+        assert rows["step"].iloc[0] == 0 and rows["step"].iloc[-1] == 999  # the last update's rate
+        assert len(rows) <= charts.MAX_POINTS + 1
+        np.testing.assert_array_equal(rows["lr"].to_numpy(), trajectory.lrs[rows["step"], 0])
+    peak = frame.loc[frame["method"] == "Adam", "lr"].max()
+    assert peak == pytest.approx(ROSENBROCK.lrs["Adam"], rel=1e-4)  # one_cycle peaks at Adam's tuned rate
+    spec = charts.curve_chart(frame, "lr", "learning rate η(t)", 400, list(t)).to_dict()
+    rule = spec["layer"][1]["data"]["name"]
+    assert spec["datasets"][rule] == [{"step": 400}]  # the scrubbed step is marked

@@ -219,3 +219,31 @@ def test_a_diverging_step_says_it_diverged_and_shows_no_zero_update():
     assert any("This step diverged" in e.value and "diverged at step 12" in e.value for e in at.error)
     rows = next(df.value for df in at.dataframe if "quantity" in df.value.columns).set_index("quantity")
     assert "update Δθ" not in rows.index and "effective step −Δθ / g" not in rows.index
+
+
+def lr_charts(at):
+    return [c for c in at.get("vega_lite_chart")
+            if json.loads(c.proto.spec)["layer"][0].get("title") == "learning rate η(t)"]
+
+
+def test_a_schedule_draws_each_methods_learning_rate_at_the_scrubbed_step():
+    at = open_page(PAGE, methods="SGD,Adam", schedule="cosine", steps="50", step="20")
+    assert not at.exception
+    (lr,) = lr_charts(at)
+    rule = json.loads(lr.proto.spec)["layer"][1]
+    assert rule["mark"]["type"] == "rule" and any(d.name == rule["data"]["name"] for d in lr.proto.datasets)
+    assert not lr_charts(open_page(PAGE, methods="SGD,Adam", steps="50"))  # no schedule, no chart
+
+
+def test_the_export_opens_from_the_link_with_the_races_pytorch_script_and_settings():
+    at = open_page(PAGE, surface="custom", formula="x**2 + 3*y**2", methods="SGD,Adam", steps="40",
+                   noise="0.2", export="true")
+    assert not at.exception and at.query_params["export"] == "true"
+    (code,) = at.code
+    assert "(torch.optim.SGD, dict(" in code.value and "(torch.optim.Adam, dict(" in code.value
+    assert "STEPS = 40" in code.value and "default_rng(0)" in code.value
+    assert "return x ** 2.0 + 3.0 * y ** 2.0" in code.value  # the typed formula, from its parsed tree
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Settings (JSON)", "Copy as PyTorch (.py)"]
+    closed = open_page(PAGE, methods="SGD,Adam", steps="40")
+    assert not closed.code  # nothing is generated while the expander is closed
