@@ -29,6 +29,8 @@ except MissingDataset as error:
 except DatasetError as error:
     st.error(f"The {config.dataset} files are damaged: {error}")
 
+if data is not None and config.schedule != "constant":
+    view.schedule(queue.limits, config, data)
 if st.button("Launch run", type="primary", icon=":material/rocket_launch:", disabled=data is None):
     view.launch(queue, owner, config, data)
 

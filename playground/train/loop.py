@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 
 import torch
 import torch.nn.functional as F
@@ -183,6 +183,32 @@ def _ignore(progress: Progress) -> None:
     pass
 
 
+def lr_factor(config: RunConfig, total_steps: int) -> Callable[[int], float]:
+    """The multiplier of ``config.lr`` at each 0-based optimizer step of a run of ``total_steps``:
+    the ``lr_lambda`` of the run's ``LambdaLR``, so step t trains at ``config.lr * lr_factor(t)``."""
+    schedule = Schedule(kind=config.schedule, warmup=int(config.warmup * total_steps))
+    return lambda step: schedule.factor(step, total_steps)
+
+
+def total_steps(config: RunConfig, data: ImageSet) -> int:
+    """The optimizer steps a run of ``config`` on ``data`` takes if it trains every epoch, counted by
+    the loop's own :class:`DeviceData` on shape-only ("meta") tensors: no image is copied."""
+    data = data.subset(config.max_train, config.max_test)
+    shapes = replace(data, train_x=_shape_only(data.train_x), train_y=_shape_only(data.train_y),
+                     test_x=_shape_only(data.test_x), test_y=_shape_only(data.test_y))
+    device_data = DeviceData(shapes, torch.device("meta"), validation=_validation(config), seed=config.seed)
+    return device_data.steps_per_epoch(config.batch_size) * config.epochs
+
+
+def _shape_only(tensor: torch.Tensor) -> torch.Tensor:
+    return torch.empty(tensor.shape, dtype=tensor.dtype, device="meta")
+
+
+def _validation(config: RunConfig) -> float:
+    """The fraction of the training set held out for early stopping (none without it)."""
+    return 0.1 if config.patience else 0.0
+
+
 class _Run:
     """One training run's state; ``run`` is the loop."""
 
@@ -191,8 +217,8 @@ class _Run:
         self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
         data = data.subset(config.max_train, config.max_test)
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
-        self.data = DeviceData(data, device, channels_last=conv_on_gpu,
-                               validation=0.1 if config.patience else 0.0, seed=config.seed)
+        self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=_validation(config),
+                               seed=config.seed)
         self._check_stop("while moving the data to the device")
         model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
                             dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
@@ -206,9 +232,8 @@ class _Run:
         self.optimizer = make_optimizer(self.model, config)
         self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
         self.total_steps = self.steps_per_epoch * config.epochs
-        schedule = Schedule(kind=config.schedule, warmup=int(config.warmup * self.total_steps))
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(
-            self.optimizer, lambda step: schedule.factor(step, self.total_steps))
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer,
+                                                           lr_factor(config, self.total_steps))
         self.generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles, augmentation
         # dropout masks from this run's own stream: concurrent runs never share torch's global one
         draw_dropout_from(self.model, torch.Generator(device=device).manual_seed(config.seed))
@@ -236,8 +261,9 @@ class _Run:
         result.seconds = time.perf_counter() - self.started
         if result.status == "finished":
             accuracy = result.test_accuracy
-            result.message = f"Finished {config.epochs} epochs in {result.seconds:.1f} s" + (
-                f": test accuracy {accuracy:.2%}." if accuracy is not None else ".")
+            epochs = "1 epoch" if config.epochs == 1 else f"{config.epochs} epochs"
+            result.message = f"Finished {epochs} in {result.seconds:.1f} s" + (
+                f": test accuracy {accuracy:.1%}." if accuracy is not None else ".")
         return result
 
     def _evaluate(self, images: torch.Tensor, labels: torch.Tensor, tta: bool = False) -> ev.Evaluation:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from playground.surfaces import Surface
 from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Parity, Trajectory
+from playground.ui import format as fmt
 from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
@@ -254,11 +255,13 @@ def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, s
 
 
 def success_frame(maps: Mapping[str, BasinMap]) -> pd.DataFrame:
+    """Per method: the share of starts converged and diverged (percentage points), and the median
+    steps the converged ones took."""
     rows = []
     for name, b in maps.items():
         converged = b.steps[b.label >= 0]
         converged = converged[converged >= 0]
-        rows.append({"method": name, "success rate": b.success_rate,
-                     "diverged": float(np.mean(b.label == DIVERGED)),
+        rows.append({"method": name, "success rate": fmt.points(b.success_rate),
+                     "diverged": fmt.points(float(np.mean(b.label == DIVERGED))),
                      "median steps to converge": float(np.median(converged)) if len(converged) else None})
     return pd.DataFrame(rows)

@@ -19,6 +19,7 @@ from playground.trajectories import Trajectory, worked_update
 from playground.trajectories.basins import DEFAULT_TOL
 from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
+from playground.ui import format as fmt
 from playground.ui.race import charts
 from playground.ui.race.compute import (
     CUSTOM,
@@ -237,8 +238,9 @@ def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) ->
     maps = basin_maps(spec, grid)
     success = charts.success_frame(maps)
     st.dataframe(success, hide_index=True, column_config={
-        "success rate": st.column_config.ProgressColumn(format="percent", min_value=0.0, max_value=1.0),
-        "diverged": st.column_config.NumberColumn(format="percent")})
+        "success rate": st.column_config.ProgressColumn(format=fmt.PERCENT_COLUMN, min_value=0.0,
+                                                        max_value=100.0),
+        "diverged": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})
     frame = charts.basins_frame(maps, surface)
     st.altair_chart(charts.basins_chart(frame, surface, colour, grid), width="content")
     st.caption(f"Converged = the gradient norm fell below the tolerance "

@@ -8,11 +8,16 @@ import numpy as np
 import pandas as pd
 
 from playground.datasets.images import ImageSet
-from playground.train.loop import Progress, RunResult
+from playground.train.loop import Progress, RunConfig, RunResult, lr_factor
+from playground.ui import format as fmt
 from playground.ui.theme import OKABE_ITO, SHAPES, TRAIN_COLOR, VALIDATION_COLOR
 
 SPLIT_COLORS = alt.Scale(domain=["train", "test"], range=[TRAIN_COLOR, VALIDATION_COLOR])
 SPLIT_SHAPES = alt.Scale(domain=["train", "test"], range=["circle", "square"])
+LR_POINTS = 1000  # the most steps the learning-rate chart draws; longer runs are sampled evenly
+# Streamlit's default autosize ("fit") squeezes title, axes and legend into the chart's height;
+# "fit-x" fits only the width, so ``height`` is the plot's own and a legend adds below it.
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 
 
 def epochs_frame(result: RunResult) -> pd.DataFrame:
@@ -26,12 +31,14 @@ def curves_chart(frame: pd.DataFrame) -> alt.HConcatChart:
     """Loss and accuracy per epoch, train against test."""
     def panel(metric: str) -> alt.Chart:
         axis = alt.Axis(format="%") if metric == "accuracy" else alt.Axis()
-        chart = alt.Chart(frame[frame.metric == metric], title=metric.capitalize()).mark_line(point=True)
+        shown = fmt.percent if metric == "accuracy" else fmt.number
+        data = frame[frame.metric == metric].assign(shown=lambda f: f["value"].map(shown))
+        chart = alt.Chart(data, title=metric.capitalize()).mark_line(point=True)
         return chart.encode(
             x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("value:Q", title=metric, axis=axis, scale=alt.Scale(zero=False)),
             color=alt.Color("split:N", scale=SPLIT_COLORS), shape=alt.Shape("split:N", scale=SPLIT_SHAPES),
-            tooltip=["epoch", "split", alt.Tooltip("value:Q", format=".4f")],
+            tooltip=["epoch", "split", alt.Tooltip("shown:N", title=metric)],
         ).properties(width=300, height=220)
     return alt.hconcat(panel("loss"), panel("accuracy"))
 
@@ -43,17 +50,45 @@ def steps_frame(progress: list[Progress]) -> pd.DataFrame:
 
 
 def live_epochs_frame(progress: list[Progress]) -> pd.DataFrame:
-    """The test loss and accuracy after each finished epoch of a run still training."""
-    rows = [{"epoch": p.epoch, "test loss": p.test_loss, "test accuracy": p.test_accuracy}
+    """The test loss and accuracy (in percentage points) after each finished epoch of a run still
+    training."""
+    rows = [{"epoch": p.epoch, "test loss": p.test_loss, "test accuracy": fmt.points(p.test_accuracy)}
             for p in progress if p.kind == "epoch"]
     return pd.DataFrame(rows, columns=["epoch", "test loss", "test accuracy"])
 
 
 def steps_chart(frame: pd.DataFrame) -> alt.Chart:
-    return alt.Chart(frame, title="Training loss per step").mark_line(color=TRAIN_COLOR).encode(
+    shown = frame.assign(loss_shown=frame["loss"].map(fmt.number),
+                         accuracy_shown=frame["accuracy"].map(fmt.percent))
+    return alt.Chart(shown, title="Training loss per step").mark_line(color=TRAIN_COLOR).encode(
         x="step:Q", y=alt.Y("loss:Q", scale=alt.Scale(zero=False)),
-        tooltip=["step", alt.Tooltip("loss:Q", format=".4f"), alt.Tooltip("accuracy:Q", format=".1%")]
+        tooltip=["step", alt.Tooltip("loss_shown:N", title="loss"),
+                 alt.Tooltip("accuracy_shown:N", title="accuracy")]
     ).properties(height=200)
+
+
+def lr_frame(config: RunConfig, total_steps: int, progress: list[Progress]) -> pd.DataFrame:
+    """The learning rate at each 0-based optimizer step (every step up to ``LR_POINTS``, else an even
+    sample): "planned" from the loop's own schedule, and "recorded", the rate the run reported in
+    force after each step report (none before launching)."""
+    factor = lr_factor(config, total_steps)
+    steps = np.unique(np.linspace(0, total_steps - 1, min(total_steps, LR_POINTS)).round().astype(int))
+    planned = [{"step": int(t), "lr": config.lr * factor(int(t)), "source": "planned"} for t in steps]
+    recorded = [{"step": p.step, "lr": p.lr, "source": "recorded"} for p in progress
+                if p.kind == "step" and p.step < total_steps]
+    frame = pd.DataFrame(planned + recorded, columns=["step", "lr", "source"])
+    return frame.assign(shown=frame["lr"].map(fmt.number))
+
+
+def lr_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """η(t): the planned rate as a line, the recorded one as points on it."""
+    base = alt.Chart(frame, title="η(t): learning rate at each optimizer step").encode(
+        x=alt.X("step:Q", title="optimizer step t"), y=alt.Y("lr:Q", title="η(t)"),
+        tooltip=["source", "step", alt.Tooltip("shown:N", title="η")])
+    line = base.transform_filter(alt.datum.source == "planned").mark_line(color=TRAIN_COLOR)
+    points = base.transform_filter(alt.datum.source == "recorded").mark_point(color=VALIDATION_COLOR,
+                                                                               filled=True, size=30)
+    return (line + points).properties(height=180)
 
 
 def overlay_frame(results: dict[str, RunResult]) -> pd.DataFrame:
@@ -68,23 +103,27 @@ def overlay_chart(frame: pd.DataFrame) -> alt.Chart:
     runs = list(dict.fromkeys(frame["run"]))
     colors = alt.Scale(domain=runs, range=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(runs))])
     shapes = alt.Scale(domain=runs, range=[SHAPES[i % len(SHAPES)] for i in range(len(runs))])
-    return alt.Chart(frame, title="Test accuracy per epoch").mark_line(point=True).encode(
+    shown = frame.assign(accuracy_shown=frame["test_accuracy"].map(fmt.percent))
+    return alt.Chart(shown, title="Test accuracy per epoch").mark_line(point=True).encode(
         x=alt.X("epoch:Q", axis=alt.Axis(tickMinStep=1)),
         y=alt.Y("test_accuracy:Q", title="test accuracy", axis=alt.Axis(format="%"),
                 scale=alt.Scale(zero=False)),
-        color=alt.Color("run:N", scale=colors, legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+        color=alt.Color("run:N", scale=colors, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400,
+                                                                 title=None)),
         shape=alt.Shape("run:N", scale=shapes),
-        tooltip=["run", "epoch", alt.Tooltip("test_accuracy:Q", format=".2%")]).properties(height=260)
+        tooltip=["run", "epoch", alt.Tooltip("accuracy_shown:N", title="test accuracy")],
+    ).properties(height=300, autosize=FIT_WIDTH)
 
 
 def summary_frame(results: dict[str, RunResult]) -> pd.DataFrame:
-    """One row per run: the settings that differ most often, and the final numbers."""
+    """One row per run: the settings that differ most often, and the final numbers (test accuracy
+    in percentage points)."""
     rows = []
     for label, result in results.items():
         c = result.config
         rows.append({"run": label, "status": result.status, "optimizer": f"{c.optimizer} ({c.backend})",
                      "lr": c.lr, "dropout": c.dropout, "batchnorm": c.batchnorm,
-                     "epochs": len(result.epochs), "test accuracy": result.test_accuracy,
+                     "epochs": len(result.epochs), "test accuracy": fmt.points(result.test_accuracy),
                      "seconds": round(result.seconds, 1), "device": result.device})
     return pd.DataFrame(rows)
 
@@ -110,7 +149,8 @@ def confusion_chart(frame: pd.DataFrame, classes: tuple[str, ...]) -> alt.LayerC
 
 def per_class_frame(result: RunResult) -> pd.DataFrame:
     examples = [sum(row) for row in result.confusion or []]
-    return pd.DataFrame({"class": list(result.classes)[:len(examples)], "accuracy": result.per_class_accuracy,
+    return pd.DataFrame({"class": list(result.classes)[:len(examples)],
+                         "accuracy": [fmt.points(a) for a in result.per_class_accuracy],
                          "test examples": examples})
 
 

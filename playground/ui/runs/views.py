@@ -8,13 +8,24 @@ Streamlit) and triggers a full rerun when a run ends, so its results appear.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from playground.datasets.download import Progress as DownloadProgress
-from playground.datasets.images import DATASETS, DatasetError, ImageSet, MissingDataset, data_root, load
+from playground.datasets.images import (
+    DATASETS,
+    DatasetError,
+    ImageSet,
+    MissingDataset,
+    data_root,
+    load,
+    missing_files,
+)
 from playground.train import Progress, RunConfig, RunResult, export
-from playground.train.runs import QueueFull, Run, RunQueue
+from playground.train.loop import total_steps
+from playground.train.runs import Limits, QueueFull, Run, RunQueue
+from playground.ui import format as fmt
 from playground.ui.runs import charts
 from playground.ui.runs.keys import COMPARED, LIVE, SHOWN
 
@@ -26,12 +37,13 @@ def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
     """Explain where the files go, and offer to download them (reporting failure plainly). A
     hosted server does not download from the page: many sessions would fetch the same 170 MB."""
     if hosted:
-        listing = "\n".join(f"- `{path}`" for path in error.paths)
         st.error(f"{DATASETS[name].title} is not installed on this server, and a hosted server does not "
                  f"download datasets from the page. The administrator must put its files in "
-                 f"PLAYGROUND_DATA (here `{data_root()}`):\n{listing}")
+                 f"PLAYGROUND_DATA (here {_code(data_root())}):\n\n{_path_list(error.paths)}")
         return
-    st.error(str(error))
+    notice = st.empty()
+    notice.error(f"{DATASETS[name].title} is not on this machine. Missing files:\n\n{_path_list(error.paths)}"
+                 f"\n\nPress Download below, or copy the files to exactly these paths. {_elsewhere(name)}")
     if st.button(f"Download {name}", icon=":material/download:"):
         bar = st.progress(0.0, text="Connecting…")
 
@@ -42,9 +54,40 @@ def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
         try:
             load(name, download=True, progress=show)
         except DatasetError as failure:
-            st.error(f"Download failed. {failure}")
+            bar.empty()
+            notice.error(f"Download failed:\n\n```text\n{failure}\n```\n\nStill missing:\n\n"
+                         f"{_path_list(missing_files(name))}\n\nCheck the connection and press Download "
+                         f"again, or download the files on another machine and copy them to exactly these "
+                         f"paths. {_elsewhere(name)}")
         else:
             st.rerun()
+
+
+def _elsewhere(name: str) -> str:
+    return (f"IDX files may stay .gz. The command line fetches them too (`python -m playground.train "
+            f"--dataset {name} --download`); set PLAYGROUND_DATA to use another folder than "
+            f"{_code(data_root())}.")
+
+
+def _path_list(paths: list[Path]) -> str:
+    """A markdown list, one path a line, each as inline code."""
+    return "\n".join(f"- {_code(path)}" for path in paths)
+
+
+def _code(text: object) -> str:
+    """``text`` as markdown inline code, fenced by more backticks than it contains in a row."""
+    text = str(text)
+    fence = "`" * (max((len(run) for run in text.split("`")[1:-1] or [""]), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"`{text}`"
+
+
+def schedule(limits: Limits, config: RunConfig, data: ImageSet) -> None:
+    """η(t) of the run these settings launch (within the server's caps), before it is launched."""
+    config, _ = limits.apply(config)
+    steps = total_steps(config, data)
+    st.altair_chart(charts.lr_chart(charts.lr_frame(config, steps, [])), width="stretch")
+    st.caption(f"The learning rate of each of this run's {steps:,} optimizer steps ({config.schedule} "
+               f"schedule, peak {fmt.number(config.lr)}); early stopping may end the run sooner.")
 
 
 def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> None:
@@ -95,19 +138,25 @@ def _progress(queue: RunQueue, owner: str, run: Run) -> None:
 
 def _live_metrics(run: Run, latest: Progress) -> None:
     epochs = charts.live_epochs_frame(run.progress)
+    tested = [p.test_accuracy for p in run.progress if p.kind == "epoch" and p.test_accuracy is not None]
     cols = st.columns(4)
-    cols[0].metric("Training loss", f"{latest.loss:.4f}")
-    cols[1].metric("Training accuracy", f"{latest.accuracy:.1%}")
+    cols[0].metric("Training loss", fmt.number(latest.loss))
+    cols[1].metric("Training accuracy", fmt.percent(latest.accuracy))
     cols[2].metric("Images / s", f"{latest.images_per_s:,.0f}")
-    if len(epochs):
-        cols[3].metric("Last epoch's test accuracy", f"{epochs['test accuracy'].iloc[-1]:.2%}")
+    if tested:
+        change = tested[-1] - tested[-2] if len(tested) > 1 else None
+        cols[3].metric("Last epoch's test accuracy", fmt.percent(tested[-1]),
+                       delta=fmt.delta(change, percent=True), help="The change is from the epoch before.")
     st.caption(f"On {latest.device}; training loss and accuracy are means over the steps since the "
                f"previous report.")
     chart, table = st.columns([3, 2])
     chart.altair_chart(charts.steps_chart(charts.steps_frame(run.progress)), width="stretch")
+    chart.altair_chart(charts.lr_chart(charts.lr_frame(run.config, latest.total_steps, run.progress)),
+                       width="stretch")
     if len(epochs):
-        table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240),
-                        column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})
+        table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240), column_config={
+            "test loss": st.column_config.NumberColumn(format="%.4g"),
+            "test accuracy": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})
 
 
 def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
@@ -120,15 +169,20 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     if not result.epochs:
         return
     cols = st.columns(3)
-    cols[0].metric("Test accuracy", f"{result.test_accuracy:.2%}")
+    cols[0].metric("Test accuracy", fmt.percent(result.test_accuracy))
     cols[1].metric("Training time", f"{result.seconds:.1f} s")
     cols[2].metric("Images / s", f"{result.epochs[-1]['images_per_s']:,.0f}")
     st.caption(f"Trained on {result.device}; images per second over the last epoch, evaluation excluded.")
     st.altair_chart(charts.curves_chart(charts.epochs_frame(result)))
+    if run.latest is not None:
+        st.altair_chart(charts.lr_chart(charts.lr_frame(run.config, run.latest.total_steps, run.progress)),
+                        width="stretch")
+        st.caption("The line is the schedule the run was given; the points, the learning rate it reported.")
     left, right = st.columns([3, 2])
     left.altair_chart(charts.confusion_chart(charts.confusion_frame(result), result.classes), width="stretch")
     right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
-                    column_config={"accuracy": st.column_config.ProgressColumn(format="percent")})
+                    column_config={"accuracy": st.column_config.ProgressColumn(
+                        format=fmt.PERCENT_COLUMN, min_value=0.0, max_value=100.0)})
     _mistakes(run.config.dataset, result, load_data)
     cols = st.columns(3)
     cols[0].download_button("Metrics (CSV)", export.metrics_csv(result), f"run{run.number}-metrics.csv",
@@ -163,5 +217,6 @@ def compare(runs: list[Run]) -> None:
     picked = {run.label: run.result for run in runs if run.result is not None and run.label in chosen}
     if picked:
         st.altair_chart(charts.overlay_chart(charts.overlay_frame(picked)), width="stretch")
-        st.dataframe(charts.summary_frame(picked), hide_index=True,
-                     column_config={"test accuracy": st.column_config.NumberColumn(format="percent")})
+        st.dataframe(charts.summary_frame(picked), hide_index=True, column_config={
+            "lr": st.column_config.NumberColumn(format="%.4g"),
+            "test accuracy": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})

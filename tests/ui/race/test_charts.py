@@ -77,7 +77,7 @@ def test_basin_frames_name_each_outcome():
     frame = charts.basins_frame(maps, SURFACES["himmelblau"])
     assert len(frame) == 36 and frame["outcome"].str.startswith("minimum").all()
     success = charts.success_frame(maps).set_index("method")
-    assert success.loc["SGD", "success rate"] == 1.0
+    assert success.loc["SGD", "success rate"] == 100.0
     chart = charts.basins_chart(frame, SURFACES["himmelblau"], "steps", 6).to_dict()
     assert chart["facet"]["field"] == "method"
 

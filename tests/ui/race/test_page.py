@@ -180,7 +180,7 @@ def test_basins_tab_computes_on_demand():
     assert any("Compute basin map" in i.value for i in at.info)
     next(b for b in at.button if b.label == "Compute basin map").click().run()
     success = next(df.value for df in at.dataframe if "success rate" in df.value.columns)
-    assert success.set_index("method").loc["SGD", "success rate"] == 1.0
+    assert success.set_index("method").loc["SGD", "success rate"] == 100.0
 
 
 def test_the_badge_is_per_step_parity_with_the_path_drift_beside_it():

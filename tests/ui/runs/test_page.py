@@ -4,6 +4,7 @@ that reports failure plainly; none on a hosted server)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -27,6 +28,13 @@ def poll(at, done, timeout=60.0):
 
 def metric(at, label):
     return next((m.value for m in at.metric if m.label == label), None)
+
+
+def chart_titles(at):
+    """Each chart's title (a layered chart's is on its layers)."""
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    return [spec.get("title") or next((layer["title"] for layer in spec.get("layer", []) if "title" in layer), None)
+            for spec in specs]
 
 
 def launch(at):
@@ -54,6 +62,15 @@ def test_warmup_label_smoothing_and_momentum_reach_the_run_and_the_link():
     assert not at.exception and not at.error
 
 
+def test_a_schedule_is_drawn_before_launch_for_the_steps_the_run_will_take():
+    at = open_page(PAGE, dataset="digits", schedule="warmup_cosine", warmup="0.2", epochs="3", batch="128")
+    assert "η(t): learning rate at each optimizer step" in chart_titles(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("The learning rate of each"))
+    # 1,437 training images in batches of 128, the ragged last one dropped: 11 steps an epoch
+    assert "of this run's 33 optimizer steps (warmup_cosine schedule, peak 0.001)" in caption
+    assert not any(title.startswith("η(t)") for title in chart_titles(open_page(PAGE, schedule="constant")))
+
+
 def test_controls_that_do_not_apply_are_disabled_and_left_out_of_the_run():
     at = open_page(PAGE, model="fast", dataset="digits", schedule="cosine", optimizer="Adam", dropout="0.3")
     sliders = {s.label: s for s in at.slider}
@@ -69,7 +86,7 @@ def test_a_short_digits_run_finishes_and_shows_its_results():
     poll(at, lambda at: metric(at, "Test accuracy") is not None)
     assert float(metric(at, "Test accuracy").rstrip("%")) > 50
     assert any(c.value.startswith("Trained on CPU") for c in at.caption)
-    assert any(s.value.startswith("Finished 1 epochs") for s in at.success)
+    assert any(s.value.startswith("Finished 1 epoch in") for s in at.success)
     per_class = at.dataframe[0].value
     assert list(per_class["class"]) == [str(d) for d in range(10)] and per_class["test examples"].sum() == 359
     assert [b.label for b in at.get("download_button")] == ["Metrics (CSV)", "Metrics (JSON)",
@@ -86,7 +103,7 @@ def test_two_runs_can_be_compared():
     poll(at, lambda at: len(at.multiselect) and len(at.multiselect[0].value) == 2)
     summary = at.dataframe[-1].value
     assert sorted(summary["optimizer"]) == ["Adam (scratch)", "Momentum (scratch)"]
-    assert summary["test accuracy"].between(0, 1).all()
+    assert summary["test accuracy"].between(1, 100).all()  # percentage points, shown with one decimal
 
 
 def test_a_long_run_shows_each_epoch_live_and_stop_keeps_it_in_the_history():
@@ -114,6 +131,11 @@ def test_missing_dataset_explains_where_files_go_and_download_failure_is_plain(m
     at.run()
     failure = next(e.value for e in at.error if e.value.startswith("Download failed"))
     assert "no network" in failure and str(tmp_path / "mnist") in failure
+    still_missing = failure.split("Still missing:")[1]
+    assert [line for line in still_missing.splitlines() if line.startswith("- ")] == [
+        f"- `{tmp_path / 'mnist' / name}`" for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                                       "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")]
+    assert len(at.error) == 1 and not at.get("progress")  # the notice is replaced and the bar removed
     assert not at.exception
 
 
