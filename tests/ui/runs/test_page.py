@@ -33,8 +33,8 @@ def metric(at, label):
 def chart_titles(at):
     """Each chart's title (a layered chart's is on its layers)."""
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    return [spec.get("title") or next((layer["title"] for layer in spec.get("layer", []) if "title" in layer), None)
-            for spec in specs]
+    return [spec.get("title") or next((layer["title"] for layer in spec.get("layer", []) if "title" in layer),
+                                      None) for spec in specs]
 
 
 def launch(at):
