@@ -8,38 +8,47 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+# Not "pages": a folder of that name beside app.py makes Streamlit run its legacy folder navigation
+# before st.navigation, and that one greets every link to a custom URL with "Page not found".
+FOLDER = "app_pages"
+
 
 @dataclass(frozen=True)
 class PageSpec:
-    script: str            # relative to app.py
+    script: str            # file name in FOLDER
     title: str
     icon: str
     section: str
     url_path: str          # "" for the default page, served at the root
     blurb: str             # one sentence for the home page
 
+    @property
+    def path(self) -> str:
+        """The page script, relative to app.py."""
+        return f"{FOLDER}/{self.script}"
+
     def page(self) -> StreamlitPage:
         if not self.url_path:
-            return st.Page(self.script, title=self.title, icon=self.icon, default=True)
-        return st.Page(self.script, title=self.title, icon=self.icon, url_path=self.url_path)
+            return st.Page(self.path, title=self.title, icon=self.icon, default=True)
+        return st.Page(self.path, title=self.title, icon=self.icon, url_path=self.url_path)
 
 
 PAGES: dict[str, PageSpec] = {
-    "home": PageSpec("pages/home.py", "Home", ":material/home:", "Start", "",
+    "home": PageSpec("home.py", "Home", ":material/home:", "Start", "",
                      "What the playground is, where to start, and experiments to hand out."),
-    "race": PageSpec("pages/optimizer_race.py", "Optimizer race", ":material/sports_score:", "Optimization",
+    "race": PageSpec("optimizer_race.py", "Optimizer race", ":material/sports_score:", "Optimization",
                      "race", "SGD, Momentum, NAG, AdaGrad, RMSprop and Adam across 2-D loss surfaces."),
-    "lab": PageSpec("pages/regularization_lab.py", "Regularization lab", ":material/science:",
+    "lab": PageSpec("regularization_lab.py", "Regularization lab", ":material/science:",
                     "Generalization", "regularization",
                     "Watch a small network overfit, then fix it with L1/L2, dropout, batchnorm and early "
                     "stopping."),
-    "runs": PageSpec("pages/training_runs.py", "Training runs", ":material/rocket_launch:", "Generalization",
+    "runs": PageSpec("training_runs.py", "Training runs", ":material/rocket_launch:", "Generalization",
                      "training",
                      "Real MNIST, Fashion-MNIST and CIFAR-10 runs, on the GPU when there is one."),
-    "backprop": PageSpec("pages/backprop_stepper.py", "Backprop, step by step", ":material/account_tree:",
+    "backprop": PageSpec("backprop_stepper.py", "Backprop, step by step", ":material/account_tree:",
                          "Gradients", "backprop",
                          "The chain rule with real numbers, node by node, checked against autograd."),
-    "health": PageSpec("pages/gradient_health.py", "Gradient health", ":material/monitor_heart:", "Gradients",
+    "health": PageSpec("gradient_health.py", "Gradient health", ":material/monitor_heart:", "Gradients",
                        "gradient-health", "Vanishing and exploding gradients, and what cures them."),
 }
 

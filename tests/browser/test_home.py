@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.ui.pages import PAGES
 from tests.browser.conftest import screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -18,3 +19,12 @@ def test_home_renders_and_links_to_the_race(page, base_url):
     page.wait_for_url("**/race**")
     wait_for_app(page)
     assert "/race" in page.url
+
+
+@pytest.mark.parametrize("key", [key for key, spec in PAGES.items() if spec.url_path])
+def test_a_shared_link_opens_its_page_without_a_page_not_found_dialog(page, base_url, key):
+    spec = PAGES[key]
+    page.goto(f"{base_url}/{spec.url_path}")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name=spec.title).first.is_visible()
+    assert not page.get_by_text("Page not found").count()

@@ -14,8 +14,6 @@ def test_race_renders_and_reacts_to_widgets_and_map_clicks(page, base_url):
     page.set_viewport_size({"width": 1280, "height": 1000})  # a laptop screen: the layout must still fit
     page.goto(f"{base_url}/race?surface=himmelblau")
     wait_for_app(page)
-    if page.get_by_text("Page not found").count():  # a spurious modal on direct page loads (reported)
-        page.keyboard.press("Escape")
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.nth(2).wait_for()
     assert charts.count() == 3  # map, loss, gradient norm

@@ -12,8 +12,6 @@ pytestmark = pytest.mark.browser
 def test_a_launched_run_reports_live_and_shows_results(page, base_url):
     page.goto(f"{base_url}/training?epochs=2&batch=64&lr=0.003")
     wait_for_app(page)
-    if page.get_by_text("Page not found").count():  # a spurious modal on direct /training loads (reported)
-        page.keyboard.press("Escape")
     page.get_by_role("button", name="Launch run").click()
     # the live fragment re-renders by itself until the run ends and the results appear
     page.get_by_text("Test accuracy", exact=True).first.wait_for(timeout=90_000)

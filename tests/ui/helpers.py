@@ -17,6 +17,6 @@ def open_page(page: str, timeout: float = 60, **query: str) -> AppTest:
     for name, value in query.items():
         at.query_params[name] = value
     at.run()
-    at.switch_page(PAGES[page].script)
+    at.switch_page(PAGES[page].path)
     at.run()
     return at

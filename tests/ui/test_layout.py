@@ -41,7 +41,14 @@ def test_only_the_ui_package_imports_streamlit():
 
 def test_every_page_script_is_declared_once_and_app_py_types_no_path():
     root = PACKAGE.parent
-    scripts = [spec.script for spec in PAGES.values()]
-    assert sorted(scripts) == sorted(f"pages/{p.name}" for p in (root / "pages").glob("*.py"))
+    scripts = [spec.path for spec in PAGES.values()]
+    assert sorted(scripts) == sorted(f"app_pages/{p.name}" for p in (root / "app_pages").glob("*.py"))
     assert len({spec.url_path for spec in PAGES.values()}) == len(PAGES)
-    assert "pages/" not in (root / "app.py").read_text()
+    assert "app_pages/" not in (root / "app.py").read_text()
+
+
+def test_no_pages_folder_beside_app_py():
+    """A ``pages/`` folder beside the entry point makes Streamlit run its legacy folder navigation
+    before ``st.navigation``; that one knows no custom URL, so every shared link to a page other
+    than Home opened under a "Page not found" dialog."""
+    assert not (PACKAGE.parent / "pages").exists()

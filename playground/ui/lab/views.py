@@ -14,6 +14,7 @@ from playground.regularization.export import config_json, metrics_csv, pytorch_c
 from playground.regularization.optimizers import DECAY_RULES, DECAYS, decay_in_force
 from playground.regularization.probes import Frame
 from playground.regularization.trainer import Run
+from playground.ui import format as fmt
 from playground.ui.lab import charts
 from playground.ui.lab.keys import EPOCH, PLAY
 
@@ -64,16 +65,32 @@ def explain(config: LabConfig) -> None:
 
 
 def headline(runs: dict[str, Run]) -> None:
-    """The final network's numbers; when comparing, B's with the change from A."""
+    """The final network's numbers; when comparing, B's with the change from A (a change that
+    rounds to nothing reads "same as A", never "↑ +0")."""
     *_, run = runs.values()
     values = _numbers(run)
     previous = _numbers(next(iter(runs.values()))) if len(runs) > 1 else {}
     shown = {name: value for name, value in values.items() if not math.isnan(value)}
     for column, (name, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
-        delta = None if name not in previous else value - previous[name]
-        shape = ".0f" if name == "zero weights" else ".3g"  # a count is shown in full
-        column.metric(name, f"{value:{shape}}", delta=None if delta is None else f"{delta:+{shape}} vs A",
-                      delta_color="normal" if name in ("val accuracy", "zero weights") else "inverse")
+        text, change = _shown(name, value, None if name not in previous else value - previous[name])
+        better_up = name in ("val accuracy", "zero weights")
+        if name in previous and change is None:
+            column.metric(name, text, delta="same as A", delta_color="off", delta_arrow="off")
+        else:
+            column.metric(name, text, delta=change, delta_description=None if change is None else "vs A",
+                          delta_color="normal" if better_up else "inverse")
+
+
+def _shown(name: str, value: float, delta: float | None) -> tuple[str, str | None]:
+    """A headline number and its change as the page writes them: accuracy in percent (the change
+    between the two percentages as shown), the count of zero weights in full, anything else to four
+    significant digits."""
+    if name == "val accuracy":
+        shown_delta = None if delta is None else round(value, 3) - round(value - delta, 3)
+        return fmt.percent(value), fmt.delta(shown_delta, percent=True)
+    if name == "zero weights":
+        return f"{value:,.0f}", fmt.delta(delta)
+    return fmt.number(value), fmt.delta(delta)
 
 
 def _numbers(run: Run) -> dict[str, float]:
@@ -216,7 +233,13 @@ def comparison(runs: dict[str, Run]) -> None:
     if len(runs) < 2:
         return
     st.subheader("A vs B: same data, split, initial weights and seed")
-    st.dataframe(summary(runs).style.format(precision=4), width="stretch")
+    table = summary(runs)
+    accuracies = [column for column in ("train acc", "val acc") if column in table]
+    table[accuracies] = table[accuracies].map(fmt.points)
+    formats = {column: fmt.PERCENT_COLUMN if column in accuracies else "%.4g" for column in table
+               if column not in ("epochs", "zero weights")}
+    st.dataframe(table, width="stretch", column_config={
+        column: st.column_config.NumberColumn(format=shape) for column, shape in formats.items()})
 
 
 def confusion(runs: dict[str, Run], data: SplitData) -> None:

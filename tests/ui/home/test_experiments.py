@@ -55,5 +55,5 @@ def test_dropout_at_one_half_closes_the_default_labs_generalization_gap():
 
 def test_every_page_and_experiment_names_a_script_that_exists():
     root = Path(__file__).resolve().parents[3]
-    assert all((root / spec.script).is_file() for spec in PAGES.values())
+    assert all((root / spec.path).is_file() for spec in PAGES.values())
     assert all(e.page in PAGES for e in EXPERIMENTS)

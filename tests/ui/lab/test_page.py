@@ -17,10 +17,13 @@ POINTS_CSV = ("petal,sepal,kind\n" +
               "".join(f"{i % 7},{(i * 3) % 5},{'ab'[i % 2]}\n" for i in range(40))).encode()
 
 
+HEADLINE = ("train loss", "val loss", "gap", "val accuracy", "weight norm", "zero weights")
+
+
 def metrics(at) -> dict[str, float]:
-    return {m.label: float(m.value) for m in at.metric if m.label in ("train loss", "val loss", "gap",
-                                                                        "val accuracy", "weight norm",
-                                                                        "zero weights")}
+    """The headline numbers as read on the page (accuracy as a fraction, from its percentage)."""
+    return {m.label: float(m.value.rstrip("%").replace(",", "")) / (100 if m.value.endswith("%") else 1)
+            for m in at.metric if m.label in HEADLINE}
 
 
 def layer_zeros(at, table: int = 0) -> int:
@@ -66,6 +69,18 @@ def test_l1_zeroes_weights_and_l2_shrinks_them_when_toggled():
     after_l2 = metrics(at)
     assert after_l2["zero weights"] == 0 and after_l2["weight norm"] < before["weight norm"]
     assert at.query_params["l2"] == "true" and "l1" not in at.query_params
+
+
+def test_headline_numbers_use_the_page_formats_and_an_unchanged_number_reads_same_as_a():
+    at = open_page(PAGE, compare="true", dropout="true", **FAST)
+    shown = {m.label: m for m in at.metric if m.label in HEADLINE}
+    assert shown["val accuracy"].value.endswith("%") and len(shown["val accuracy"].value.split(".")[1]) == 2
+    assert shown["zero weights"].value == "0" and shown["zero weights"].proto.delta == "same as A"
+    assert all(not m.proto.delta.startswith(("+0 ", "-0 ")) and m.proto.delta != "+0" for m in shown.values())
+    b = at.session_state["lab.runs"]["B: regularized"].final
+    assert shown["val loss"].value == f"{b['val_loss']:.4g}"
+    table = at.dataframe[0].value
+    assert table.loc["B: regularized", "val acc"] == pytest.approx(100 * b["val_acc"])
 
 
 def test_dropout_batchnorm_and_early_stopping_each_change_the_page():
