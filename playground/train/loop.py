@@ -179,6 +179,12 @@ def train(config: RunConfig, callback: Callable[[Progress], None] | None = None,
                      describe(device))
 
 
+def seconds_text(seconds: float) -> str:
+    """A duration as the pages write it: three significant digits below 100 s ("0.0213 s", "12.3 s"),
+    whole seconds above ("3,601 s"), never "0.0 s" for a run that took 21 ms."""
+    return f"{seconds:.3g} s" if seconds < 100 else f"{seconds:,.0f} s"
+
+
 def _ignore(progress: Progress) -> None:
     pass
 
@@ -262,7 +268,7 @@ class _Run:
         if result.status == "finished":
             accuracy = result.test_accuracy
             epochs = "1 epoch" if config.epochs == 1 else f"{config.epochs} epochs"
-            result.message = f"Finished {epochs} in {result.seconds:.1f} s" + (
+            result.message = f"Finished {epochs} in {seconds_text(result.seconds)}" + (
                 f": test accuracy {accuracy:.1%}." if accuracy is not None else ".")
         return result
 

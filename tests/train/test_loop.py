@@ -203,3 +203,9 @@ def test_l1_means_on_training_runs_what_it_means_in_the_lab(digits):
 
     assert zeros("proximal", 2) > 100 and zeros("penalty", 2) == 0
     assert zeros("proximal", 1) == 0
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(0.02134, "0.0213 s"), (1.0, "1 s"), (12.345, "12.3 s"),
+                                                (3600.4, "3,600 s")])
+def test_durations_keep_three_significant_digits_and_never_read_zero(seconds, shown):
+    assert loop.seconds_text(seconds) == shown

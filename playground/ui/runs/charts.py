@@ -88,7 +88,7 @@ def lr_chart(frame: pd.DataFrame) -> alt.LayerChart:
     line = base.transform_filter(alt.datum.source == "planned").mark_line(color=TRAIN_COLOR)
     points = base.transform_filter(alt.datum.source == "recorded").mark_point(color=VALIDATION_COLOR,
                                                                                filled=True, size=30)
-    return (line + points).properties(height=180)
+    return (line + points).properties(height=160, autosize=FIT_WIDTH)
 
 
 def overlay_frame(results: dict[str, RunResult]) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from playground.datasets.images import (
     missing_files,
 )
 from playground.train import Progress, RunConfig, RunResult, export
-from playground.train.loop import total_steps
+from playground.train.loop import seconds_text, total_steps
 from playground.train.runs import Limits, QueueFull, Run, RunQueue
 from playground.ui import format as fmt
 from playground.ui.runs import charts
@@ -170,11 +170,11 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
         return
     cols = st.columns(3)
     cols[0].metric("Test accuracy", fmt.percent(result.test_accuracy))
-    cols[1].metric("Training time", f"{result.seconds:.1f} s")
+    cols[1].metric("Training time", seconds_text(result.seconds))
     cols[2].metric("Images / s", f"{result.epochs[-1]['images_per_s']:,.0f}")
     st.caption(f"Trained on {result.device}; images per second over the last epoch, evaluation excluded.")
     st.altair_chart(charts.curves_chart(charts.epochs_frame(result)))
-    if run.latest is not None:
+    if run.latest is not None and run.config.schedule != "constant":
         st.altair_chart(charts.lr_chart(charts.lr_frame(run.config, run.latest.total_steps, run.progress)),
                         width="stretch")
         st.caption("The line is the schedule the run was given; the points, the learning rate it reported.")
