@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from playground.datasets.images import ImageSet
+from playground.threads import torch_threads, training_threads
 from playground.train.loop import Progress, RunConfig, RunResult, train
 
 ACTIVE = ("queued", "running")
@@ -165,8 +166,9 @@ class RunQueue:
 
     def _work(self, run: Run) -> None:
         try:
-            result = self._trainer(run.config, callback=run.progress.append,
-                                   should_stop=run.stop_requested.is_set, data=run.data)
+            with torch_threads(training_threads(self.limits.max_running)):
+                result = self._trainer(run.config, callback=run.progress.append,
+                                       should_stop=run.stop_requested.is_set, data=run.data)
         except Exception as error:  # a worker must always hand a result back
             result = RunResult(run.config, "failed", f"The run failed: {error}", "")
         with self._lock:

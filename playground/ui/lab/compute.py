@@ -18,6 +18,7 @@ from playground.datasets.toy import SplitData
 from playground.regularization.compare import variants
 from playground.regularization.config import LabConfig
 from playground.regularization.trainer import Run, train
+from playground.threads import interactive
 from playground.ui.lab.charts import curves_chart, curves_data, markers_data
 from playground.ui.lab.controls import Settings
 from playground.ui.lab.keys import CACHE, SHOWN
@@ -46,6 +47,7 @@ def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Ru
     return run
 
 
+@interactive
 def _train_live(data: SplitData, label: str, config: LabConfig) -> Run:
     bar = st.progress(0.0, text=f"Training {label}…")
     live = st.empty()

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from playground.surfaces import SURFACES, Surface, parse
+from playground.threads import interactive
 from playground.trajectories import (
     BasinMap,
     Internals,
@@ -80,6 +81,7 @@ def torch_parity(spec: RaceSpec, method: str) -> Parity:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+@interactive
 def _parity(spec: RaceSpec, method: str) -> Parity:
     overrides = spec.overrides()[method]
     return step_parity(spec.load(), method, spec.start, spec.steps, spec.options, **overrides)
