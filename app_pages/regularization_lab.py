@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from playground.ui.budget import within_budget
 from playground.ui.lab import views
-from playground.ui.lab.compute import runs_for
+from playground.ui.lab.compute import estimate, runs_for
 from playground.ui.lab.controls import sidebar
 from playground.ui.lab.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
@@ -22,6 +23,8 @@ if settings.errors or settings.data is None:
     st.stop()
 
 views.explain(settings.config)
+if not within_budget(estimate(settings)):
+    st.stop()
 runs = runs_for(settings)
 if not views.notices(runs):
     st.stop()

@@ -14,6 +14,7 @@ from functools import partial
 
 import streamlit as st
 
+from playground.budget import Estimate, lab_estimate
 from playground.datasets.toy import SplitData
 from playground.regularization.compare import variants
 from playground.regularization.config import LabConfig
@@ -30,12 +31,29 @@ def runs_for(settings: Settings) -> dict[str, Run]:
     """{label: Run}: one run, or A (unregularized) and B (as set) when comparing."""
     data = settings.data
     assert data is not None, "the page stops before training when it has no data"
-    wanted = variants(settings.config) if settings.compare else {"run": settings.config}
+    wanted = _wanted(settings)
     cache: list[tuple[tuple, Run]] = st.session_state.setdefault(CACHE, [])
     runs = {label: remembered(cache, (settings.source, config), partial(_train_live, data, label, config))
             for label, config in wanted.items()}
     st.session_state[SHOWN] = runs
     return runs
+
+
+def estimate(settings: Settings) -> Estimate:
+    """The training these settings ask for that is not already cached in the session (a run
+    toggled back, or comparison's baseline A, costs nothing)."""
+    data = settings.data
+    assert data is not None, "the page stops before training when it has no data"
+    cached = [key for key, _ in st.session_state.get(CACHE, [])]
+    todo = [lab_estimate(config, data) for config in _wanted(settings).values()
+            if (settings.source, config) not in cached]
+    if not todo:
+        return Estimate(0.0, "nothing: every run is cached", "")
+    return Estimate(sum(e.seconds for e in todo), " and ".join(e.work for e in todo), todo[0].lower)
+
+
+def _wanted(settings: Settings) -> dict[str, LabConfig]:
+    return variants(settings.config) if settings.compare else {"run": settings.config}
 
 
 def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Run], keep: int = KEEP) -> Run:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from playground.budget import Estimate, race_estimate
 from playground.surfaces import SURFACES, Surface, parse
 from playground.threads import interactive
 from playground.trajectories import (
@@ -91,6 +92,13 @@ def _parity(spec: RaceSpec, method: str) -> Parity:
 def internals(spec: RaceSpec, method: str, step: int) -> Internals:
     overrides = spec.overrides()[method]
     return inspect(spec.load(), method, spec.start, step, spec.steps, spec.options, **overrides)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def basins_estimate(spec: RaceSpec, grid: int) -> Estimate:
+    """The basin map's cost, with the surface's gradient timed once per experiment (so the
+    verdict does not flicker from one rerun to the next)."""
+    return race_estimate(spec.load(), len(spec.methods), grid * grid, spec.steps)
 
 
 @st.cache_data(max_entries=4, show_spinner="Racing every method from every start of the grid…")

@@ -20,12 +20,14 @@ from playground.trajectories.basins import DEFAULT_TOL
 from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui import format as fmt
+from playground.ui.budget import within_budget
 from playground.ui.race import charts
 from playground.ui.race.compute import (
     CUSTOM,
     PARITY_TOL,
     RaceSpec,
     basin_maps,
+    basins_estimate,
     contour_grid,
     internals,
     torch_parity,
@@ -229,8 +231,11 @@ def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) ->
     colour = middle.segmented_control("Colour by", tuple(COLOURS), required=True, key=colour_key,
                                       format_func=lambda c: COLOURS[c])
     assert colour is not None, "the key is seeded with a choice, and required=True keeps one chosen"
-    if right.button("Compute basin map", type="primary"):
+    allowed = within_budget(basins_estimate(spec, grid))
+    if right.button("Compute basin map", type="primary", disabled=not allowed):
         st.session_state[BASINS_FOR] = (spec, grid)
+    if not allowed:
+        return
     if st.session_state.get(BASINS_FOR) != (spec, grid):
         st.info(f"Press **Compute basin map** to race {len(spec.methods)} methods from {grid * grid:,} "
                 f"starts each ({spec.steps} steps).")

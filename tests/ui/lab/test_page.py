@@ -262,3 +262,20 @@ def test_no_learning_rate_chart_without_a_schedule():
     at = open_page(PAGE, epochs="5", hidden="8")
     with pytest.raises(AssertionError, match="no chart"):
         chart_table(at, "learning rate")
+
+
+def test_a_shared_server_refuses_a_runaway_run_and_says_what_to_lower(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
+    at = open_page(PAGE, n="2000", hidden="256,256,256,256,256,256", batch="1", epochs="5000")
+    assert not at.exception and "lab.runs" not in at.session_state
+    refusal = next(e.value for e in at.error if "not started" in e.value)
+    assert "5,000 epochs × 1,000 steps" in refusal and "Lower the epochs" in refusal
+    assert not at.metric  # nothing trained, nothing shown as if it had
+
+
+def test_a_local_server_trains_a_long_run_after_saying_how_long(monkeypatch):
+    from playground import budget
+    monkeypatch.setattr(budget, "WARN_SECONDS", 0.01)
+    at = open_page(PAGE, **FAST)
+    assert any(w.value.startswith("This will take about") and "150 epochs" in w.value for w in at.warning)
+    assert at.session_state["lab.runs"]["run"].epochs_run == 150

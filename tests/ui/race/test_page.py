@@ -247,3 +247,13 @@ def test_the_export_opens_from_the_link_with_the_races_pytorch_script_and_settin
     assert labels == ["Settings (JSON)", "Copy as PyTorch (.py)"]
     closed = open_page(PAGE, methods="SGD,Adam", steps="40")
     assert not closed.code  # nothing is generated while the expander is closed
+
+
+def test_a_shared_server_refuses_a_basin_map_over_budget_and_disables_the_button(monkeypatch):
+    monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
+    at = open_page(PAGE, surface="rastrigin", tab="Basins", grid="100", steps="5000",
+                   methods="SGD,Momentum,NAG,AdaGrad,RMSprop,Adam,AdamW,NAdam,RAdam,Adadelta,Adamax")
+    refusal = next(e.value for e in at.error if "not started" in e.value)
+    assert "11 methods × 10,000 starts × 5,000 steps" in refusal and "Lower the grid" in refusal
+    assert next(b for b in at.button if b.label == "Compute basin map").disabled
+    assert not any("success rate" in df.value.columns for df in at.dataframe) and not at.exception
