@@ -8,14 +8,17 @@ import secrets
 import streamlit as st
 
 from playground.datasets.images import ImageSet, data_root, load
+from playground.train.executor import engine_from_env
 from playground.train.runs import Limits, RunQueue
 from playground.ui.runs.keys import OWNER
 
 
 @st.cache_resource
 def run_queue() -> RunQueue:
-    """One queue per server process, limits from the environment (PLAYGROUND_MAX_RUNS, ...)."""
-    return RunQueue(Limits.from_env())
+    """One queue per server process, limits from the environment (PLAYGROUND_MAX_RUNS, ...), its
+    jobs trained out of the web process (PLAYGROUND_EXECUTOR)."""
+    limits = Limits.from_env()
+    return RunQueue(limits, engine_from_env(limits.max_running))
 
 
 def session_id() -> str:

@@ -1,0 +1,88 @@
+"""Training jobs out of the web process: a worker pool that reports progress, stops on request,
+and survives a job that crashes or raises; and the real digits run through it."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from playground.datasets import load
+from playground.threads import torch_threads
+from playground.train import RunConfig
+from playground.train.executor import ProcessEngine, engine_from_env
+from playground.train.loop import train
+from playground.train.runs import Limits, RunQueue
+from tests.train.fakes import CRASH, RAISE, WAIT, scripted_trainer
+
+
+@pytest.fixture(scope="module")
+def engine():
+    engine = ProcessEngine(1, scripted_trainer)
+    yield engine
+    engine.close()
+
+
+def run(engine, seed=0, should_stop=lambda: False):
+    reports = []
+    return engine(RunConfig(dataset="digits", seed=seed), reports.append, should_stop), reports
+
+
+def test_a_job_trains_in_another_process_on_the_callers_thread_count(engine):
+    with torch_threads(1):
+        result, reports = run(engine)
+    pid, threads = map(int, result.message.split())
+    assert result.status == "finished" and pid != os.getpid() and threads == 1
+    assert [p.kind for p in reports] == ["step"]
+
+
+def test_a_crashed_worker_fails_its_job_and_the_next_job_runs(engine):
+    result, _ = run(engine, seed=CRASH)
+    assert result.status == "failed" and "training process died" in result.message
+    assert "The server is fine" in result.message
+    assert run(engine)[0].status == "finished"
+
+
+def test_a_job_that_raises_is_reported_with_its_error(engine):
+    result, _ = run(engine, seed=RAISE)
+    assert (result.status, result.message) == ("failed", "The run failed: the batch does not fit")
+
+
+def test_a_stop_request_reaches_the_worker_within_a_second(engine):
+    run(engine)  # a warm worker, so the timing is the stop's alone
+    asked_at = []
+
+    def should_stop():
+        if not asked_at and time.monotonic() - started > 0.5:
+            asked_at.append(time.monotonic())
+        return bool(asked_at)
+
+    started = time.monotonic()
+    result, _ = run(engine, seed=WAIT, should_stop=should_stop)
+    assert result.status == "stopped" and time.monotonic() - asked_at[0] < 1.0
+
+
+def test_the_real_digits_run_reports_live_through_the_queue_and_returns_its_weights():
+    engine = ProcessEngine(1)
+    try:
+        queue = RunQueue(Limits(), engine)
+        job = queue.submit("me", RunConfig(dataset="digits", epochs=2, device="cpu"), load("digits"))
+        deadline = time.monotonic() + 90
+        while job.result is None:
+            assert time.monotonic() < deadline, "the digits job did not finish"
+            time.sleep(0.1)
+        assert job.result.status == "finished" and job.result.test_accuracy > 0.5
+        assert [p.epoch for p in job.progress if p.kind == "epoch"] == [1, 2]
+        assert job.result.state_dict and all(t.device.type == "cpu" for t in job.result.state_dict.values())
+    finally:
+        engine.close()
+
+
+def test_the_app_trains_in_processes_unless_told_to_use_threads():
+    assert engine_from_env(1, {"PLAYGROUND_EXECUTOR": "thread"}) is train
+    engine = engine_from_env(1, {})
+    try:
+        assert isinstance(engine, ProcessEngine) and engine.workers == 1
+    finally:
+        engine.close()
