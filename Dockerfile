@@ -8,8 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
 RUN useradd --create-home --uid 1000 app
 WORKDIR /home/app/playground
 
-COPY requirements.txt .
+COPY requirements.txt requirements-ray.txt ./
 RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
+# --build-arg WITH_RAY=1: an image whose replicas send training jobs to the Ray cluster at RAY_ADDRESS
+ARG WITH_RAY=0
+RUN if [ "$WITH_RAY" = 1 ]; then pip install -r requirements-ray.txt; fi
 
 COPY --chown=app:app . .
 USER app

@@ -50,7 +50,7 @@ def test_core_modules_import_without_streamlit():
 def test_pip_install_builds_one_package_with_the_pinned_dependencies_and_the_cli(tmp_path):
     source = tmp_path / "source"  # a copy, so the build leaves nothing in the checkout
     shutil.copytree(ROOT / "playground", source / "playground", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md", "requirements.txt"):
+    for name in ("pyproject.toml", "README.md", "requirements.txt", "requirements-ray.txt"):
         shutil.copy(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
                     "-w", str(tmp_path), str(source)], check=True, capture_output=True)
@@ -66,3 +66,13 @@ def test_pip_install_builds_one_package_with_the_pinned_dependencies_and_the_cli
     pins = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
     assert sorted(re.findall(r"^Requires-Dist: (\S+)$", metadata, re.M)) == sorted(p for p in pins if p)
     assert "playground-train = playground.train.__main__:main" in entry_points
+    assert 'Requires-Dist: ray==2.60.0; extra == "ray"' in metadata  # pip install .[ray]
+
+
+def test_ray_is_pinned_in_its_own_file_that_make_test_and_the_image_can_install():
+    pins = [line.strip() for line in (ROOT / "requirements-ray.txt").read_text().splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert pins == ["ray==2.60.0"]
+    assert "-r requirements-ray.txt" in (ROOT / "requirements-dev.txt").read_text().splitlines()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r'if \[ "\$WITH_RAY" = 1 \]; then pip install .*-r requirements-ray\.txt', dockerfile)

@@ -4,7 +4,8 @@ An engine has :func:`~playground.train.loop.train`'s signature, ``engine(config,
 should_stop, data) -> RunResult``, so the queue does not care where the work happens:
 
 - :func:`~playground.train.loop.train` itself trains in the calling thread (tests, notebooks);
-- :class:`ProcessEngine` (the app's default) trains in a small pool of warm worker processes.
+- :class:`ProcessEngine` (the app's default) trains in a small pool of warm worker processes;
+- :class:`~playground.train.ray_engine.RayEngine` (with ``RAY_ADDRESS`` set) trains on a Ray cluster.
   A crash, an out-of-memory kill or a runaway allocation in a job ends that worker, not the web
   server: the job reports "failed" with the worker's exit, and the pool is rebuilt for the next.
 
@@ -53,7 +54,7 @@ class ProcessEngine:
                  should_stop: Callable[[], bool], data: ImageSet | None = None) -> RunResult:
         reports, stop = self._channels()
         pool = self._ready_pool()
-        future = pool.submit(_work, self.trainer, config, data, reports, stop, torch.get_num_threads())
+        future = pool.submit(work, self.trainer, config, data, reports, stop, torch.get_num_threads())
         while not future.done():
             if should_stop():
                 stop.set()
@@ -105,8 +106,12 @@ class ProcessEngine:
 
 
 def engine_from_env(workers: int, environ: Mapping[str, str] = os.environ) -> Trainer:
-    """The engine the app trains with: ``PLAYGROUND_EXECUTOR=thread`` trains in the server's own
-    threads; anything else (the default, "process") in a warm pool of ``workers`` processes."""
+    """The engine the app trains with: with ``RAY_ADDRESS`` set, Ray tasks on that cluster
+    (``ray_engine``); else ``PLAYGROUND_EXECUTOR=thread`` trains in the server's own threads, and
+    anything else (the default, "process") in a warm pool of ``workers`` processes."""
+    if environ.get("RAY_ADDRESS", "").strip():
+        from playground.train.ray_engine import RayEngine  # Ray is optional: imported only when asked for
+        return RayEngine(environ["RAY_ADDRESS"].strip())
     if environ.get("PLAYGROUND_EXECUTOR", "process").strip().lower() == "thread":
         return train
     engine = ProcessEngine(workers)
@@ -128,9 +133,11 @@ def _pump(reports: Any, callback: Callable[[Progress], None], timeout: float) ->
         pass
 
 
-def _work(trainer: Trainer, config: RunConfig, data: ImageSet | None, reports: Any, stop: Any,
-          threads: int) -> RunResult:
-    """A worker's job: train with a local stop flag mirrored from the shared event."""
+def work(trainer: Trainer, config: RunConfig, data: ImageSet | None, reports: Any, stop: Any,
+         threads: int) -> RunResult:
+    """A job's body wherever it runs (a pool worker, a Ray task): train on ``threads`` torch
+    threads, ``reports.put`` each progress report, and stop once ``stop.is_set()``, which a
+    thread mirrors into a local flag every ``POLL`` seconds."""
     stopped, done = threading.Event(), threading.Event()
 
     def mirror() -> None:

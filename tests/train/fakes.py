@@ -70,8 +70,9 @@ CRASH, RAISE, WAIT = 1, 2, 3  # RunConfig seeds that make scripted_trainer misbe
 
 def scripted_trainer(config, callback, should_stop, data):
     """A stand-in for train() in a worker process, scripted by ``config.seed``: CRASH dies as an
-    out-of-memory kill would (no exception, no result), RAISE raises, WAIT trains until asked to
-    stop; any other seed reports once and answers with its process id and torch thread count."""
+    out-of-memory kill would (no exception, no result), RAISE raises, WAIT reports once and trains
+    until asked to stop; any other seed reports once and answers with its process id and torch
+    thread count."""
     import os
     import time
 
@@ -82,9 +83,9 @@ def scripted_trainer(config, callback, should_stop, data):
         os._exit(9)
     if config.seed == RAISE:
         raise RuntimeError("the batch does not fit")
+    callback(Progress("step", 1, 1, 1, 0.5, 0.5, config.lr, 1.0, 0.0))
     while config.seed == WAIT and not should_stop():
         time.sleep(0.01)
     if config.seed == WAIT:
         return RunResult(config, "stopped", "stopped", "cpu")
-    callback(Progress("step", 1, 1, 1, 0.5, 0.5, config.lr, 1.0, 0.0))
     return RunResult(config, "finished", f"{os.getpid()} {torch.get_num_threads()}", "cpu")
