@@ -65,8 +65,9 @@ class RayEngine:
         if not ray.is_initialized():
             ray.init(address=address, **init)
         self.trainer, self._ray, self._queue = trainer, ray, Queue
-        self._flag = ray.remote(num_cpus=0)(_Flag)
-        self._task = ray.remote(max_retries=0)(_job)
+        # Ray's decorators return actor classes and remote functions its stubs do not describe
+        self._flag: Any = ray.remote(num_cpus=0)(_Flag)
+        self._task: Any = ray.remote(max_retries=0)(_job)
         self.cluster = ray.cluster_resources()
 
     def __call__(self, config: RunConfig, callback: Callable[[Progress], None],
