@@ -4,9 +4,11 @@ Pure Python (no Streamlit): the page keeps one :class:`RunQueue` per process and
 its session by an unguessable id. A session sees and stops only its own runs. At most
 ``max_running`` runs train at once (the rest wait in order, at most ``max_queued`` of them
 across all sessions), a session may have at most ``max_per_session`` runs waiting or training,
-and only the latest ``history`` finished runs of a session are kept. Worker threads only call
-:func:`playground.train.train` and append its progress to their :class:`Run`; the page polls
-that state.
+and only the latest ``history`` finished runs of a session are kept. The finished runs of a
+session not seen for ``forget_after`` seconds (its browser tab closed) are forgotten, weights and
+all, so memory does not grow with every class that has come and gone. Worker threads only call
+the training engine (``executor``) and append its progress to their :class:`Run`; the page
+polls that state.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Limits:
     max_per_session: int = 2
     max_queued: int = 8          # waiting runs over all sessions, so a crowd cannot grow memory unbounded
     history: int = 8
+    forget_after: float = 1800.0  # seconds a session's finished runs outlive its last visit
     hosted: bool = False
     max_epochs: int = 5          # hosted caps
     max_train: int = 10_000
@@ -48,14 +51,16 @@ class Limits:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
-        """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED (whole numbers), PLAYGROUND_HOSTED=1."""
+        """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED, _FORGET_AFTER (seconds; whole
+        numbers), PLAYGROUND_HOSTED=1."""
         def number(name: str, default: int) -> int:
             try:
                 return max(1, int(environ.get(name, default)))
             except ValueError:
                 return default
         return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
-                   number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ))
+                   number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ),
+                   forget_after=number("PLAYGROUND_FORGET_AFTER", 1800))
 
     def apply(self, config: RunConfig) -> tuple[RunConfig, list[str]]:
         """``config`` within the hosted caps, and notes telling the user which caps apply."""
@@ -99,9 +104,11 @@ class Run:
 
 
 class RunQueue:
-    def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train) -> None:
+    def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
-        self._trainer = trainer
+        self._trainer, self._clock = trainer, clock
+        self._seen: dict[str, float] = {}  # owner: when the owner last asked for anything
         self._lock = threading.Lock()
         self._runs: dict[str, Run] = {}
         self._waiting: list[Run] = []
@@ -124,12 +131,14 @@ class RunQueue:
             self._runs[run.id] = run
             self._waiting.append(run)
             self._forget_old(owner)
+            self._visit(owner)
             self._start_waiting()
         return run
 
     def runs(self, owner: str) -> list[Run]:
         """``owner``'s runs, oldest first."""
         with self._lock:
+            self._visit(owner)
             return [run for run in self._runs.values() if run.owner == owner]
 
     def get(self, owner: str, run_id: str) -> Run | None:
@@ -174,6 +183,19 @@ class RunQueue:
         with self._lock:
             run.result, run.status, run.data = result, result.status, None
             self._start_waiting()
+
+    def _visit(self, owner: str) -> None:
+        """Note ``owner``'s visit, and forget the finished runs of owners gone ``forget_after``
+        seconds (the caller holds the lock)."""
+        now = self._clock()
+        self._seen[owner] = now
+        gone = {o for o, seen in self._seen.items() if now - seen > self.limits.forget_after}
+        for run_id, run in list(self._runs.items()):
+            if run.owner in gone and not run.active:
+                del self._runs[run_id]
+        for o in gone:
+            if not any(run.owner == o for run in self._runs.values()):
+                del self._seen[o]
 
     def _forget_old(self, owner: str) -> None:
         finished = [run for run in self._runs.values() if run.owner == owner and not run.active]

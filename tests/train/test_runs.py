@@ -110,3 +110,25 @@ def test_hosted_limits_come_from_the_environment_and_cap_the_config():
     assert config.epochs == 5 and config.max_train == 10_000 and config.max_test == 2_000
     assert any("epochs capped at 5" in note for note in notes)
     assert Limits().apply(RunConfig(epochs=50)) == (RunConfig(epochs=50), [])
+
+
+def test_the_finished_runs_of_a_session_gone_for_the_time_limit_are_forgotten():
+    now = [0.0]
+    trainer = GatedTrainer()
+    queue = RunQueue(Limits(max_running=2, forget_after=60), trainer=trainer, clock=lambda: now[0])
+    finished = queue.submit("gone", RunConfig())
+    training = queue.submit("busy", RunConfig())  # still training when its session goes
+    wait_until(lambda: training.status == "running")
+    trainer.gate.set()
+    wait_until(lambda: not finished.active)
+    trainer.gate.clear()
+    queue._trainer = GatedTrainer()
+    training = queue.submit("busy", RunConfig())
+    now[0] = 30.0
+    assert finished in queue.runs("gone")  # within the limit: kept (and seen again at 30 s)
+    now[0] = 100.0
+    assert queue.runs("other") == []  # 70 s since "gone" and 100 s since "busy" last asked
+    assert queue.runs("gone") == []
+    assert queue.get("busy", training.id) is training and training.active  # a training run is never dropped
+    queue.stop("busy", training.id)
+    wait_until(lambda: not training.active)
