@@ -89,3 +89,20 @@ def scripted_trainer(config, callback, should_stop, data):
     if config.seed == WAIT:
         return RunResult(config, "stopped", "stopped", "cpu")
     return RunResult(config, "finished", f"{os.getpid()} {torch.get_num_threads()}", "cpu")
+
+
+def stop_after_first_report(engine):
+    """Run a WAIT job on ``engine``, ask it to stop once it has reported (so it is running), and
+    return its result and the seconds from the request to the result."""
+    import time
+
+    from playground.train import RunConfig
+    reports, asked_at = [], []
+
+    def should_stop():
+        if reports and not asked_at:
+            asked_at.append(time.monotonic())
+        return bool(asked_at)
+
+    result = engine(RunConfig(dataset="digits", seed=WAIT), reports.append, should_stop)
+    return result, time.monotonic() - asked_at[0]

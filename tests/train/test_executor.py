@@ -14,7 +14,7 @@ from playground.train import RunConfig
 from playground.train.executor import ProcessEngine, engine_from_env
 from playground.train.loop import train
 from playground.train.runs import Limits, RunQueue
-from tests.train.fakes import CRASH, RAISE, WAIT, scripted_trainer
+from tests.train.fakes import CRASH, RAISE, scripted_trainer, stop_after_first_report
 
 
 @pytest.fixture(scope="module")
@@ -50,15 +50,8 @@ def test_a_job_that_raises_is_reported_with_its_error(engine):
 
 
 def test_a_stop_request_reaches_the_running_worker_within_a_second(engine):
-    reports, asked_at = [], []
-
-    def should_stop():  # asked once the job has reported, i.e. it is running
-        if reports and not asked_at:
-            asked_at.append(time.monotonic())
-        return bool(asked_at)
-
-    result = engine(RunConfig(dataset="digits", seed=WAIT), reports.append, should_stop)
-    assert result.status == "stopped" and time.monotonic() - asked_at[0] < 1.0
+    result, seconds = stop_after_first_report(engine)
+    assert result.status == "stopped" and seconds < 1.0
 
 
 def test_the_real_digits_run_reports_live_through_the_queue_and_returns_its_weights():

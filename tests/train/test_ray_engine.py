@@ -5,13 +5,12 @@ Training runs page with RAY_ADDRESS set, on a local Ray started by the fixture."
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 from playground.train import RunConfig
-from tests.train.fakes import CRASH, RAISE, WAIT, scripted_trainer
+from tests.train.fakes import CRASH, RAISE, scripted_trainer, stop_after_first_report
 
 ray = pytest.importorskip("ray")
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,15 +51,8 @@ def test_a_job_that_raises_or_whose_worker_dies_is_a_failed_run(engine):
 
 
 def test_a_stop_request_reaches_the_running_task_within_a_second(engine):
-    reports, asked_at = [], []
-
-    def should_stop():  # asked once the job has reported, i.e. it is running
-        if reports and not asked_at:
-            asked_at.append(time.monotonic())
-        return bool(asked_at)
-
-    result = engine(RunConfig(dataset="digits", seed=WAIT), reports.append, should_stop)
-    assert result.status == "stopped" and time.monotonic() - asked_at[0] < 1.0
+    result, seconds = stop_after_first_report(engine)
+    assert result.status == "stopped" and seconds < 1.0
 
 
 def test_the_training_runs_page_trains_on_the_cluster_when_ray_address_is_set(cluster, monkeypatch):
