@@ -9,6 +9,7 @@ responsive.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -25,6 +26,7 @@ from playground.ui.lab.controls import Settings
 from playground.ui.lab.keys import CACHE, SHOWN
 
 KEEP = 4  # runs kept in the session's cache
+LIVE_EVERY = 0.5  # seconds between live loss charts while a run trains
 
 
 def runs_for(settings: Settings) -> dict[str, Run]:
@@ -70,10 +72,16 @@ def _train_live(data: SplitData, label: str, config: LabConfig) -> Run:
     bar = st.progress(0.0, text=f"Training {label}…")
     live = st.empty()
 
+    drawn = [time.monotonic()]
+
     def report(run: Run) -> None:
         bar.progress(run.epochs_run / config.epochs, text=f"Training {label}: epoch {run.epochs_run}")
-        live.altair_chart(curves_chart(curves_data({label: run}, "loss"), markers_data(run), "loss"),
-                          width="stretch")
+        # a chart at most every LIVE_EVERY seconds: each one is rebuilt, sent and drawn by the browser,
+        # so a run shorter than that shows only its result, and a long one still moves
+        if time.monotonic() - drawn[0] >= LIVE_EVERY:
+            live.altair_chart(curves_chart(curves_data({label: run}, "loss"), markers_data(run), "loss"),
+                              width="stretch")
+            drawn[0] = time.monotonic()
 
     run = train(data, config, report, max(1, config.epochs // 15))
     bar.empty()
