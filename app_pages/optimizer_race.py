@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from playground.ui.budget import within_budget
 from playground.ui.race import controls, views
-from playground.ui.race.compute import load_surface, race_paths
+from playground.ui.race.compute import load_surface, race_estimate, race_paths
 from playground.ui.race.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
 
@@ -23,8 +24,9 @@ with st.sidebar:
 st.latex(rf"f(x, y) = {surface.latex}")
 if methods:
     spec = controls.spec_from(surface_key, methods, start, steps, options)
-    views.main(qs, spec, surface, race_paths(spec), tol)
-    views.export(qs, spec)
+    if within_budget(race_estimate(spec)):
+        views.main(qs, spec, surface, race_paths(spec), tol)
+        views.export(qs, spec)
 else:
     st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
 with notices:

@@ -95,10 +95,16 @@ def gradient_seconds(surface: Surface) -> float:
     return min(timings) / GRAD_PROBE
 
 
-def race_estimate(surface: Surface, methods: int, starts: int, steps: int) -> Estimate:
-    """The seconds ``methods`` optimizers take from ``starts`` starts for ``steps`` steps."""
-    per_point = POINT_STEP_SECONDS + gradient_seconds(surface)
-    seconds = methods * steps * (METHOD_STEP_SECONDS + starts * per_point)
+def race_estimate(surface: Surface, methods: int, starts: int, steps: int, drawn: int = 0) -> Estimate:
+    """The seconds ``methods`` optimizers take from ``starts`` starts for ``steps`` steps, plus
+    ``drawn`` points of the surface evaluated once (the contour map; a gradient's cost bounds a
+    value's)."""
+    gradient = gradient_seconds(surface)
+    racing = methods * steps * (METHOD_STEP_SECONDS + starts * (POINT_STEP_SECONDS + gradient))
+    seconds = racing + drawn * gradient
+    if starts == 1:
+        return Estimate(seconds, f"{methods} methods × {steps:,} steps on this surface",
+                        "the steps or the number of methods, or simplify the formula")
     return Estimate(seconds, f"{methods} methods × {starts:,} starts × {steps:,} steps",
                     "the grid, the steps or the number of methods")
 

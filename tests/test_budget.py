@@ -62,3 +62,13 @@ def test_a_surface_is_charged_its_measured_gradient_per_start_and_step(monkeypat
 
 def test_timing_a_gradient_gives_a_small_positive_cost_per_point():
     assert 0 < budget.gradient_seconds(SURFACES["rosenbrock"]) < 1e-4
+
+
+def test_a_race_is_charged_its_steps_and_its_contour_map_and_named_as_a_race(monkeypatch):
+    monkeypatch.setattr(budget, "gradient_seconds", lambda surface: 1e-3)  # a formula 1,000 times too slow
+    estimate = race_estimate(SURFACES["bowl"], methods=6, starts=1, steps=300, drawn=70 * 70)
+    assert estimate.seconds == pytest.approx(6 * 300 * (budget.METHOD_STEP_SECONDS + budget.POINT_STEP_SECONDS
+                                                         + 1e-3) + 4900 * 1e-3)
+    judged = verdict(estimate, hosted=True)
+    assert not judged.allowed and "6 methods × 300 steps on this surface" in judged.message
+    assert judged.message.endswith("Lower the steps or the number of methods, or simplify the formula.")

@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from playground.budget import Estimate, race_estimate
+from playground import budget
+from playground.budget import Estimate
 from playground.surfaces import SURFACES, Surface, parse
 from playground.threads import interactive
 from playground.trajectories import (
@@ -27,7 +28,7 @@ from playground.trajectories import (
     race,
     step_parity,
 )
-from playground.ui.race.charts import surface_grid
+from playground.ui.race.charts import GRID, surface_grid
 
 CUSTOM = "custom"
 #: Largest per-step coordinate difference from torch.optim that still earns the ✓: float64
@@ -95,10 +96,16 @@ def internals(spec: RaceSpec, method: str, step: int) -> Internals:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def race_estimate(spec: RaceSpec) -> Estimate:
+    """The race's cost and its contour map's, with the surface's gradient timed once per experiment."""
+    return budget.race_estimate(spec.load(), len(spec.methods), 1, spec.steps, drawn=GRID * GRID)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def basins_estimate(spec: RaceSpec, grid: int) -> Estimate:
     """The basin map's cost, with the surface's gradient timed once per experiment (so the
     verdict does not flicker from one rerun to the next)."""
-    return race_estimate(spec.load(), len(spec.methods), grid * grid, spec.steps)
+    return budget.race_estimate(spec.load(), len(spec.methods), grid * grid, spec.steps)
 
 
 @st.cache_data(max_entries=4, show_spinner="Racing every method from every start of the grid…")

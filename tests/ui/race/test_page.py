@@ -257,3 +257,12 @@ def test_a_shared_server_refuses_a_basin_map_over_budget_and_disables_the_button
     assert "11 methods × 10,000 starts × 5,000 steps" in refusal and "Lower the grid" in refusal
     assert next(b for b in at.button if b.label == "Compute basin map").disabled
     assert not any("success rate" in df.value.columns for df in at.dataframe) and not at.exception
+
+
+def test_a_shared_server_refuses_a_race_on_a_formula_too_slow_to_draw(monkeypatch):
+    from playground import budget
+    monkeypatch.setenv("PLAYGROUND_HOSTED", "1")
+    monkeypatch.setattr(budget, "gradient_seconds", lambda surface: 1e-3)
+    at = open_page(PAGE, surface="custom", formula="x**2 + 3*y**2 + sin(x*y)")
+    assert any("simplify the formula" in e.value for e in at.error) and not at.exception
+    assert not at.get("vega_lite_chart")  # no map drawn from work that was not done
