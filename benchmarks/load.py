@@ -1,0 +1,235 @@
+"""A class on one server: N real browser sessions through a scripted lesson, against ``streamlit run``.
+
+Each session (its own Chromium context, so its own Streamlit session) opens the race's lesson
+link, changes Adam's learning rate, drags the step scrubber, goes to the lab and switches dropout
+on; the first ``--launchers`` of them also launch a short digits run on Training runs and wait
+for its results, and every other session opens Training runs and must see no run (a run shown to
+a session that did not launch it is a leak). Sessions start ``--stagger`` seconds apart, as a
+class opening a link does.
+
+Printed: per action the p50 and p95 seconds from the action to the page settling, errors,
+leaks, and the server's memory (its whole process tree: web process and training workers) at
+baseline, at peak, and ``--linger`` seconds after the sessions leave. Baseline, measured in the
+same run: one session alone through the same lesson before the class arrives.
+Goals (issue 9, 30 sessions on the 2-core VM): p95 race lr change ≤ 2 s, lab rerun ≤ 5 s, zero
+errors, zero leaks, memory after ``--linger`` within 10% of baseline.
+Run: ``python benchmarks/load.py --sessions 30`` (needs Chromium).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, async_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
+TIMEOUT = 180_000  # ms any one action may take before it counts as an error
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and all its descendants, in MB (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry.name)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    family, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, p in parents.items() if p == parent and child not in family]
+        family.update(children)
+        frontier += children
+    total = 0
+    for member in family:
+        try:
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+async def settle(page: Page) -> None:
+    await page.wait_for_timeout(250)  # the script-state attribute turns "running" just after an action
+    await page.wait_for_selector(SETTLED, state="attached", timeout=TIMEOUT)
+
+
+async def timed(times: dict[str, list[float]], name: str, action) -> None:
+    started = time.perf_counter()
+    await action()
+    times[name].append(time.perf_counter() - started)
+
+
+async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list[float]],
+                 problems: list[str], leaks: list[str], number: int) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        async def open_link() -> None:
+            await page.goto(f"{url}/race?surface=rosenbrock")
+            await page.get_by_role("heading", name="Optimizer race").first.wait_for(timeout=TIMEOUT)
+            await settle(page)
+
+        async def change_lr() -> None:
+            await page.get_by_text("⚙️ Adam").first.click()
+            box = page.get_by_label("learning rate").last
+            await box.fill("0.05")
+            await box.press("Enter")
+            await settle(page)
+
+        async def drag_scrubber() -> None:
+            thumb = page.get_by_role("slider").first
+            await thumb.focus()
+            for _ in range(5):
+                await thumb.press("ArrowLeft")
+            await settle(page)
+
+        async def open_lab() -> None:
+            await page.get_by_role("link", name="Regularization lab").first.click()
+            await page.get_by_role("heading", name="Regularization lab").first.wait_for(timeout=TIMEOUT)
+            await settle(page)
+
+        async def toggle_dropout() -> None:
+            await page.get_by_text("Dropout p").first.click()
+            await settle(page)
+
+        async def runs_page() -> None:
+            await page.get_by_role("link", name="Training runs").first.click()
+            await page.get_by_role("heading", name="Training runs").first.wait_for(timeout=TIMEOUT)
+            await settle(page)
+
+        async def train_digits() -> None:
+            await page.get_by_role("button", name="Launch run").click()
+            await page.get_by_text("Test accuracy", exact=True).first.wait_for(timeout=TIMEOUT)
+            await settle(page)
+
+        for name, action in (("open the race link", open_link), ("change Adam's lr", change_lr),
+                             ("drag the scrubber", drag_scrubber), ("open the lab", open_lab),
+                             ("switch dropout on", toggle_dropout), ("open Training runs", runs_page)):
+            await timed(times, name, action)
+        if launch:
+            await timed(times, "train digits to results", train_digits)
+            shown = await page.get_by_text("#", exact=False).filter(has_text="digits ·").count()
+            if shown > 2:  # the run's label in the picker and in its heading, nothing of anyone else's
+                leaks.append(f"session {number} sees {shown} run labels")
+        elif await page.get_by_role("heading", name="Results").count():
+            leaks.append(f"session {number} launched nothing but sees results")
+        errors = await page.locator("[data-testid='stException']").count()
+        if errors:
+            problems.append(f"session {number}: {errors} exception(s) on the page")
+    except Exception as error:  # noqa: BLE001 - a benchmark reports every failure and goes on
+        problems.append(f"session {number}: {type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        await context.close()
+
+
+async def class_of(url: str, sessions: int, launchers: int, stagger: float,
+                   times: dict[str, list[float]], problems: list[str], leaks: list[str]) -> None:
+    """``sessions`` students through the lesson at once (``sessions=0``: nobody); with
+    ``sessions=-1``, the baseline: one student alone, who also trains."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
+        if sessions < 0:
+            await lesson(browser, url, True, times, problems, leaks, 0)
+        else:
+            async def student(i: int) -> None:
+                await asyncio.sleep(i * stagger)
+                await lesson(browser, url, i < launchers, times, problems, leaks, i + 1)
+
+            await asyncio.gather(*(student(i) for i in range(sessions)))
+        await browser.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--launchers", type=int, default=4)
+    parser.add_argument("--stagger", type=float, default=1.0, help="seconds between sessions arriving")
+    parser.add_argument("--linger", type=float, default=120.0, help="seconds to wait after they leave")
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.3)
+        alone: dict[str, list[float]] = defaultdict(list)
+        times: dict[str, list[float]] = defaultdict(list)
+        problems: list[str] = []
+        leaks: list[str] = []
+        # the baseline: one student alone, which also warms the server (imports, caches, workers)
+        asyncio.run(class_of(url, -1, 1, 0.0, alone, problems, leaks))
+        baseline = tree_rss_mb(server.pid)
+        peak = [baseline]
+        done = asyncio.Event()
+
+        async def watch_memory() -> None:
+            while not done.is_set():
+                peak.append(tree_rss_mb(server.pid))
+                await asyncio.sleep(0.5)
+
+        async def run() -> None:
+            watcher = asyncio.create_task(watch_memory())
+            try:
+                await class_of(url, args.sessions, args.launchers, args.stagger, times, problems, leaks)
+            finally:
+                done.set()
+                await watcher
+
+        started = time.perf_counter()
+        asyncio.run(run())
+        took = time.perf_counter() - started
+        time.sleep(args.linger)
+        after = tree_rss_mb(server.pid)
+        print(f"{args.sessions} sessions ({args.launchers} training digits), {args.stagger:g} s apart, on "
+              f"{os.cpu_count()} cores; the class took {took:.0f} s")
+        print(f"  {'action':26} {'alone':>7} {'p50':>7} {'p95':>7}  (seconds to settled)")
+        for name, values in times.items():
+            p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+            base = alone[name][0] if alone.get(name) else float("nan")
+            print(f"  {name:26} {base:7.2f} {statistics.median(values):7.2f} {p95:7.2f}  (n={len(values)})")
+        print(f"  errors: {len(problems)}" + "".join(f"\n    {p}" for p in problems[:10]))
+        print(f"  leaks: {len(leaks)}" + "".join(f"\n    {leak}" for leak in leaks[:10]))
+        print(f"  server memory (web process and workers): baseline {baseline:.0f} MB after one student, "
+              f"peak {max(peak):.0f} MB, {args.linger:.0f} s after the class left {after:.0f} MB "
+              f"({after / baseline - 1:+.0%})")
+        return 0
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
