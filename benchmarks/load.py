@@ -87,6 +87,7 @@ async def timed(times: dict[str, list[float]], name: str, action) -> None:
 async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list[float]],
                  problems: list[str], leaks: list[str], number: int) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT)  # a slow widget under load is slow, not an error, up to TIMEOUT
     page = await context.new_page()
     try:
         async def open_link() -> None:
