@@ -36,7 +36,7 @@ def net_and_batch(activation: str = "tanh", loss: str = "softmax_ce"):
     return net, *batch(Example(net, np.array([0.3, -1.2, 0.8]), y), m=6, seed=1)
 
 
-def test_relative_error_and_its_verdicts():
+def test_relative_gap_and_its_verdicts():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(np.array([1.0, 0.0]), np.array([-1.0, 0.0])) == 1.0
     assert [verdict(e) for e in (0.0, 5e-8, 1e-7, 1e-4, 2e-4, float("nan"))] == [

@@ -62,7 +62,7 @@ def test_batch_backward_matches_torch_losses(activation, loss, sizes, seed):
         assert np.abs(manual[name] - param.grad.numpy()).max() < 1e-10, name
 
 
-def test_softmax_cross_entropy_output_error_is_p_minus_y():
+def test_softmax_cross_entropy_output_delta_is_p_minus_y():
     example = random_example("tanh", "softmax_ce", Sizes(2, 3, 3), seed=3)
     grads = gradients_after(example.graph().backward())
     error = example.output_error()

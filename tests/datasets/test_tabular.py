@@ -72,7 +72,7 @@ def test_every_bad_file_gets_its_message(case):
     assert message in str(error.value)
 
 
-def test_regression_file_with_one_row_is_a_clear_error():
+def test_regression_file_with_one_row_is_refused_clearly():
     with pytest.raises(CSVError, match="Need at least 3 data rows .*the file has 1 row"):
         to_split(read_csv(b"a,b\n1,2\n"), "b", task="regression")
 
@@ -103,5 +103,5 @@ def test_unknown_label_column_is_reported():
         to_split(read_csv(GOOD), "label")
 
 
-def test_csv_error_is_a_value_error():
+def test_a_bad_csv_raises_what_value_checks_catch():
     assert issubclass(CSVError, ValueError)

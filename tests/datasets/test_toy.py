@@ -67,6 +67,6 @@ def test_asking_for_more_digits_than_exist_gives_all_of_them():
     ({"name": "moons", "noise": -1}, "noise must be >= 0"),
     ({"name": "moons", "val_fraction": 1.0}, "validation fraction"),
 ])
-def test_bad_settings_raise_clear_errors(kwargs, message):
+def test_bad_settings_are_refused_with_clear_messages(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_toy(**kwargs)

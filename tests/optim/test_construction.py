@@ -86,7 +86,7 @@ def test_optimizers_are_torch_optimizers_but_not_torch_algorithms(name):
                for cls in ours.__mro__ if cls is not object)
 
 
-def test_sparse_gradients_are_refused_with_a_clear_error():
+def test_sparse_gradients_are_refused_with_a_clear_message():
     param = torch.zeros(3, requires_grad=True)
     optimizer = playground.optim.Adam([param])
     param.grad = torch.zeros(3).to_sparse()

@@ -25,7 +25,7 @@ def test_hyperparameters_layer_class_defaults_method_defaults_and_overrides():
     assert METHODS["AdamW"].hyperparameters()["weight_decay"] == 1e-2
 
 
-def test_unknown_hyperparameter_is_named_in_the_error():
+def test_unknown_hyperparameter_is_named_in_the_message():
     with pytest.raises(ValueError, match="Adam has no hyperparameter momentum"):
         METHODS["Adam"].hyperparameters(momentum=0.9)
 

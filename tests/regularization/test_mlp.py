@@ -33,7 +33,7 @@ def test_zero_hidden_layers_is_a_linear_model_and_images_are_flattened():
     (MLPConfig(2, 2, dropout=1.0), "dropout must be in [0, 1)"),
     (MLPConfig(0, 2), "inputs and outputs must be at least 1"),
 ])
-def test_impossible_networks_raise_clear_errors(config, message):
+def test_impossible_networks_are_refused_with_clear_messages(config, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
         build_mlp(config)
 
@@ -83,7 +83,7 @@ def test_batchnorm_uses_running_statistics_in_eval():
     assert torch.allclose(single, model[4](model[3](expected)), atol=1e-6)
 
 
-def test_hidden_layers_parse_from_text_with_clear_errors():
+def test_hidden_layers_parse_from_text_with_clear_messages():
     assert parse_hidden("64, 32") == (64, 32) and parse_hidden(" ") == () and parse_hidden("8;8") == (8, 8)
     with pytest.raises(ValueError, match="whole numbers separated by commas"):
         parse_hidden("64,abc")

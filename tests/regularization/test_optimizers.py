@@ -80,7 +80,7 @@ def test_the_training_runs_page_builds_its_optimizer_with_the_same_policy(backen
     assert weights["decoupled_weight_decay"] is True
 
 
-def test_unknown_optimizer_or_knob_is_a_clear_error():
+def test_unknown_optimizer_or_knob_is_refused_clearly():
     model = build_mlp(MLPConfig(2, 2, (4,)), seed=0)
     with pytest.raises(ValueError, match="unknown optimizer 'LBFGS'"):
         make_optimizer(model, "LBFGS", 0.1)

@@ -178,7 +178,7 @@ def test_progress_reports_the_run_so_far():
     ({"lr": 0.0}, "learning rate must be positive"),
     ({"l1": -1.0}, "penalty strengths"),
 ])
-def test_impossible_settings_raise_clear_errors(changes, message):
+def test_impossible_settings_are_refused_with_clear_messages(changes, message):
     with pytest.raises(ValueError, match=message):
         train(MOONS, small(**changes))
 

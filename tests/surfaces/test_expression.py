@@ -101,7 +101,7 @@ def test_every_rejection_is_fast():
         assert time.perf_counter() - started < 0.1, text
 
 
-def test_expression_error_is_a_value_error():
+def test_a_bad_expression_raises_what_value_checks_catch():
     assert issubclass(ExpressionError, ValueError)
 
 

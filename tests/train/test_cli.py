@@ -47,7 +47,7 @@ def test_presets_are_overridden_by_explicit_options():
     assert (config.model, config.epochs, config.tta, config.batch_size) == ("fast", 3, False, 1024)
 
 
-def test_a_device_this_machine_lacks_is_a_one_line_error_with_exit_code_2(monkeypatch, capsys):
+def test_a_device_this_machine_lacks_is_one_plain_line_with_exit_code_2(monkeypatch, capsys):
     monkeypatch.setattr(device, "available", lambda: ["cpu"])
     assert main(["--device", "cuda"]) == 2
     assert capsys.readouterr().err.strip().splitlines() == ["error: this machine has no CUDA device; "

@@ -44,7 +44,7 @@ def test_a_crashed_worker_fails_its_job_and_the_next_job_runs(engine):
     assert run(engine)[0].status == "finished"
 
 
-def test_a_job_that_raises_is_reported_with_its_error(engine):
+def test_a_job_that_raises_is_reported_with_its_message(engine):
     result, _ = run(engine, seed=RAISE)
     assert (result.status, result.message) == ("failed", "The run failed: the batch does not fit")
 

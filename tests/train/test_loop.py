@@ -187,7 +187,7 @@ def test_mistakes_agree_with_the_confusion_matrix(digits):
     pytest.param(dict(device="cuda"), "no CUDA device",
                  marks=pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")),
 ])
-def test_bad_settings_raise_a_readable_error(digits, change, message):
+def test_bad_settings_are_refused_with_a_readable_message(digits, change, message):
     with pytest.raises(ValueError, match=message):
         train(replace(RunConfig(), **change), data=digits)
 

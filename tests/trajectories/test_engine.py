@@ -146,6 +146,6 @@ def test_tolerance_stops_a_start_and_records_when():
     (lambda: RunOptions(noise=-1.0), "noise must be"),
     (lambda: race(BOWL, [], (0, 0), 10), "at least one method"),
 ])
-def test_bad_input_raises_a_clear_value_error(call, message):
+def test_bad_input_raises_a_clear_value_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()

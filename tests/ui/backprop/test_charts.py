@@ -64,7 +64,7 @@ def test_the_gradient_table_ticks_only_final_gradients_that_match_autograd():
     assert charts.max_difference(graph, example.autograd()) < 1e-12
 
 
-def test_the_output_error_table_puts_p_minus_y_next_to_backprop():
+def test_the_output_delta_table_puts_p_minus_y_next_to_backprop():
     example = mlp_example()
     net = example.net
     logits = np.maximum(example.x @ net.W1 + net.b1, 0) @ net.W2 + net.b2  # ReLU hidden layer, by hand
@@ -75,7 +75,7 @@ def test_the_output_error_table_puts_p_minus_y_next_to_backprop():
     assert np.abs(table["∂L/∂o (backprop)"] - table["p − y"]).max() < 1e-12
 
 
-def test_the_gradcheck_table_and_the_error_vs_h_chart_data():
+def test_the_gradcheck_table_and_the_gap_vs_h_chart_data():
     example = mlp_example()
     X, Y = batch(example, 4, 0)
     report = gradient_checks(example.net, X, Y, "z_for_h", [1e-6])[0]

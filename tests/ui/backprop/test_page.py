@@ -65,7 +65,7 @@ def test_the_mlp_from_a_link_matches_autograd_and_shows_p_minus_y():
     assert metric(at, "relative error, bug-free").delta == "✓ correct"
 
 
-def test_a_planted_bug_is_caught_and_located_next_to_the_bug_free_error():
+def test_a_planted_bug_is_caught_and_located_next_to_the_bug_free_gap():
     at = open_page(PAGE, net="mlp", act="sigmoid")
     assert metric(at, "relative error, bug-free").delta == "✓ correct"
     assert not [m for m in at.metric if m.label.startswith("relative error with the bug")]
@@ -91,7 +91,7 @@ def test_the_transposed_weight_bug_lands_in_w1_and_hides_when_w2_is_a_vector():
     assert "a reshaped vector is its transpose" in at.info[0].value
 
 
-def test_a_large_h_raises_the_error_of_a_correct_gradient():
+def test_a_large_h_raises_the_relative_gap_of_a_correct_gradient():
     at = open_page(PAGE, net="mlp", act="tanh")
     good = float(metric(at, "relative error, bug-free (h = 1e-6").value)
     at.select_slider(key="backprop.log_h").set_value(-1.0).run()

@@ -114,7 +114,7 @@ def test_settings_come_from_the_link_and_bad_values_are_reported():
     assert run.confusion.shape == (3, 3)
 
 
-def test_user_errors_end_in_messages_not_tracebacks():
+def test_user_mistakes_end_in_messages_not_tracebacks():
     at = open_page(PAGE, data="plane", opt="SGD", lr="10.0", hidden="64,abc", epochs="50")
     assert not at.exception
     assert any("whole numbers separated by commas" in e.value for e in at.error)

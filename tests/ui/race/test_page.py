@@ -65,7 +65,7 @@ def test_surface_methods_lr_and_steps_widgets_change_the_race(default_page):
     assert at.query_params["surface"] == "bowl" and at.query_params["methods"] == "SGD,Adam"
 
 
-def test_a_bad_formula_shows_its_error_and_the_last_good_surface_stays():
+def test_a_bad_formula_is_explained_and_the_last_good_surface_stays():
     at = open_page(PAGE, surface="custom", formula="x**2 + 3*y**2", methods="SGD,Adam")
     assert not at.error
     before = summary(at)
