@@ -103,7 +103,7 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
             await settle(page)
 
         async def drag_scrubber() -> None:
-            thumb = page.get_by_role("slider").first
+            thumb = page.locator(".player .scrub")  # the map player's scrubber (runs in the browser)
             await thumb.focus()
             for _ in range(5):
                 await thumb.press("ArrowLeft")

@@ -18,22 +18,15 @@ import pandas as pd
 from playground.surfaces import Surface
 from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Parity, Trajectory
 from playground.ui import format as fmt
+from playground.ui.player import Grid, Mark, Scene, Series, Words
 from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
 GRID = 70              # contour cells per side
 FLOOR = 1e-12          # log-scale charts show values below this at this value
-STAR = "M0,-1L0.24,-0.31L0.95,-0.31L0.38,0.12L0.59,0.81L0,0.38L-0.59,0.81L-0.38,0.12L-0.95,-0.31L-0.24,-0.31Z"
 BANDS = ("#fbfbfb", "#f0f0f0", "#e4e4e4", "#d7d7d7", "#c9c9c9", "#bbbbbb", "#acacac", "#9c9c9c", "#8b8b8b",
          "#797979")  # light greys, low to high loss, so the Okabe–Ito paths stand out on every band
-LEGEND_COLUMNS = 4     # methods per row of the map's legend: two rows at 1280 px rather than clipped entries
 OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00")
-
-
-def method_legend(methods: Sequence[str]) -> alt.Legend:
-    """The map's legend, wrapped into rows of LEGEND_COLUMNS so every racing method is listed."""
-    return alt.Legend(title=None, orient="top", symbolSize=140, labelFontSize=13,
-                      columns=min(len(methods), LEGEND_COLUMNS), labelLimit=0)
 
 
 def method_scales(methods: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
@@ -68,57 +61,42 @@ def surface_grid(surface: Surface, n: int = GRID) -> pd.DataFrame:
                          "y1": ys + dy / 2, "f": f, "z": z})
 
 
-def paths_frame(paths: Mapping[str, Trajectory], step: int) -> pd.DataFrame:
-    """Each method's path (start 0) up to ``step``: method, step, x, y, loss."""
-    frames = []
-    for name, t in paths.items():
-        k = thinned(t.steps, min(step, t.steps))
-        frames.append(pd.DataFrame({"method": name, "step": k, "x": t.positions[k, 0, 0],
-                                    "y": t.positions[k, 0, 1], "loss": t.losses[k, 0]}))
-    return pd.concat(frames, ignore_index=True)
-
-
-def contour_chart(grid: pd.DataFrame, paths: pd.DataFrame, surface: Surface, start: tuple[float, float],
-                  methods: Sequence[str], height: int = 520) -> alt.LayerChart:
-    """Filled contour bands of f, each method's path (line + its marker at the current step), the
-    start (ring) and the known minima (stars). Clicking a cell selects it (selection "start")."""
+def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surface,
+              start: tuple[float, float], step: int, n: int = GRID) -> Scene:
+    """The race map for the step player: contour bands of f (the colour value z cut into
+    len(BANDS) equal bands, as a quantize scale does), each method's whole path (thinned) with the
+    step of every point, the start (ring) and the known minima (stars). The browser draws any
+    step from it."""
     (x0, x1), (y0, y1) = surface.domain
-    xscale, yscale = alt.Scale(domain=[x0, x1], nice=False), alt.Scale(domain=[y0, y1], nice=False)
-    colors, shapes = method_scales(methods)
-    pick = alt.selection_point(name="start", on="click", fields=["x", "y"], clear=False, empty=False)
+    bands = np.full(n * n, -1)
+    if len(grid):
+        column = np.floor((grid.x.to_numpy() - x0) / (x1 - x0) * n).astype(int).clip(0, n - 1)
+        row = np.floor((grid.y.to_numpy() - y0) / (y1 - y0) * n).astype(int).clip(0, n - 1)
+        z = grid.z.to_numpy()
+        spread = z.max() - z.min()
+        level = np.zeros(len(z), int) if spread == 0 else np.floor((z - z.min()) / spread * len(BANDS))
+        bands[row * n + column] = np.minimum(level, len(BANDS) - 1)
+    series = []
+    for i, (name, t) in enumerate(paths.items()):
+        k = thinned(t.steps)
+        series.append(Series(name, color_of(i), shape_of(i), k, t.positions[k, 0, 0], t.positions[k, 0, 1]))
+    marks = [Mark(start[0], start[1], "circle", 11, "black")]
+    marks += [Mark(x, y, "star", 9, "black", MINIMUM_COLOR) for x, y in surface.minima]
     label = "log₁₀(f − min f)" if surface.log_color else "f(x, y)"
-    bands = alt.Chart(grid).mark_rect().encode(
-        x=alt.X("x0:Q", scale=xscale, title="x"), x2="x1:Q",
-        y=alt.Y("y0:Q", scale=yscale, title="y"), y2="y1:Q",
-        color=alt.Color("z:Q", scale=alt.Scale(type="quantize", range=list(BANDS), zero=False),
-                        legend=alt.Legend(title=label, orient="right", format=".2g")),
-        tooltip=[alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f"),
-                 alt.Tooltip("f:Q", format=".4g", title="f")],
-    ).add_params(pick)
-    lines = alt.Chart(paths).mark_line(strokeWidth=2.5, clip=True).encode(
-        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), order="step:Q",
-        color=alt.Color("method:N", scale=colors, legend=None), detail="method:N")
-    current = paths.loc[paths.groupby("method")["step"].idxmax()]
-    legend = method_legend(methods)
-    heads = alt.Chart(current).mark_point(size=160, filled=True, stroke="white", strokeWidth=1.5,
-                                          opacity=1, clip=True).encode(
-        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale),
-        color=alt.Color("method:N", scale=colors, legend=legend), shape=alt.Shape("method:N", scale=shapes,
-                                                                                 legend=legend),
-        tooltip=["method", "step", alt.Tooltip("x:Q", format=".4f"), alt.Tooltip("y:Q", format=".4f"),
-                 alt.Tooltip("loss:Q", format=".4g")])
-    start_ring = alt.Chart(pd.DataFrame({"x": [start[0]], "y": [start[1]], "what": ["start"]})).mark_point(
-        size=380, shape="circle", filled=False, color="black", strokeWidth=2.5).encode(
-        x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), tooltip=["what"])
-    layers = [bands, lines, heads, start_ring]
-    if surface.minima:
-        minima = pd.DataFrame(surface.minima, columns=["x", "y"]).assign(what="known minimum")
-        layers.append(alt.Chart(minima).mark_point(shape=STAR, size=260, filled=True, color=MINIMUM_COLOR,
-                                                   stroke="black", strokeWidth=1, opacity=1).encode(
-            x=alt.X("x:Q", scale=xscale), y=alt.Y("y:Q", scale=yscale), tooltip=["what"]))
-    # Independent legends, so the heads' colour and shape legends merge into one (lines have none).
-    return alt.layer(*layers).resolve_legend(color="independent", shape="independent").properties(
-        width="container", height=height)
+    words = Words(description=f"Contour map of {surface.name} with {len(paths)} optimizer paths.",
+                  bands=f"Background: {len(BANDS)} grey bands of {label}, light = low, dark = high.")
+    steps = max(t.steps for t in paths.values())
+    return Scene(surface.domain, ("x", "y"), Grid(n, n, BANDS, [bands]), series, marks, range(steps + 1),
+                 min(step, steps), words, clickable=True)
+
+
+def cell_centre(surface: Surface, x: float, y: float, n: int = GRID) -> tuple[float, float]:
+    """The centre of the map cell holding (x, y), rounded to 3 decimals (plenty for a start)."""
+    (x0, x1), (y0, y1) = surface.domain
+    dx, dy = (x1 - x0) / n, (y1 - y0) / n
+    i = min(max(int((x - x0) // dx), 0), n - 1)
+    j = min(max(int((y - y0) // dy), 0), n - 1)
+    return round(x0 + (i + 0.5) * dx, 3), round(y0 + (j + 0.5) * dy, 3)
 
 
 def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:

@@ -1,9 +1,11 @@
-"""The race page's main area: step scrubber with Play, and the Race / Inside / Basins tabs.
+"""The race page's main area: the Race / Inside / Basins tabs.
 
-It runs as one ``st.fragment``: dragging the scrubber, pressing Play (which reruns the
-fragment every PLAY_EVERY seconds) or switching tabs redraws only this area. Changes that
-alter the race itself (a click on the map moves the start) rerun the whole page. Only the open
-tab runs, but every tab's settings are declared on every run, so the link keeps them all.
+It runs as one ``st.fragment``: stopping the map's player on a step, moving the Inside tab's step
+slider or switching tabs redraws only this area. The map's Play and scrubber run in the browser
+(:mod:`playground.ui.player`), so a replay reruns nothing; the step it stops on lands in the link.
+Changes that alter the race itself (a click on the map moves the start) rerun the whole page.
+Only the open tab runs, but every tab's settings are declared on every run, so the link keeps
+them all.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui import format as fmt
 from playground.ui.budget import within_budget
+from playground.ui.player import clicked_at, player, stopped_at
 from playground.ui.race import charts
 from playground.ui.race.compute import (
     CUSTOM,
@@ -33,40 +36,45 @@ from playground.ui.race.compute import (
     torch_parity,
 )
 from playground.ui.race.controls import MAX_STEPS
-from playground.ui.race.keys import BADGES, BASINS_FOR, CHART, CLICKED, NAMESPACE, PLAYING, SCRUB_END
+from playground.ui.race.keys import BADGES, BASINS_FOR, CLICKED, NAMESPACE, PLAYER, SCRUB_END
 from playground.ui.urlstate import QueryState
 
 TABS = ("Race", "Inside the optimizer", "Basins")
-PLAY_EVERY = 0.3   # seconds between animation frames
-FRAMES = 30        # a replay from step 0 takes about this many frames
 GRIDS = (25, 50, 100)
 EXPORT = ("export", False)  # the export expander is open
 COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
 
 
-def _clicked() -> None:
-    """Callback of a click on the map: that cell becomes the start (the whole page reruns)."""
-    points = st.session_state[CHART]["selection"].get("start") or []
-    if points and {"x", "y"} <= points[0].keys():
+def _stopped() -> None:
+    """Callback of the player stopping on a step: that step is the scrubbed step (and in the link)."""
+    step = stopped_at(PLAYER)
+    if step is not None:
+        QueryState(NAMESPACE).set("step", min(max(step, 0), MAX_STEPS))
+
+
+def _clicked(surface: Surface) -> None:
+    """Callback of a click on the map: that cell's centre becomes the start (the whole page reruns)."""
+    point = clicked_at(PLAYER)
+    if point is not None:
         qs = QueryState(NAMESPACE)
-        qs.set("x", round(float(points[0]["x"]), 3))  # a cell centre: 3 decimals are plenty
-        qs.set("y", round(float(points[0]["y"]), 3))
+        x, y = charts.cell_centre(surface, *point)
+        qs.set("x", x)
+        qs.set("y", y)
         st.session_state[CLICKED] = True
 
 
 def main(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory],
          tol: float) -> None:
-    """Draw the main area, animated while Play is on."""
-    every = PLAY_EVERY if st.session_state.get(PLAYING) else None
+    """Draw the main area."""
     qs.field(*EXPORT)  # declared before the area's sync, so the link keeps it (drawn by :func:`export`)
-    st.fragment(_area, run_every=every)(qs, spec, surface, paths, tol)
+    st.fragment(_area)(qs, spec, surface, paths, tol)
 
 
 def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory],
           tol: float) -> None:
     if st.session_state.pop(CLICKED, False):
         st.rerun()  # the start moved: recompute the race, not just this fragment
-    step = _scrubber(qs, spec.steps)
+    step_key = _step(qs, spec.steps)
     methods = list(paths)
     inspect_key = qs.field("inspect", methods[0], choices=list(METHODS))
     grid_key = qs.field("grid", 50, choices=GRIDS)
@@ -75,9 +83,12 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
                                                on_change="rerun")
     if race_tab.open is not False:
         with race_tab:
-            _race(spec, surface, paths, step, tol)
+            _race(spec, surface, paths, st.session_state[step_key], tol)
     if inside_tab.open is not False:
         with inside_tab:
+            step = st.slider("Step", 0, spec.steps, key=step_key,
+                             help="The update inspected below is the one from this step to the next; the "
+                                  "Race tab's player scrubs the same step.")
             _inside(inspect_key, spec, methods, step)
     if basins_tab.open is not False:
         with basins_tab:
@@ -85,36 +96,17 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
     qs.sync()
 
 
-def _scrubber(qs: QueryState, steps: int) -> int:
+def _step(qs: QueryState, steps: int) -> str:
+    """The scrubbed step's key, its value kept within the run."""
     key = qs.field("step", steps, lo=0, hi=MAX_STEPS)
-    playing = st.session_state.get(PLAYING, False)
     drawn_for = st.session_state.get(SCRUB_END, steps)
     if drawn_for != steps:
-        # A new Steps is a new slider range: keep the scrubber at the same fraction of the run (the
-        # end stays the end). Setting the value explicitly also carries it over to the new slider,
-        # which would otherwise start at 0 with no path drawn.
+        # A new Steps: keep the scrubbed step at the same fraction of the run (the end stays the end).
         st.session_state[key] = min(steps, round(st.session_state[key] * steps / drawn_for))
     st.session_state[SCRUB_END] = steps
     if st.session_state[key] > steps:
         st.session_state[key] = steps
-    if playing:
-        st.session_state[key] = min(steps, st.session_state[key] + max(1, steps // FRAMES))
-    # One row whose button is as wide as its label (a fixed column share clips it to "P…" on a
-    # laptop screen) and whose slider takes the rest.
-    row = st.container(horizontal=True, vertical_alignment="bottom", wrap=False)
-    icon = ":material/pause:" if playing else ":material/play_arrow:"
-    if row.button("Pause" if playing else "Play", icon=icon, width="content",
-                  help="Replay the race: all paths move together."):
-        st.session_state[PLAYING] = not playing
-        if not playing and st.session_state[key] >= steps:
-            st.session_state[key] = 0
-        st.rerun()
-    step = row.slider("Step", 0, steps, key=key, width="stretch",
-                      help="Scrub through the run: every path, curve and table shows this step.")
-    if playing and step >= steps:
-        st.session_state[PLAYING] = False
-        st.rerun()
-    return step
+    return key
 
 
 def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int, tol: float) -> None:
@@ -122,11 +114,11 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
     left, right = st.columns([4, 3], gap="medium")
     with left:
         grid = contour_grid(spec.surface, spec.formula, spec.window)
-        chart = charts.contour_chart(grid, charts.paths_frame(paths, step), surface, spec.start, methods)
-        st.altair_chart(chart, key=CHART, on_select=_clicked, selection_mode="start",
-                        width="stretch")
-        st.caption("Darker = higher loss. ○ start, ★ known minima; each marker is a method at the current "
-                   "step. Click anywhere on the map to start there.")
+        player(charts.map_scene(grid, paths, surface, spec.start, step), key=PLAYER, on_stop=_stopped,
+               on_click=lambda: _clicked(surface))
+        st.caption("Darker = higher loss. ○ start, ★ known minima; each marker is a method at the shown "
+                   "step. ▶ Play replays the race in your browser; the step you stop on sets the curves' "
+                   "rule and the table. Click anywhere on the map to start there.")
     with right:
         curves = charts.curves_frame(paths)
         st.altair_chart(charts.curve_chart(curves, "loss", "loss f(θ)", step, methods),

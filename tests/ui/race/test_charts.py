@@ -1,5 +1,7 @@
 """The race page's chart and table builders, checked on the data they hand to the charts."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,6 @@ from playground.schedules import Schedule
 from playground.surfaces import SURFACES, parse
 from playground.trajectories import Parity, RunOptions, basins, inspect, race, step_parity
 from playground.ui.race import charts
-from playground.ui.theme import OKABE_ITO
 
 ROSENBROCK, BOWL = SURFACES["rosenbrock"], SURFACES["bowl"]
 
@@ -26,14 +27,26 @@ def test_surface_grid_is_log_coloured_and_drops_undefined_cells():
     assert len(half) == 50 and (half["x"] > 0).all()
 
 
-def test_paths_are_thinned_to_the_scrubbed_step(paths):
-    frame = charts.paths_frame(paths, 700)
-    for name, t in paths.items():
-        rows = frame[frame["method"] == name]
-        assert rows["step"].iloc[0] == 0 and rows["step"].iloc[-1] == 700
-        assert len(rows) <= charts.MAX_POINTS + 1
-        assert np.allclose(rows[["x", "y"]].to_numpy(), t.positions[rows["step"], 0])
+def test_the_map_scene_holds_every_path_thinned_with_the_step_of_each_point(paths):
+    scene = charts.map_scene(charts.surface_grid(ROSENBROCK, 10), paths, ROSENBROCK, ROSENBROCK.start, 700,
+                             n=10)
+    data = scene.data()
+    assert data["frame"] == 700 and data["frames"] == list(range(1001))  # the browser can draw any step
+    for series, (name, t) in zip(data["series"], paths.items(), strict=True):
+        assert series["name"] == name and series["at"][0] == 0 and series["at"][-1] == t.steps
+        assert len(series["at"]) <= charts.MAX_POINTS + 1
+        assert np.allclose(np.c_[series["x"], series["y"]], t.positions[series["at"], 0], atol=1e-6)
     assert charts.thinned(5).tolist() == [0, 1, 2, 3, 4, 5]
+    json.dumps(data)  # what the component is sent: plain JSON
+
+
+def test_the_map_bands_cut_the_colour_value_into_equal_bands_and_leave_undefined_cells_blank(paths):
+    surface = parse("log(x) + y**2")  # undefined for x <= 0
+    grid = charts.surface_grid(surface, 10)
+    bands = np.array(charts.map_scene(grid, paths, surface, (1.0, 0.0), 5, n=10).data()["grid"]["colour"][0])
+    cells = bands.reshape(10, 10)  # rows from the bottom, columns from the left
+    assert (cells[:, :5] == -1).all() and (cells[:, 5:] >= 0).all()
+    assert bands.max() == len(charts.BANDS) - 1 and bands[bands >= 0].min() == 0  # the full range is used
 
 
 def test_curves_are_finite_and_floored_for_log_axes():
@@ -42,15 +55,18 @@ def test_curves_are_finite_and_floored_for_log_axes():
     assert (frame["grad_norm"] == charts.FLOOR).all() and np.isfinite(frame["loss"]).all()
 
 
-def test_contour_chart_has_a_click_selection_and_marks_minima(paths):
-    def layers(surface):
-        chart = charts.contour_chart(charts.surface_grid(surface, 10), charts.paths_frame(paths, 10), surface,
-                                     surface.start, list(paths))
-        return chart.to_dict()
-    spec = layers(ROSENBROCK)
-    assert spec["params"][0]["name"] == "start"
-    assert len(spec["layer"]) == 5  # bands, lines, heads, start ring, minima
-    assert len(layers(SURFACES["saddle"])["layer"]) == 4  # a saddle has no minimum to mark
+def test_the_map_marks_the_start_and_minima_and_clicks_land_on_cell_centres(paths):
+    def marks(surface):
+        scene = charts.map_scene(charts.surface_grid(surface, 10), paths, surface, surface.start, 10, n=10)
+        return [(m["shape"], m["fill"]) for m in scene.data()["marks"]]
+    assert marks(ROSENBROCK) == [("circle", None), ("star", "#FFFFFF")]  # start ring, one minimum
+    assert marks(SURFACES["saddle"]) == [("circle", None)]  # a saddle has no minimum to mark
+    (x0, x1), (y0, y1) = ROSENBROCK.domain
+    dx, dy = (x1 - x0) / charts.GRID, (y1 - y0) / charts.GRID
+    cx, cy = charts.cell_centre(ROSENBROCK, 0.51234, -0.4)
+    assert abs(cx - 0.51234) <= dx / 2 + 1e-3 and abs(cy + 0.4) <= dy / 2 + 1e-3  # the clicked cell
+    assert abs((cx - x0) / dx - 0.5 - round((cx - x0) / dx - 0.5)) < 0.01  # its centre, rounded
+    assert charts.cell_centre(ROSENBROCK, x0 - 5, y1 + 5) == (round(x0 + dx / 2, 3), round(y1 - dy / 2, 3))
 
 
 def test_summary_reports_divergence_tolerance_and_parity():
@@ -107,29 +123,15 @@ def test_a_start_where_f_is_undefined_shows_the_real_f_and_diverged_at_the_start
     assert nothing.compared == 0 and charts.parity_badge(nothing, 1e-6) == "— no step to compare"
 
 
-def test_minima_stars_take_a_colour_no_method_has():
+def test_minima_stars_take_a_colour_no_method_has_and_every_method_is_in_the_legend():
     surface = SURFACES["himmelblau"]
-    methods = [f"m{k}" for k in range(len(OKABE_ITO))]
-    frame = charts.paths_frame(race(surface, ["SGD"], surface.start, 5), 5)
-    grid = charts.surface_grid(surface, 10)
-    spec = charts.contour_chart(grid, frame, surface, surface.start, methods).to_dict()
-    star = spec["layer"][-1]["mark"]
-    assert star["shape"] == charts.STAR
-    method_colours = set(charts.method_scales(methods)[0].to_dict()["range"])
-    assert star["color"].upper() not in {c.upper() for c in method_colours}
-
-
-def test_map_legend_wraps_so_every_racing_method_is_listed():
-    surface = SURFACES["rosenbrock"]
-    methods = ["SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam", "AdamW"]
-    t = race(surface, methods, surface.start, 5)
-    spec = charts.contour_chart(charts.surface_grid(surface, 10), charts.paths_frame(t, 5), surface,
-                                surface.start, methods).to_dict()
-    heads = spec["layer"][2]["encoding"]
-    assert heads["color"]["scale"]["domain"] == methods
-    legend = heads["color"]["legend"]
-    assert legend["orient"] == "top" and legend["columns"] < len(methods)  # wraps onto a second row
-    assert legend["labelLimit"] == 0  # and never truncates a name
+    methods = ["SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam", "AdamW", "SGD-clip"]
+    t = race(surface, methods[:7], surface.start, 5)
+    data = charts.map_scene(charts.surface_grid(surface, 10), t, surface, surface.start, 5, n=10).data()
+    assert [s["name"] for s in data["series"]] == methods[:7]  # the legend lists each series by name
+    colours = {s["colour"].upper() for s in data["series"]}
+    assert len(colours) == 7 and all(m["fill"] not in colours for m in data["marks"] if m["fill"])
+    assert len({s["shape"] for s in data["series"]}) == 7  # told apart without colour too
 
 
 def test_the_learning_rate_chart_shows_each_methods_recorded_rates():

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from playground.optim import TEACHING
 from playground.surfaces import SURFACES
+from playground.ui.race.keys import PLAYER
 from tests.ui.helpers import open_page
 
 PAGE = "race"
@@ -141,38 +143,46 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
     assert dict(at.query_params) == {**query, "tab": "Inside the optimizer"}
 
 
-def _click_map(at, x: float, y: float) -> None:
-    """AppTest cannot click a chart: send the selection event the browser sends for a click."""
-    chart = next(c for c in at.get("vega_lite_chart") if c.proto.id.endswith("race.chart"))
+def scene(at) -> dict:
+    """What the map's player was sent to draw."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(PLAYER)]
+    return json.loads(element.proto.json)
+
+
+def _player_event(at, event: str, value) -> None:
+    """AppTest cannot press the player's buttons: send the trigger the browser sends."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(PLAYER)]
     states = at._tree.get_widget_states()
-    payload = {"selection": {"start": [{"x": x, "y": y}]}}
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(payload)))
+    payload = json.dumps([{"event": event, "value": value}])
+    states.widgets.append(WidgetState(id=_make_trigger_id(element.proto.id, "events"),
+                                      json_trigger_value=payload))
     at._run(states)
 
 
-def test_clicking_the_map_moves_the_start_there():
+def test_clicking_the_map_moves_the_start_to_that_cells_centre():
     at = open_page(PAGE, methods="SGD,Adam", steps="50")
     before = summary(at)["final loss"]
-    _click_map(at, 0.51234, -0.4)
+    _player_event(at, "click", {"x": 0.51234, "y": -0.4})
     assert not at.exception
-    assert (at.session_state["race.x"], at.session_state["race.y"]) == (0.512, -0.4)  # a cell centre, rounded
-    assert (widget(at, "race.x").value, widget(at, "race.y").value) == (0.512, -0.4)
-    assert at.query_params["x"] == "0.512" and at.query_params["y"] == "-0.4"
+    x, y = at.session_state["race.x"], at.session_state["race.y"]
+    assert abs(x - 0.51234) < 0.05 and abs(y + 0.4) < 0.05 and (x, y) != (0.51234, -0.4)  # a cell centre
+    assert (widget(at, "race.x").value, widget(at, "race.y").value) == (x, y)
+    assert at.query_params["x"] == f"{x!r}" and at.query_params["y"] == f"{y!r}"
     assert (summary(at)["final loss"] != before).all()  # the race was rerun from the new start
+    assert scene(at)["marks"][0]["x"] == x  # and the map's start ring moved there
 
 
-def test_play_replays_every_step_then_stops():
+def test_the_player_gets_every_step_at_once_and_the_step_it_stops_on_lands_in_the_link():
     at = open_page(PAGE, methods="SGD,Adam", steps="10")
-    next(b for b in at.button if b.label == "Play").click().run()
-    frames = []
-    while len(frames) < 20:
-        frames.append(at.session_state["race.step"])
-        assert f"loss at step {frames[-1]}" in summary(at).columns  # the table follows the animation
-        if not at.session_state["race.playing"]:
-            break
-        at.run()  # the next animation frame
-    assert frames == list(range(1, 11))
-    assert any(b.label == "Play" for b in at.button)  # stopped at the end, ready to replay
+    data = scene(at)
+    assert data["frames"] == list(range(11)) and data["frame"] == 10  # Play needs no rerun per frame
+    assert [s["at"] for s in data["series"]] == [list(range(11))] * 2
+    _player_event(at, "stop", 4)
+    assert not at.exception
+    assert at.query_params["step"] == "4" and "loss at step 4" in summary(at).columns
+    assert scene(at)["frame"] == 4
+    _player_event(at, "stop", 10**6)  # whatever the browser sends, the step stays in the run
+    assert at.session_state["race.step"] == 10 and "step" not in at.query_params
 
 
 def test_basins_tab_computes_on_demand():
@@ -196,7 +206,7 @@ def test_changing_steps_keeps_the_scrubber_at_the_end_or_at_the_same_fraction():
     assert at.session_state["race.step"] == 300
     widget(at, "race.steps").set_value(500).run()
     assert at.session_state["race.step"] == 500 and "loss at step 500" in summary(at).columns
-    widget(at, "race.step").set_value(250).run()
+    _player_event(at, "stop", 250)
     widget(at, "race.steps").set_value(1000).run()
     assert at.session_state["race.step"] == 500  # halfway stays halfway
 

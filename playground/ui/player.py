@@ -1,0 +1,157 @@
+"""The step player: a map with Play and a step scrubber that run in the browser.
+
+The server sends one *scene* per result: the map's colour grid (one for every frame, or one per
+frame), each series' whole path with the frame value of every point, and fixed marks. The browser
+draws any frame from it, so Play replays the run with requestAnimationFrame and no script rerun;
+the frame the student stops on (Pause, the end of the replay, letting go of the scrubber) comes
+back as the trigger value ``stop`` (a trigger, so stopping twice on the same frame reports twice),
+and a click on the map as the trigger value ``click``, in data coordinates. ``st.components.v2``
+runs the inline JavaScript of ``player.js``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+CSS = """
+.player { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
+.player .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; margin-bottom: 4px; }
+.player .legend span { display: inline-flex; align-items: center; gap: 4px; }
+.player .stage { position: relative; }
+.player canvas { display: block; }
+.player .readout { position: absolute; right: 16px; top: 14px; font-size: 12px; background: #ffffffcc;
+                   padding: 0 4px; border-radius: 3px; }
+.player .controls { display: flex; align-items: center; gap: 12px; margin-top: 6px; }
+.player .play { white-space: nowrap; padding: 4px 12px; border-radius: 8px; cursor: pointer;
+                border: 1px solid var(--st-border-color, #d5d5d9); color: inherit; font-size: 14px;
+                background: var(--st-background-color, #fff); }
+.player .play:focus-visible, .player .scrub:focus-visible {
+  outline: 2px solid var(--st-primary-color, #ff4b4b); }
+.player .scrub { flex: 1; accent-color: var(--st-primary-color, #ff4b4b); }
+.player .label { font-variant-numeric: tabular-nums; white-space: nowrap; font-size: 14px; }
+.player .bands { font-size: 12px; opacity: 0.8; margin-top: 2px; }
+"""
+
+_mount = st.components.v2.component("playground.player", js=(Path(__file__).parent / "player.js").read_text(),
+                                    css=CSS)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Map colours on an nx × ny grid of cells, row by row from the bottom: ``colour`` holds
+    palette indices (-1: undefined there, left blank), one array for every frame or one per
+    frame; ``alpha`` (optional, the same shape) an opacity per cell."""
+
+    nx: int
+    ny: int
+    palette: Sequence[str]
+    colour: Sequence[np.ndarray]
+    alpha: Sequence[np.ndarray] | None = None
+
+    def data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"nx": self.nx, "ny": self.ny, "palette": list(self.palette),
+                               "colour": [np.asarray(c, dtype=int).tolist() for c in self.colour]}
+        if self.alpha is not None:
+            out["alpha"] = [np.round(np.asarray(a, dtype=float), 3).tolist() for a in self.alpha]
+        return out
+
+
+@dataclass(frozen=True)
+class Series:
+    """One path: its points (x, y) and the frame value each is reached at (ascending)."""
+
+    name: str
+    colour: str
+    shape: str
+    at: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+
+    def data(self) -> dict[str, Any]:
+        return {"name": self.name, "colour": self.colour, "shape": self.shape,
+                "at": np.asarray(self.at, dtype=int).tolist(), "x": _floats(self.x), "y": _floats(self.y)}
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A fixed point drawn over the paths: a ring (no fill) or a filled shape."""
+
+    x: float
+    y: float
+    shape: str
+    size: float
+    stroke: str
+    fill: str | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """What the player writes: button labels, the frame's name and the canvas's description."""
+
+    play: str = "Play"
+    pause: str = "Pause"
+    frame: str = "step"
+    description: str = "Map of the run."
+    bands: str = ""
+
+
+@dataclass(frozen=True)
+class Scene:
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    axes: tuple[str, str]
+    grid: Grid
+    series: Sequence[Series]
+    marks: Sequence[Mark]
+    frames: Sequence[int]
+    frame: int
+    words: Words = Words()
+    clickable: bool = False
+    height: int = 520
+
+    def data(self) -> dict[str, Any]:
+        """The JSON the browser draws from."""
+        frame = self.frame if self.frame in self.frames else self.frames[-1]
+        return {"domain": [list(map(float, self.domain[0])), list(map(float, self.domain[1]))],
+                "axes": list(self.axes), "grid": self.grid.data(), "series": [s.data() for s in self.series],
+                "marks": [vars(m) for m in self.marks], "frames": [int(f) for f in self.frames],
+                "frame": int(frame), "words": vars(self.words), "clickable": self.clickable,
+                "height": self.height}
+
+
+def player(scene: Scene, *, key: str, on_stop: Callable[[], None],
+           on_click: Callable[[], None] | None = None) -> Any:
+    """Draw the scene; ``on_stop`` runs when the student stops on a frame, ``on_click`` when they
+    click the map (read them with :func:`stopped_at` and :func:`clicked_at`)."""
+    return _mount(key=key, data=scene.data(), height="content", on_stop_change=on_stop,
+                  on_click_change=on_click)
+
+
+def stopped_at(key: str) -> int | None:
+    """The frame value the student stopped on, as the browser reported it (None if not a whole number)."""
+    value = _state(key).get("stop")
+    return int(value) if isinstance(value, (int, float)) and float(value).is_integer() else None
+
+
+def clicked_at(key: str) -> tuple[float, float] | None:
+    """Where the student clicked the map, in data coordinates, when that is what reran the page."""
+    value = _state(key).get("click")
+    if isinstance(value, dict) and all(isinstance(value.get(c), (int, float)) for c in ("x", "y")):
+        x, y = float(value["x"]), float(value["y"])
+        if np.isfinite(x) and np.isfinite(y):
+            return x, y
+    return None
+
+
+def _state(key: str) -> dict[str, Any]:
+    value = st.session_state.get(key)
+    return dict(value) if value is not None else {}
+
+
+def _floats(values: np.ndarray) -> list[float]:
+    return [float(v) for v in np.round(np.asarray(values, dtype=float), 6)]
