@@ -21,7 +21,7 @@ def test_lab_trains_draws_toggles_and_rejects_a_bad_csv(page, base_url, tmp_path
     assert main.get_by_text("Regularization lab").first.is_visible()
     main.get_by_text("B: regularized: Early stopping ended training at epoch").first.wait_for()
     charts = page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")
-    charts.first.wait_for()
+    charts.nth(7).wait_for()  # the browser draws them one by one: wait for the eighth, not the first
     assert charts.count() >= 8  # 2 boundaries, 2 histogram panels, 2 restored boundaries, 2 curves, norm
     page.get_by_test_id("stSidebar").get_by_text("L2 λ", exact=True).click()
     wait_for_app(page)
