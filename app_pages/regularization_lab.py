@@ -32,7 +32,7 @@ views.headline(runs)
 views.comparison(runs)
 
 st.subheader("The network during training")
-views.network_at_epoch(runs, settings.data)
+views.network_at_epoch(qs, runs, settings.data)
 views.early_stopping(runs, settings.data)
 
 st.subheader("Training vs validation")

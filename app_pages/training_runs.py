@@ -34,8 +34,11 @@ if data is not None and config.schedule != "constant":
 if st.button("Launch run", type="primary", icon=":material/rocket_launch:", disabled=data is None):
     view.launch(queue, owner, config, data)
 
-view.live(queue, owner)
-done = [run for run in queue.runs(owner) if run.result is not None]
+# Ended runs are read once, before the live panel: a run that ends after this is drawn live, then
+# the panel reruns the page, rather than drawn twice, live and finished.
+ended = [run for run in queue.runs(owner) if not run.active]
+done = [run for run in ended if run.result is not None]
+view.live(queue, owner, {run.id for run in ended})
 if done:
     st.subheader("Results")
     view.results(done, dataset)

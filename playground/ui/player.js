@@ -46,6 +46,13 @@ function shapePath(ctx, shape, x, y, r) {
   } else ctx.arc(x, y, r, 0, 2 * Math.PI);
 }
 
+// Character code to palette index (-1 for the alphabet's first character: undefined there).
+function alphabetCodes(alphabet) {
+  const code = new Int16Array(128).fill(-1);
+  for (let k = 0; k < alphabet.length; k++) code[alphabet.charCodeAt(k)] = k - 1;
+  return code;
+}
+
 function build(root) {
   root.innerHTML = `
     <div class="legend" aria-hidden="true"></div>
@@ -69,7 +76,8 @@ function draw(view) {
   const canvas = ui.canvas;
   const ratio = window.devicePixelRatio || 1;
   const width = Math.max(240, canvas.parentElement.clientWidth);
-  const height = scene.height;
+  const height = scene.square ? Math.min(scene.height, width - SIZE.left - SIZE.right + SIZE.top + SIZE.bottom)
+    : scene.height;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
     canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
@@ -86,18 +94,16 @@ function draw(view) {
 
   const grid = scene.grid;
   const colours = grid.colour.length === 1 ? grid.colour[0] : grid.colour[Math.min(index, grid.colour.length - 1)];
-  const alpha = grid.alpha ? (grid.alpha.length === 1 ? grid.alpha[0] : grid.alpha[Math.min(index, grid.alpha.length - 1)]) : null;
+  const code = view.code;
   const cw = plotW / grid.nx, ch = plotH / grid.ny;
   for (let j = 0; j < grid.ny; j++) {
     for (let i = 0; i < grid.nx; i++) {
-      const c = colours[j * grid.nx + i];
+      const c = code[colours.charCodeAt(j * grid.nx + i)];
       if (c < 0) continue; // undefined there: left blank
-      ctx.globalAlpha = alpha ? alpha[j * grid.nx + i] : 1;
       ctx.fillStyle = grid.palette[c];
       ctx.fillRect(SIZE.left + i * cw, SIZE.top + (grid.ny - 1 - j) * ch, cw + 0.5, ch + 0.5);
     }
   }
-  ctx.globalAlpha = 1;
 
   ctx.save();
   ctx.beginPath(); ctx.rect(SIZE.left, SIZE.top, plotW, plotH); ctx.clip();
@@ -160,6 +166,7 @@ export default function (component) {
   cancelAnimationFrame(view.raf);
   view.playing = false;
   view.scene = data;
+  view.code = alphabetCodes(data.grid.alphabet);
   view.index = Math.max(0, data.frames.indexOf(data.frame));
   const { ui } = view;
   const last = data.frames.length - 1;

@@ -42,24 +42,33 @@ _mount = st.components.v2.component("playground.player", js=(Path(__file__).pare
                                     css=CSS)
 
 
+# A grid travels as one character a cell: ALPHABET[0] where the map is undefined, ALPHABET[i + 1]
+# for palette entry i. Printable ASCII that JSON need not escape (no quote, no backslash), so a
+# frame of n cells is n bytes on the wire, not the 2–4 of a JSON list of numbers.
+ALPHABET = "".join(chr(c) for c in range(35, 127) if chr(c) != "\\")
+
+
 @dataclass(frozen=True)
 class Grid:
     """Map colours on an nx × ny grid of cells, row by row from the bottom: ``colour`` holds
     palette indices (-1: undefined there, left blank), one array for every frame or one per
-    frame; ``alpha`` (optional, the same shape) an opacity per cell."""
+    frame. A palette entry may carry its own opacity (``rgba(...)``)."""
 
     nx: int
     ny: int
     palette: Sequence[str]
     colour: Sequence[np.ndarray]
-    alpha: Sequence[np.ndarray] | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.palette) > len(ALPHABET) - 1:
+            raise ValueError(f"a grid's palette has at most {len(ALPHABET) - 1} colours, "
+                             f"not {len(self.palette)}")
 
     def data(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"nx": self.nx, "ny": self.ny, "palette": list(self.palette),
-                               "colour": [np.asarray(c, dtype=int).tolist() for c in self.colour]}
-        if self.alpha is not None:
-            out["alpha"] = [np.round(np.asarray(a, dtype=float), 3).tolist() for a in self.alpha]
-        return out
+        code = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
+        frames = [code[np.asarray(c, dtype=int).ravel() + 1].tobytes().decode() for c in self.colour]
+        return {"nx": self.nx, "ny": self.ny, "palette": list(self.palette), "alphabet": ALPHABET,
+                "colour": frames}
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,8 @@ class Scene:
     frame: int
     words: Words = Words()
     clickable: bool = False
-    height: int = 520
+    height: int = 520  # the canvas's height in pixels; for a square map, the most it may take
+    square: bool = False  # one unit of x as long as one of y (the plot as tall as it is wide)
 
     def data(self) -> dict[str, Any]:
         """The JSON the browser draws from."""
@@ -121,7 +131,7 @@ class Scene:
                 "axes": list(self.axes), "grid": self.grid.data(), "series": [s.data() for s in self.series],
                 "marks": [vars(m) for m in self.marks], "frames": [int(f) for f in self.frames],
                 "frame": int(frame), "words": vars(self.words), "clickable": self.clickable,
-                "height": self.height}
+                "height": self.height, "square": self.square}
 
 
 def player(scene: Scene, *, key: str, on_stop: Callable[[], None],

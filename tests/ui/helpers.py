@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.pages import PAGES
@@ -20,3 +23,23 @@ def open_page(page: str, timeout: float = 60, **query: str) -> AppTest:
     at.switch_page(PAGES[page].path)
     at.run()
     return at
+
+
+def _player(at: AppTest, key: str):
+    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(key)]
+    return element
+
+
+def player_scene(at: AppTest, key: str) -> dict:
+    """What the step player with session key ``key`` was sent to draw."""
+    return json.loads(_player(at, key).proto.json)
+
+
+def send_player_event(at: AppTest, key: str, event: str, value) -> None:
+    """AppTest cannot press a player's buttons: send the trigger the browser sends (``stop`` with
+    the frame it stopped on, ``click`` with a point), and run what it triggers."""
+    states = at._tree.get_widget_states()
+    payload = json.dumps([{"event": event, "value": value}])
+    states.widgets.append(WidgetState(id=_make_trigger_id(_player(at, key).proto.id, "events"),
+                                      json_trigger_value=payload))
+    at._run(states)

@@ -13,6 +13,7 @@ import pandas as pd
 from playground.datasets.toy import SplitData
 from playground.regularization.probes import SMALL, Frame
 from playground.regularization.trainer import Run
+from playground.ui.player import Grid, Mark, Scene, Words
 from playground.ui.theme import OKABE_ITO, TRAIN_COLOR, VALIDATION_COLOR, color_of
 
 SPLIT_COLORS = alt.Scale(domain=["train", "validation"], range=[TRAIN_COLOR, VALIDATION_COLOR])
@@ -37,6 +38,59 @@ def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class
         cells["class"] = np.asarray(class_names)[grid]
         cells["confidence"] = frame.confidence
     return cells
+
+
+ALPHAS = np.linspace(0.05, 0.6, 8)  # a cell's opacity: the network's confidence, from chance to certain
+DIVERGING = ("#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7", "#fee0b6", "#fdb863", "#e08214",
+             "#b35806")  # blue (negative) through white (0) to orange (positive), for regression
+
+
+def boundary_scene(run: Run, data: SplitData, epochs: list[int], epoch: int) -> Scene:
+    """The decision boundary at every epoch in ``epochs`` (the latest snapshot at or before it),
+    for the step player, with the data on top. Classification: a cell takes its predicted class's
+    colour, more opaque the surer the network is (len(ALPHAS) levels from chance to certain);
+    regression: the prediction on a diverging scale centred on 0, symmetric over all epochs."""
+    assert run.extent is not None, "a run on 2-D data has a decision-boundary extent"
+    x_lo, x_hi, y_lo, y_hi = run.extent
+    frames = [[f for f in run.frames if f.epoch <= e][-1] for e in epochs]
+    size = int(round(np.sqrt(frames[0].grid.size)))  # type: ignore[union-attr]
+    pad_x, pad_y = 0.5 * (x_hi - x_lo) / (size - 1), 0.5 * (y_hi - y_lo) / (size - 1)
+    if data.task == "classification":
+        k = len(data.class_names)
+        palette = [_rgba(color_of(c), a) for c in range(k) for a in ALPHAS]
+        colour = [np.asarray(f.grid) * len(ALPHAS) + _level(np.asarray(f.confidence), k) for f in frames]
+        label_colour = [color_of(int(c)) for c in np.r_[data.y_train, data.y_val]]
+    else:
+        palette = [_rgba(c, 0.75) for c in DIVERGING]
+        top = max(float(np.abs(np.asarray(f.grid)).max()) for f in frames) or 1.0
+        colour = [_diverging(np.asarray(f.grid), top) for f in frames]
+        label_colour = [DIVERGING[int(i)] for i in _diverging(np.r_[data.y_train, data.y_val], top)]
+    shapes = ["circle"] * len(data.y_train) + ["triangle-up"] * len(data.y_val)
+    points = np.r_[data.X_train, data.X_val]
+    marks = [Mark(float(x), float(y), shape, 3.5, "black", fill)
+             for (x, y), shape, fill in zip(points, shapes, label_colour, strict=True)]
+    what = "the predicted class" if data.task == "classification" else "the prediction"
+    words = Words(frame="epoch", description=f"Decision boundary: {what} over the input plane, with the "
+                  "training points (circles) and validation points (triangles).")
+    return Scene(((x_lo - pad_x, x_hi + pad_x), (y_lo - pad_y, y_hi + pad_y)), ("x₁", "x₂"),
+                 Grid(size, size, palette, colour), [], marks, epochs, epoch, words, square=True, height=360)
+
+
+def _level(confidence: np.ndarray, k: int) -> np.ndarray:
+    """Confidence in [1/k, 1] as one of len(ALPHAS) opacity levels."""
+    share = (confidence - 1 / k) / (1 - 1 / k)
+    return np.clip(np.floor(share * len(ALPHAS)), 0, len(ALPHAS) - 1).astype(int)
+
+
+def _diverging(values: np.ndarray, top: float) -> np.ndarray:
+    """Values in [-top, top] as indices into DIVERGING (0 in the middle band)."""
+    n = len(DIVERGING)
+    return np.clip(np.floor((values / top + 1) / 2 * n), 0, n - 1).astype(int)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:.2f})"
 
 
 def points_data(data: SplitData) -> pd.DataFrame:

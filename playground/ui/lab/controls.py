@@ -187,6 +187,8 @@ def sidebar(qs: QueryState) -> Settings:
         regularizers = regularizer_controls(qs)
         st.subheader("Training")
         training = optimizer_controls(qs)
+    # The epoch the network is shown at (set by the boundary players, not the sidebar; the end by default).
+    qs.field("epoch", MAX_EPOCHS, lo=0, hi=MAX_EPOCHS)
     if settings.data is not None and settings.data.X_train.shape[1] != 2:
         network["features"] = PLAIN
     try:

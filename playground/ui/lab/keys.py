@@ -4,5 +4,5 @@
 NAMESPACE = "lab"
 CACHE = f"{NAMESPACE}.cache"   # the most recent runs, as [((data source, config), Run)]
 SHOWN = f"{NAMESPACE}.runs"    # the runs on the page now, by label
-PLAY = f"{NAMESPACE}.play"     # Play through training is on
-EPOCH = f"{NAMESPACE}.epoch"   # the epoch the boundary and weight charts show
+PLAYER = f"{NAMESPACE}.player"  # the boundary players (one per run): the epoch each stopped on
+PICKED = f"{NAMESPACE}.picked"  # the epoch slider where there is no boundary to play

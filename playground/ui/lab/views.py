@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import streamlit as st
 
 from playground.datasets.toy import SplitData
 from playground.optim import METHODS, SGD
 from playground.regularization.compare import summary
-from playground.regularization.config import LabConfig
+from playground.regularization.config import MAX_EPOCHS, LabConfig
 from playground.regularization.export import config_json, metrics_csv, pytorch_code
 from playground.regularization.optimizers import DECAY_RULES, DECAYS, decay_in_force
 from playground.regularization.probes import Frame
 from playground.regularization.trainer import Run
 from playground.ui import format as fmt
 from playground.ui.lab import charts
-from playground.ui.lab.keys import EPOCH, PLAY
+from playground.ui.lab.keys import PICKED, PLAYER
+from playground.ui.player import player, stopped_at
+from playground.ui.urlstate import QueryState
 
 
 def objective(config: LabConfig) -> str:
@@ -133,42 +136,56 @@ def _frame_at(run: Run, epoch: int) -> Frame:
     return [frame for frame in run.frames if frame.epoch <= epoch][-1]
 
 
-def network_at_epoch(runs: dict[str, Run], data: SplitData) -> None:
-    """Decision boundary and weight histograms at a chosen epoch; Play animates through training."""
+def _shown_epoch(value: int, epochs: list[int]) -> int:
+    """The recorded epoch shown for a link's ``epoch``: the last one at or before it (the end by default)."""
+    return max((epoch for epoch in epochs if epoch <= value), default=epochs[0])
+
+
+def _choose(qs: QueryState, epoch: int, epochs: list[int]) -> None:
+    """Show ``epoch`` from now on, and put it in the link; the last epoch is the default, so a
+    link without ``epoch`` shows the end of training whatever its length."""
+    qs.set("epoch", MAX_EPOCHS if epoch >= epochs[-1] else epoch)
+
+
+def _stopped(qs: QueryState, label: str, epochs: list[int]) -> None:
+    """Callback of a boundary player stopping on an epoch: every chart of the section shows it."""
+    epoch = stopped_at(f"{PLAYER}.{label}")
+    if epoch is not None:
+        _choose(qs, epoch, epochs)
+
+
+def network_at_epoch(qs: QueryState, runs: dict[str, Run], data: SplitData) -> None:
+    """Decision boundary and weight histograms at a chosen epoch. On 2-D data the boundary is a
+    step player: ▶ Play replays training in the browser, and the epoch it stops on moves the
+    histograms, the table and the link (a fragment rerun); otherwise an epoch slider picks it."""
     epochs = sorted({frame.epoch for run in runs.values() for frame in run.frames})
     two_d = data.X_train.shape[1] == 2
-    points = charts.points_data(data) if two_d else None
     if not two_d:
         st.caption(f"No decision boundary to draw: the data has {data.X_train.shape[1]} features, the map "
                    "needs 2. The weights still show what each regularizer does.")
-    playing = st.toggle("▶ Play through training", key=PLAY)
 
-    @st.fragment(run_every=0.5 if playing else None)
-    def player() -> None:
-        current = st.session_state.get(EPOCH)
-        if current not in epochs:
-            st.session_state[EPOCH] = epochs[-1]
-        elif playing:
-            st.session_state[EPOCH] = epochs[(epochs.index(current) + 1) % len(epochs)]
-        epoch = st.select_slider("Epoch", epochs, key=EPOCH)
+    @st.fragment
+    def at_epoch() -> None:
+        epoch = _shown_epoch(qs.get("epoch"), epochs)
+        if not two_d:
+            st.session_state[PICKED] = epoch
+            epoch = st.select_slider("Epoch", epochs, key=PICKED,
+                                     on_change=lambda: _choose(qs, st.session_state[PICKED], epochs))
         wide = len(runs) == 1
         for column, (label, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
             frame = _frame_at(run, epoch)
-            title = f"epoch {frame.epoch}" if wide else f"{label}, epoch {frame.epoch}"
             with column:
+                st.markdown(f"**{'' if wide else label + ', '}epoch {frame.epoch}**")
                 if two_d:
-                    assert run.extent is not None, "a run on 2-D data has a decision-boundary extent"
-                    cells = charts.boundary_data(frame, run.extent, data.class_names)
-                    chart = charts.boundary_chart(cells, points, data.class_names, title)
-                    st.altair_chart(chart, width="content")
-                else:
-                    st.markdown(f"**{title}**")
+                    player(charts.boundary_scene(run, data, epochs, epoch), key=f"{PLAYER}.{label}",
+                           on_stop=partial(_stopped, qs, label, epochs))
                 histograms = charts.histogram_data(frame)
                 st.altair_chart(charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 150),
                                 width="content")
                 st.dataframe(charts.layer_table(frame), width="stretch")
+        qs.sync()
 
-    player()
+    at_epoch()
 
 
 def curves(runs: dict[str, Run]) -> None:

@@ -3,6 +3,5 @@
 
 NAMESPACE = "runs"
 OWNER = f"{NAMESPACE}.owner"   # this browser session's unguessable owner id for its runs
-LIVE = f"{NAMESPACE}.live"     # ids of the runs that were active on the last rerun
 SHOWN = f"{NAMESPACE}.shown"    # the finished run whose details are open
 COMPARED = f"{NAMESPACE}.compare"  # the finished runs overlaid in the comparison

@@ -27,7 +27,7 @@ from playground.train.loop import seconds_text, total_steps
 from playground.train.runs import Limits, QueueFull, Run, RunQueue
 from playground.ui import format as fmt
 from playground.ui.runs import charts
-from playground.ui.runs.keys import COMPARED, LIVE, SHOWN
+from playground.ui.runs.keys import COMPARED, SHOWN
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
           "failed": st.error, "cancelled": st.info}
@@ -101,19 +101,19 @@ def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> No
         st.error(str(error))
 
 
-def live(queue: RunQueue, owner: str) -> None:
+def live(queue: RunQueue, owner: str, shown: set[str]) -> None:
+    """The active runs' progress, re-rendered every half second; the whole page reruns as soon as
+    a run has ended that is not among ``shown`` (the ended runs the page drew), so its results appear."""
     polling = any(run.active for run in queue.runs(owner))
 
     @st.fragment(run_every=0.5 if polling else None)
     def panel() -> None:
-        active = [run for run in queue.runs(owner) if run.active]
-        for run in active:
-            _progress(queue, owner, run)
-        ids = {run.id for run in active}
-        ended = st.session_state.get(LIVE, set()) - ids
-        st.session_state[LIVE] = ids
-        if ended:
-            st.rerun()  # the whole page, so the finished run's results appear
+        runs = queue.runs(owner)
+        for run in runs:
+            if run.active:
+                _progress(queue, owner, run)
+        if any(not run.active and run.id not in shown for run in runs):
+            st.rerun()
 
     panel()
 

@@ -15,6 +15,7 @@ from playground.regularization.trainer import train
 from playground.ui.lab import charts
 from playground.ui.lab.compute import remembered
 from playground.ui.lab.views import divergence
+from playground.ui.player import ALPHABET
 
 MOONS = make_toy("moons", 60, 0.45, 0.5, seed=0)
 BLOBS = make_toy("blobs", 60, 0.2, 0.5, seed=0)
@@ -73,6 +74,40 @@ def test_boundary_data_covers_the_grid_with_class_names_and_confidence(runs):
     assert points.split.value_counts().to_dict() == {"train": 30, "validation": 30}
     chart = charts.boundary_chart(cells, points, MOONS.class_names, "t").to_dict()
     assert chart["width"] == chart["height"] == 340
+
+
+def decoded(grid: dict, frame: int) -> np.ndarray:
+    """The palette index of each cell of one of a player grid's frames, as the browser reads it."""
+    return np.array([ALPHABET.index(cell) - 1 for cell in grid["colour"][frame]])
+
+
+def test_boundary_scene_colours_each_cell_by_its_predicted_class_at_every_epoch(runs):
+    run = runs["B: regularized"]
+    epochs = [frame.epoch for frame in run.frames]
+    scene = charts.boundary_scene(run, MOONS, epochs, epochs[1]).data()
+    grid = scene["grid"]
+    assert scene["frames"] == epochs and scene["frame"] == epochs[1] and len(grid["colour"]) == len(epochs)
+    for index, frame in enumerate(run.frames):
+        cells = decoded(grid, index)
+        assert np.array_equal(cells // len(charts.ALPHAS), np.asarray(frame.grid).ravel())  # the class
+        surest = np.asarray(frame.confidence).ravel() > 0.99
+        assert (cells[surest] % len(charts.ALPHAS) == len(charts.ALPHAS) - 1).all()  # the most opaque
+    shapes = [mark["shape"] for mark in scene["marks"]]
+    assert shapes.count("circle") == len(MOONS.y_train) and shapes.count("triangle-up") == len(MOONS.y_val)
+    (x0, x1), _ = scene["domain"]
+    assert x0 < MOONS.X_train[:, 0].min() and x1 > MOONS.X_train[:, 0].max()
+
+
+def test_regression_boundary_scene_centres_its_diverging_scale_on_zero():
+    sine = make_toy("sine", 40, 0.1, 0.5)
+    run = train(sine, LabConfig(hidden=(8,), epochs=5, frames=1))
+    epochs = [frame.epoch for frame in run.frames]
+    scene = charts.boundary_scene(run, sine, epochs, epochs[-1]).data()
+    prediction = np.asarray(run.frames[-1].grid).ravel()
+    cells = decoded(scene["grid"], len(epochs) - 1)
+    middle = len(charts.DIVERGING) // 2
+    assert ((cells > middle) <= (prediction > 0)).all() and ((cells < middle) <= (prediction < 0)).all()
+    assert len(scene["grid"]["palette"]) == len(charts.DIVERGING)
 
 
 def test_regression_surface_holds_predicted_values():

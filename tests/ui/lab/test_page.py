@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from playground.ui.lab import compute
-from tests.ui.helpers import open_page
+from tests.ui.helpers import open_page, player_scene, send_player_event
 
 PAGE = "lab"
 FAST = {"epochs": "150", "hidden": "32,32"}
@@ -38,6 +38,13 @@ def chart_table(at, column: str) -> pd.DataFrame:
             if column in table:
                 return table
     raise AssertionError(f"no chart on the page draws {column!r}")
+
+
+def boundary_points(at) -> list[tuple[float, float, str]]:
+    """The points drawn over the decision boundary: where, and as training (circle) or validation
+    (triangle) points."""
+    marks = player_scene(at, "lab.player.run")["marks"]
+    return sorted((mark["x"], mark["y"], mark["shape"]) for mark in marks)
 
 
 def upload(at, name: str, raw: bytes):
@@ -213,11 +220,11 @@ def test_bad_uploads_end_in_messages_not_tracebacks():
 def test_split_seed_of_an_upload_changes_which_rows_validate_and_lives_in_the_link():
     at = upload(open_page(PAGE, data="your CSV", epochs="20", hidden="16"), "points.csv", POINTS_CSV)
     assert not at.exception and not at.error
-    points = chart_table(at, "split")
+    points = boundary_points(at)
     at.number_input(key="lab.split_seed").set_value(1).run()
-    reshuffled = chart_table(at, "split")
+    reshuffled = boundary_points(at)
     assert len(reshuffled) == len(points) == 40
-    assert not reshuffled[["x1", "x2", "split"]].equals(points[["x1", "x2", "split"]])
+    assert reshuffled != points
     assert at.query_params["split_seed"] == "1"
     script = at.code[0].value  # reads the same file and splits and standardizes it as the lab did
     assert "to_split(read_csv(open('points.csv', 'rb').read()), 'kind', 'classification', 0.5, 1)" in script
@@ -279,3 +286,39 @@ def test_a_local_server_trains_a_long_run_after_saying_how_long(monkeypatch):
     at = open_page(PAGE, **FAST)
     assert any(w.value.startswith("This will take about") and "150 epochs" in w.value for w in at.warning)
     assert at.session_state["lab.runs"]["run"].epochs_run == 150
+
+
+def epoch_shown(at) -> int:
+    """The epoch the section's heading names (and its weight table shows)."""
+    return int(next(m.value for m in at.markdown if m.value.startswith("**epoch ")).strip("*").split()[1])
+
+
+def test_the_boundary_player_gets_every_recorded_epoch_and_the_epoch_it_stops_on_reaches_the_link():
+    at = open_page(PAGE, **FAST)
+    scene = player_scene(at, "lab.player.run")
+    run = at.session_state["lab.runs"]["run"]
+    assert scene["frames"] == [frame.epoch for frame in run.frames] and scene["frame"] == 150
+    assert len(scene["grid"]["colour"]) == len(run.frames)  # one boundary per recorded epoch, sent once
+    final_zeros = at.dataframe[0].value
+    middle = scene["frames"][len(scene["frames"]) // 2]
+    send_player_event(at, "lab.player.run", "stop", middle)
+    assert not at.exception and epoch_shown(at) == middle and at.query_params["epoch"] == str(middle)
+    assert player_scene(at, "lab.player.run")["frame"] == middle
+    assert not at.dataframe[0].value.equals(final_zeros)  # the weight table moved to that epoch too
+    send_player_event(at, "lab.player.run", "stop", 150)  # back at the end: the link needs no epoch
+    assert epoch_shown(at) == 150 and "epoch" not in at.query_params
+
+
+def test_a_link_with_an_epoch_opens_the_network_at_that_epoch():
+    at = open_page(PAGE, epoch="41", **FAST)  # no frame at 41: the last recorded one before it
+    frames = player_scene(at, "lab.player.run")["frames"]
+    before = max(epoch for epoch in frames if epoch <= 41)
+    assert epoch_shown(at) == before and player_scene(at, "lab.player.run")["frame"] == before
+
+
+def test_without_a_boundary_an_epoch_slider_moves_the_weights_and_the_link():
+    at = open_page(PAGE, data="digits", n="400", noise="0.0", epochs="15", hidden="16")
+    assert not at.get("bidi_component") and epoch_shown(at) == 15
+    slider = next(s for s in at.select_slider if s.label == "Epoch")
+    slider.set_value(slider.options[1]).run()
+    assert epoch_shown(at) == int(slider.options[1]) and at.query_params["epoch"] == slider.options[1]

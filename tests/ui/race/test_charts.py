@@ -8,6 +8,7 @@ import pytest
 from playground.schedules import Schedule
 from playground.surfaces import SURFACES, parse
 from playground.trajectories import Parity, RunOptions, basins, inspect, race, step_parity
+from playground.ui.player import ALPHABET
 from playground.ui.race import charts
 
 ROSENBROCK, BOWL = SURFACES["rosenbrock"], SURFACES["bowl"]
@@ -43,7 +44,8 @@ def test_the_map_scene_holds_every_path_thinned_with_the_step_of_each_point(path
 def test_the_map_bands_cut_the_colour_value_into_equal_bands_and_leave_undefined_cells_blank(paths):
     surface = parse("log(x) + y**2")  # undefined for x <= 0
     grid = charts.surface_grid(surface, 10)
-    bands = np.array(charts.map_scene(grid, paths, surface, (1.0, 0.0), 5, n=10).data()["grid"]["colour"][0])
+    cells = charts.map_scene(grid, paths, surface, (1.0, 0.0), 5, n=10).data()["grid"]["colour"][0]
+    bands = np.array([ALPHABET.index(cell) - 1 for cell in cells])  # the palette index each cell is sent as
     cells = bands.reshape(10, 10)  # rows from the bottom, columns from the left
     assert (cells[:, :5] == -1).all() and (cells[:, 5:] >= 0).all()
     assert bands.max() == len(charts.BANDS) - 1 and bands[bands >= 0].min() == 0  # the full range is used

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from playground.optim import TEACHING
 from playground.surfaces import SURFACES
 from playground.ui.race.keys import PLAYER
-from tests.ui.helpers import open_page
+from tests.ui.helpers import open_page, player_scene, send_player_event
 
 PAGE = "race"
 
@@ -145,18 +143,11 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
 
 def scene(at) -> dict:
     """What the map's player was sent to draw."""
-    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(PLAYER)]
-    return json.loads(element.proto.json)
+    return player_scene(at, PLAYER)
 
 
 def _player_event(at, event: str, value) -> None:
-    """AppTest cannot press the player's buttons: send the trigger the browser sends."""
-    (element,) = [e for e in at.get("bidi_component") if e.proto.id.endswith(PLAYER)]
-    states = at._tree.get_widget_states()
-    payload = json.dumps([{"event": event, "value": value}])
-    states.widgets.append(WidgetState(id=_make_trigger_id(element.proto.id, "events"),
-                                      json_trigger_value=payload))
-    at._run(states)
+    send_player_event(at, PLAYER, event, value)
 
 
 def test_clicking_the_map_moves_the_start_to_that_cells_centre():
