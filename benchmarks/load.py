@@ -1,19 +1,26 @@
-"""A class on one server: N real browser sessions through a scripted lesson, against ``streamlit run``.
+"""A class on one server: N sessions through a scripted lesson, against ``streamlit run``.
 
-Each session (its own Chromium context, so its own Streamlit session) opens the race's lesson
-link, changes Adam's learning rate, drags the step scrubber, goes to the lab and switches dropout
-on; the first ``--launchers`` of them also launch a short digits run on Training runs and wait
-for its results, and every other session opens Training runs and must see no run (a run shown to
-a session that did not launch it is a leak). Sessions start ``--stagger`` seconds apart, as a
-class opening a link does.
+Each session opens the race's lesson link, changes Adam's learning rate, drags the step
+scrubber, goes to the lab and switches dropout on; the first ``--launchers`` of them also launch
+a short digits run on Training runs and wait for its results, and every other session opens
+Training runs and must see no run (a run shown to a session that did not launch it is a leak).
+Sessions start ``--stagger`` seconds apart, as a class opening a link does.
 
-Printed: per action the p50 and p95 seconds from the action to the page settling, errors,
-leaks, and the server's memory (its whole process tree: web process and training workers) at
-baseline, at peak, and ``--linger`` seconds after the sessions leave. Baseline, measured in the
-same run: one session alone through the same lesson before the class arrives.
+Two drivers. ``--driver wire`` (the default) speaks Streamlit's websocket protocol
+(``benchmarks/_wire.py``): each session costs the client next to nothing, so thirty of them on a
+2-core machine measure the server; time to result is from the change to the server's
+``script_finished``, and each session checks that its link and page carry its own values (its own
+learning rate, its own step). ``--driver browser`` runs each session in its own Chromium context
+and times to the page settling, browser drawing included; on this machine a few browsers already
+saturate the cores, so it is for small classes.
+
+Printed: per action the p50 and p95 seconds, errors, leaks, and the server's memory (its whole
+process tree: web process and training workers) at baseline, at peak, and ``--linger`` seconds
+after the sessions leave. Baseline, measured in the same run: one session alone through the same
+lesson before the class arrives.
 Goals (issue 9, 30 sessions on the 2-core VM): p95 race lr change ≤ 2 s, lab rerun ≤ 5 s, zero
 errors, zero leaks, memory after ``--linger`` within 10% of baseline.
-Run: ``python benchmarks/load.py --sessions 30`` (needs Chromium).
+Run: ``python benchmarks/load.py --sessions 30`` (``--driver browser`` needs Chromium).
 """
 
 from __future__ import annotations
@@ -31,9 +38,13 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
+from _wire import WireSession
 from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from playground.ui.pages import PAGES  # noqa: E402 - after the repository joins the path
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -82,6 +93,41 @@ async def timed(times: dict[str, list[float]], name: str, action) -> None:
     started = time.perf_counter()
     await action()
     times[name].append(time.perf_counter() - started)
+
+
+async def wire_lesson(url: str, launch: bool, times: dict[str, list[float]], problems: list[str],
+                      leaks: list[str], number: int) -> None:
+    """The lesson over the websocket protocol; each student types their own learning rate and
+    stops on their own step, and must find exactly those in their link."""
+    session = WireSession(url)
+    lr, step = round(0.05 + 0.0001 * number, 4), 100 + number
+    try:
+        await session.connect()
+        times["open the race link"].append(await session.open(PAGES["race"].url_path, "surface=rosenbrock"))
+        times["change Adam's lr"].append(await session.set(session.widget(key="race.Adam.lr"), lr))
+        player = session.widget(key="race.player")
+        times["drag the scrubber"].append(await session.set(player, ("stop", step)))
+        link = session.query_string
+        if f"Adam.lr={lr!r}" not in link or f"step={step}" not in link:
+            leaks.append(f"session {number} asked for lr {lr} and step {step}; its link: {link}")
+        times["open the lab"].append(await session.open(PAGES["lab"].url_path))
+        times["switch dropout on"].append(await session.set(session.widget(key="lab.dropout"), True))
+        times["open Training runs"].append(await session.open(PAGES["runs"].url_path))
+        if launch:
+            started = time.perf_counter()
+            await session.set(session.widget(label="Launch run"), True)
+            await session.wait_for(lambda s: "Test accuracy" in s.metrics(), TIMEOUT / 1000)
+            times["train digits to results"].append(time.perf_counter() - started)
+            shown = list(session.widget(key="runs.shown").proto.options)
+            if len(shown) != 1:
+                leaks.append(f"session {number} launched one run and is shown {len(shown)}: {shown}")
+        elif "Results" in session.texts():
+            leaks.append(f"session {number} launched nothing but sees results")
+        problems.extend(f"session {number}: {message}" for message in session.exceptions)
+    except Exception as error:  # noqa: BLE001 - a benchmark reports every failure and goes on
+        problems.append(f"session {number}: {type(error).__name__}: {str(error).splitlines()[0]}")
+    finally:
+        await session.close()
 
 
 async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list[float]],
@@ -148,27 +194,36 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
         await context.close()
 
 
-async def class_of(url: str, sessions: int, launchers: int, stagger: float,
+async def class_of(url: str, driver: str, sessions: int, launchers: int, stagger: float,
                    times: dict[str, list[float]], problems: list[str], leaks: list[str]) -> None:
-    """``sessions`` students through the lesson at once (``sessions=0``: nobody); with
-    ``sessions=-1``, the baseline: one student alone, who also trains."""
+    """``sessions`` students through the lesson at once; with ``sessions=-1``, the baseline: one
+    student alone, who also trains."""
+    async def everyone(one) -> None:
+        if sessions < 0:
+            await one(url, True, times, problems, leaks, 0)
+            return
+
+        async def student(i: int) -> None:
+            await asyncio.sleep(i * stagger)
+            await one(url, i < launchers, times, problems, leaks, i + 1)
+
+        await asyncio.gather(*(student(i) for i in range(sessions)))
+
+    if driver == "wire":
+        await everyone(wire_lesson)
+        return
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS)
-        if sessions < 0:
-            await lesson(browser, url, True, times, problems, leaks, 0)
-        else:
-            async def student(i: int) -> None:
-                await asyncio.sleep(i * stagger)
-                await lesson(browser, url, i < launchers, times, problems, leaks, i + 1)
-
-            await asyncio.gather(*(student(i) for i in range(sessions)))
+        await everyone(lambda *args: lesson(browser, *args))
         await browser.close()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--driver", choices=("wire", "browser"), default="wire",
+                        help="the websocket protocol (the server's time) or Chromium (the browser's too)")
     parser.add_argument("--launchers", type=int, default=4)
     parser.add_argument("--stagger", type=float, default=1.0, help="seconds between sessions arriving")
     parser.add_argument("--linger", type=float, default=120.0, help="seconds to wait after they leave")
@@ -191,7 +246,7 @@ def main() -> int:
         problems: list[str] = []
         leaks: list[str] = []
         # the baseline: one student alone, which also warms the server (imports, caches, workers)
-        asyncio.run(class_of(url, -1, 1, 0.0, alone, problems, leaks))
+        asyncio.run(class_of(url, args.driver, -1, 1, 0.0, alone, problems, leaks))
         baseline = tree_rss_mb(server.pid)
         peak = [baseline]
         done = asyncio.Event()
@@ -204,7 +259,8 @@ def main() -> int:
         async def run() -> None:
             watcher = asyncio.create_task(watch_memory())
             try:
-                await class_of(url, args.sessions, args.launchers, args.stagger, times, problems, leaks)
+                await class_of(url, args.driver, args.sessions, args.launchers, args.stagger, times, problems,
+                               leaks)
             finally:
                 done.set()
                 await watcher
@@ -214,9 +270,10 @@ def main() -> int:
         took = time.perf_counter() - started
         time.sleep(args.linger)
         after = tree_rss_mb(server.pid)
-        print(f"{args.sessions} sessions ({args.launchers} training digits), {args.stagger:g} s apart, on "
-              f"{os.cpu_count()} cores; the class took {took:.0f} s")
-        print(f"  {'action':26} {'alone':>7} {'p50':>7} {'p95':>7}  (seconds to settled)")
+        print(f"{args.sessions} {args.driver} sessions ({args.launchers} training digits), "
+              f"{args.stagger:g} s apart, on {os.cpu_count()} cores; the class took {took:.0f} s")
+        until = "the server's result" if args.driver == "wire" else "the page settled"
+        print(f"  {'action':26} {'alone':>7} {'p50':>7} {'p95':>7}  (seconds to {until})")
         for name, values in times.items():
             p95 = statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
             base = alone[name][0] if alone.get(name) else float("nan")

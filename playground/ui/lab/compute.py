@@ -1,16 +1,18 @@
-"""Train the lab's run(s) with live progress, once per distinct setting.
+"""Train the lab's run(s) with live progress, once per distinct setting for the whole server.
 
-Finished runs are kept in the session, keyed by data and settings, at most a few (memory stays
-bounded): scrubbing, playing and opening tabs rerun the page without retraining, toggling a
-regularizer back reuses the earlier run, and a comparison trains its baseline A only once.
-Changing a widget mid-training stops the script, and with it the training, so the page stays
-responsive.
+Finished runs are kept for every session (:class:`~playground.ui.shared.SharedCache`), keyed by
+data and settings, at most RUNS_KEPT (memory stays bounded): a class on the same lesson link
+trains each run once, a session asking for a run another session is training waits for it,
+scrubbing and opening tabs rerun the page without retraining, toggling a regularizer back reuses
+the earlier run, and a comparison trains its baseline A only once. Changing a widget
+mid-training stops the script, and with it the training, so the page stays responsive.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
-from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -23,9 +25,11 @@ from playground.regularization.trainer import Run, train
 from playground.threads import interactive
 from playground.ui.lab.charts import curves_chart, curves_data, markers_data
 from playground.ui.lab.controls import Settings
-from playground.ui.lab.keys import CACHE, SHOWN
+from playground.ui.lab.keys import SHOWN
+from playground.ui.shared import SharedCache
 
-KEEP = 4  # runs kept in the session's cache
+RUNS_KEPT = 32  # runs kept for all sessions: a lesson's few settings, with room for a class's own tries
+RUNS: SharedCache[Run] = SharedCache(RUNS_KEPT)
 LIVE_EVERY = 0.5  # seconds between live loss charts while a run trains
 
 
@@ -33,22 +37,27 @@ def runs_for(settings: Settings) -> dict[str, Run]:
     """{label: Run}: one run, or A (unregularized) and B (as set) when comparing."""
     data = settings.data
     assert data is not None, "the page stops before training when it has no data"
-    wanted = _wanted(settings)
-    cache: list[tuple[tuple, Run]] = st.session_state.setdefault(CACHE, [])
-    runs = {label: remembered(cache, (settings.source, config), partial(_train_live, data, label, config))
-            for label, config in wanted.items()}
+    notice = st.empty()  # while another session trains the same run
+
+    def waiting(label: str, seconds: float) -> None:
+        notice.info(f"Another session is training the same {label} right now: using its result "
+                    f"({seconds:.1f} s)…", icon=":material/group:")
+
+    runs = {label: RUNS.get(_key(settings.source, config), partial(_train_live, data, label, config),
+                            partial(waiting, label))
+            for label, config in _wanted(settings).items()}
+    notice.empty()
     st.session_state[SHOWN] = runs
     return runs
 
 
 def estimate(settings: Settings) -> Estimate:
-    """The training these settings ask for that is not already cached in the session (a run
-    toggled back, or comparison's baseline A, costs nothing)."""
+    """The training these settings ask for that is not already done (a run toggled back, a run
+    another student trained, or comparison's baseline A, costs nothing)."""
     data = settings.data
     assert data is not None, "the page stops before training when it has no data"
-    cached = [key for key, _ in st.session_state.get(CACHE, [])]
     todo = [lab_estimate(config, data) for config in _wanted(settings).values()
-            if (settings.source, config) not in cached]
+            if _key(settings.source, config) not in RUNS]
     if not todo:
         return Estimate(0.0, "nothing: every run is cached", "")
     return Estimate(sum(e.seconds for e in todo), " and ".join(e.work for e in todo), todo[0].lower)
@@ -58,13 +67,9 @@ def _wanted(settings: Settings) -> dict[str, LabConfig]:
     return variants(settings.config) if settings.compare else {"run": settings.config}
 
 
-def remembered(cache: list[tuple[tuple, Run]], key: tuple, make: Callable[[], Run], keep: int = KEEP) -> Run:
-    """The run cached under ``key``, else ``make()``'s; either way it becomes the most recent of
-    at most ``keep`` cached runs. (A list, not a dict: the keys hold unhashable settings.)"""
-    found = [run for cached, run in cache if cached == key]
-    run = found[0] if found else make()
-    cache[:] = [(cached, other) for cached, other in cache if cached != key][-(keep - 1):] + [(key, run)]
-    return run
+def _key(source: dict, config: LabConfig) -> str:
+    """A run's identity: where its data came from and every setting, as canonical JSON."""
+    return json.dumps({"source": source, "config": dataclasses.asdict(config)}, sort_keys=True, default=str)
 
 
 @interactive

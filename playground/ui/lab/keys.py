@@ -2,7 +2,6 @@
 (see :class:`~playground.ui.urlstate.QueryState`); these live only in the session."""
 
 NAMESPACE = "lab"
-CACHE = f"{NAMESPACE}.cache"   # the most recent runs, as [((data source, config), Run)]
 SHOWN = f"{NAMESPACE}.runs"    # the runs on the page now, by label
 PLAYER = f"{NAMESPACE}.player"  # the boundary players (one per run): the epoch each stopped on
 PICKED = f"{NAMESPACE}.picked"  # the epoch slider where there is no boundary to play

@@ -13,7 +13,6 @@ from playground.regularization.compare import summary, variants
 from playground.regularization.config import LabConfig
 from playground.regularization.trainer import train
 from playground.ui.lab import charts
-from playground.ui.lab.compute import remembered
 from playground.ui.lab.views import divergence
 from playground.ui.player import ALPHABET
 
@@ -46,23 +45,6 @@ def test_summary_table_has_one_row_per_run_with_the_final_numbers(runs):
     assert table.loc["B: regularized", "zero weights"] > 0
     assert table.loc["A: no regularization", "zero weights"] == 0
     assert table.loc["B: regularized", "weight norm"] < table.loc["A: no regularization", "weight norm"]
-
-
-def test_cached_runs_are_reused_and_bounded():
-    trained = []
-
-    def make(name: str):
-        def training() -> str:  # stands in for a run: records that it was trained
-            trained.append(name)
-            return name
-        return training
-
-    cache: list = []
-    assert remembered(cache, ("A",), make("A"), keep=2) == "A"
-    assert remembered(cache, ("B",), make("B"), keep=2) == "B"
-    assert remembered(cache, ("A",), make("A again"), keep=2) == "A"  # A comes from the cache
-    assert remembered(cache, ("C",), make("C"), keep=2) == "C"  # ... and B, now the oldest, is dropped
-    assert trained == ["A", "B", "C"] and [key for key, _ in cache] == [("A",), ("C",)]
 
 
 def test_boundary_data_covers_the_grid_with_class_names_and_confidence(runs):

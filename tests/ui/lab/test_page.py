@@ -322,3 +322,20 @@ def test_without_a_boundary_an_epoch_slider_moves_the_weights_and_the_link():
     slider = next(s for s in at.select_slider if s.label == "Epoch")
     slider.set_value(slider.options[1]).run()
     assert epoch_shown(at) == int(slider.options[1]) and at.query_params["epoch"] == slider.options[1]
+
+
+def test_a_class_on_the_same_link_trains_each_run_once(monkeypatch):
+    trained = []
+    real_train = compute.train
+
+    def counted(data, config, *args):
+        trained.append(config)
+        return real_train(data, config, *args)
+
+    monkeypatch.setattr(compute, "train", counted)
+    first = open_page(PAGE, compare="true", dropout="true", **FAST)
+    second = open_page(PAGE, compare="true", dropout="true", **FAST)  # another student, same link
+    assert len(trained) == 2  # A and B, once for both students
+    assert metrics(second) == metrics(first) and not second.exception
+    second.toggle(key="lab.dropout").set_value(False).run()  # B is now A: nothing new to train
+    assert len(trained) == 2
