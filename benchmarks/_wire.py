@@ -170,29 +170,33 @@ class WireSession:
 
     async def _read(self) -> None:
         async for raw in self._socket:
-            message = ForwardMsg()
-            message.ParseFromString(raw)
-            kind = message.WhichOneof("type")
-            if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                path = tuple(message.metadata.delta_path)
-                element = message.delta.new_element
-                self.elements[path] = element
-                self.fragments[path] = message.delta.fragment_id
-                if element.WhichOneof("type") == "exception":
-                    self.exceptions.append(element.exception.message)
-            elif kind == "page_info_changed":
-                self.query_string = message.page_info_changed.query_string
-            elif kind == "auto_rerun":
-                rerun = message.auto_rerun
-                if rerun.fragment_id not in self._auto:
-                    self._auto[rerun.fragment_id] = asyncio.create_task(self._poll(rerun.fragment_id,
-                                                                                   rerun.interval))
-            elif kind == "new_session" and not message.metadata.run.fragment_ids:
-                self.elements.clear()  # a full run draws the page anew, and registers its polls anew
-                self._stop_polls()
-            elif kind == "navigation":  # st.navigation picked the page (new_session names app.py)
-                self.page_hash = message.navigation.page_script_hash
-            elif kind == "stop_auto_rerun":
-                self._stop_polls()
-            elif kind == "script_finished" and message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
-                self._finished.set()
+            self.received(raw)
+
+    def received(self, raw: bytes) -> None:
+        """Take one ForwardMsg from the server, as the frontend would."""
+        message = ForwardMsg()
+        message.ParseFromString(raw)
+        kind = message.WhichOneof("type")
+        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+            path = tuple(message.metadata.delta_path)
+            element = message.delta.new_element
+            self.elements[path] = element
+            self.fragments[path] = message.delta.fragment_id
+            if element.WhichOneof("type") == "exception":
+                self.exceptions.append(element.exception.message)
+        elif kind == "page_info_changed":
+            self.query_string = message.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            rerun = message.auto_rerun
+            if rerun.fragment_id not in self._auto:
+                poll = self._poll(rerun.fragment_id, rerun.interval)
+                self._auto[rerun.fragment_id] = asyncio.create_task(poll)
+        elif kind == "new_session" and not message.metadata.run.fragment_ids:
+            self.elements.clear()  # a full run draws the page anew, and registers its polls anew
+            self._stop_polls()
+        elif kind == "navigation":  # st.navigation picked the page (new_session names app.py)
+            self.page_hash = message.navigation.page_script_hash
+        elif kind == "stop_auto_rerun":
+            self._stop_polls()
+        elif kind == "script_finished" and message.script_finished != FINISHED.FINISHED_EARLY_FOR_RERUN:
+            self._finished.set()

@@ -17,7 +17,7 @@ saturate the cores, so it is for small classes.
 Printed: per action the p50 and p95 seconds, errors, leaks, and the server's memory (its whole
 process tree: web process and training workers) at baseline, at peak, and ``--linger`` seconds
 after the sessions leave. Baseline, measured in the same run: one session alone through the same
-lesson before the class arrives.
+lesson before the class arrives (after a first one has warmed the server).
 Goals (issue 9, 30 sessions on the 2-core VM): p95 race lr change ≤ 2 s, lab rerun ≤ 5 s, zero
 errors, zero leaks, memory after ``--linger`` within 10% of baseline.
 Run: ``python benchmarks/load.py --sessions 30`` (``--driver browser`` needs Chromium).
@@ -245,7 +245,8 @@ def main() -> int:
         times: dict[str, list[float]] = defaultdict(list)
         problems: list[str] = []
         leaks: list[str] = []
-        # the baseline: one student alone, which also warms the server (imports, caches, workers)
+        # a first student warms the server (imports, caches, workers); the baseline is a second one alone
+        asyncio.run(class_of(url, args.driver, -1, 1, 0.0, defaultdict(list), problems, leaks))
         asyncio.run(class_of(url, args.driver, -1, 1, 0.0, alone, problems, leaks))
         baseline = tree_rss_mb(server.pid)
         peak = [baseline]

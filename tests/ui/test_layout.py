@@ -10,7 +10,7 @@ from playground.ui.pages import PAGES
 
 PACKAGE = Path(playground.__file__).parent
 PAGE_PACKAGES = ("race", "lab", "runs", "backprop", "health", "home")
-SHARED = {"urlstate", "theme", "pages", "knobs", "policy", "format", "budget", "player"}
+SHARED = {"urlstate", "theme", "pages", "knobs", "policy", "format", "budget", "player", "shared"}
 
 
 def _imports(path: Path) -> set[str]:
