@@ -58,6 +58,8 @@ class WireSession:
     _socket: Any = None
     _reader: asyncio.Task | None = None
     _finished: asyncio.Event = field(default_factory=asyncio.Event)
+    _until: str = ""  # the kind of element whose arrival ends the timing ("": the script's end)
+    _arrived: float | None = None
     _auto: dict[str, asyncio.Task] = field(default_factory=dict)  # fragment id: its polling task
 
     async def connect(self) -> None:
@@ -113,9 +115,10 @@ class WireSession:
         """The labels of the metrics on the page."""
         return [e.metric.label for e in self.elements.values() if e.WhichOneof("type") == "metric"]
 
-    async def set(self, widget: Widget, value: Any) -> float:
+    async def set(self, widget: Widget, value: Any, until: str = "") -> float:
         """Change ``widget`` to ``value`` (a button: press it; an ``st.components.v2`` element: send
-        ``value`` as (event, payload), as its ``setTriggerValue`` does); seconds to result."""
+        ``value`` as (event, payload), as its ``setTriggerValue`` does); seconds to result: to the
+        first element of kind ``until`` (e.g. ``"vega_lite_chart"``), else to the script's end."""
         state = WidgetState(id=widget.id)
         if widget.kind == "bidi_component":
             event, payload = value
@@ -135,7 +138,7 @@ class WireSession:
         trigger = widget.kind in ("button", "bidi_component")
         if not trigger:
             self.states[widget.id] = state
-        return await self._rerun([state] if trigger else [], widget.fragment)
+        return await self._rerun([state] if trigger else [], widget.fragment, until)
 
     async def wait_for(self, done, timeout: float) -> float:
         """Wait until ``done(self)`` (fragments polling meanwhile); seconds waited."""
@@ -146,12 +149,14 @@ class WireSession:
             await asyncio.sleep(0.1)
         return time.perf_counter() - started
 
-    async def _rerun(self, extra: list[WidgetState] | None = None, fragment: str = "") -> float:
+    async def _rerun(self, extra: list[WidgetState] | None = None, fragment: str = "",
+                     until: str = "") -> float:
         self._finished.clear()
+        self._until, self._arrived = until, None
         started = time.perf_counter()
         await self._send(extra or [], fragment)
         await self._finished.wait()
-        return time.perf_counter() - started
+        return (self._arrived or time.perf_counter()) - started
 
     async def _send(self, extra: list[WidgetState], fragment: str = "") -> None:
         message = BackMsg()
@@ -182,6 +187,8 @@ class WireSession:
             element = message.delta.new_element
             self.elements[path] = element
             self.fragments[path] = message.delta.fragment_id
+            if self._arrived is None and element.WhichOneof("type") == self._until:
+                self._arrived = time.perf_counter()
             if element.WhichOneof("type") == "exception":
                 self.exceptions.append(element.exception.message)
         elif kind == "page_info_changed":

@@ -104,7 +104,9 @@ async def wire_lesson(url: str, launch: bool, times: dict[str, list[float]], pro
     try:
         await session.connect()
         times["open the race link"].append(await session.open(PAGES["race"].url_path, "surface=rosenbrock"))
-        times["change Adam's lr"].append(await session.set(session.widget(key="race.Adam.lr"), lr))
+        # to the updated loss chart: the table's torch.optim badge follows it ("checking…" until then)
+        lr_box = session.widget(key="race.Adam.lr")
+        times["change Adam's lr"].append(await session.set(lr_box, lr, until="vega_lite_chart"))
         player = session.widget(key="race.player")
         times["drag the scrubber"].append(await session.set(player, ("stop", step)))
         link = session.query_string

@@ -7,6 +7,8 @@ its name (or formula and window), never as an object, so every cache key is chea
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,7 @@ from playground.trajectories import (
     step_parity,
 )
 from playground.ui.race.charts import GRID, surface_grid
+from playground.ui.shared import SharedCache
 
 CUSTOM = "custom"
 #: Largest per-step coordinate difference from torch.optim that still earns the ✓: float64
@@ -77,12 +80,23 @@ def race_paths(spec: RaceSpec) -> dict[str, Trajectory]:
     return race(spec.load(), spec.overrides(), spec.start, spec.steps, spec.options)
 
 
-def torch_parity(spec: RaceSpec, method: str) -> Parity:
-    """``method`` against torch.optim: the largest per-step difference, and the path drift."""
-    return _parity(spec.only(method), method)
+# The torch.optim checks of all sessions, computed once each (at most 64 kept) and one at a time
+# in a thread of their own. A check is the slowest part of a race change (about 0.14 s of Python
+# against 0.02 s for the race itself), and it is shown after the charts ("checking…" until then):
+# queued here, thirty students changing a learning rate at once get their charts while the checks
+# take turns, instead of every request thread sharing the interpreter thirty ways.
+_CHECKED: SharedCache[Parity] = SharedCache(64)
+_CHECKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="torch-optim-check")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def torch_parity(spec: RaceSpec, method: str, waiting: Callable[[float], None]) -> Parity:
+    """``method`` against torch.optim: the largest per-step difference, and the path drift;
+    ``waiting`` runs every few tenths of a second while another session's check of the same
+    settings is under way."""
+    only = spec.only(method)
+    return _CHECKED.get((only, method), lambda: _CHECKER.submit(_parity, only, method).result(), waiting)
+
+
 @interactive
 def _parity(spec: RaceSpec, method: str) -> Parity:
     overrides = spec.overrides()[method]

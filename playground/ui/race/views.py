@@ -153,7 +153,7 @@ def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], 
 
     draw()
     if None in parity.values():
-        parity = {name: torch_parity(spec, name) for name in paths}
+        parity = {name: torch_parity(spec, name, lambda _: draw()) for name in paths}
         st.session_state[BADGES] = {spec.only(name): check for name, check in parity.items()}
         draw()
     st.caption("Matching torch.optim means taking the same step: at every step torch.optim is handed this "
