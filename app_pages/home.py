@@ -4,8 +4,10 @@ import streamlit as st
 
 from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.pages import PAGES
+from playground.ui.share import share_button
 
 st.title("How neural networks are trained: a playground")
+share_button(PAGES["home"])
 st.markdown(
     "Every optimizer here is written from scratch, shown as readable math and checked "
     "step by step against `torch.optim`. Every experiment lives in its link: copy the "

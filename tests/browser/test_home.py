@@ -28,3 +28,16 @@ def test_a_shared_link_opens_its_page_without_a_page_not_found_dialog(page, base
     wait_for_app(page)
     assert page.get_by_role("heading", name=spec.title).first.is_visible()
     assert not page.get_by_text("Page not found").count()
+
+
+def test_share_shows_the_address_bars_link_and_a_qr_code(page, base_url):
+    page.goto(f"{base_url}/race?surface=himmelblau&steps=200")
+    wait_for_app(page)
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Share this experiment").click()
+    dialog = page.get_by_role("dialog")
+    dialog.wait_for()
+    assert f"{base_url}/race?surface=himmelblau&steps=200" in dialog.locator("code").inner_text()
+    qr = dialog.locator("img")
+    qr.wait_for()
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")  # the PNG arrived and decoded
+    screenshot(page, "share")
