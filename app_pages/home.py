@@ -5,6 +5,7 @@ import streamlit as st
 from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.pages import PAGES
 from playground.ui.share import share_button
+from playground.ui.urlstate import versioned
 
 st.title("How neural networks are trained: a playground")
 share_button(PAGES["home"])
@@ -24,5 +25,5 @@ cols = st.columns(3)
 for i, experiment in enumerate(EXPERIMENTS):
     with cols[i % 3].container(border=True):
         st.page_link(PAGES[experiment.page].page(), label=experiment.title, icon=":material/play_circle:",
-                     query_params=experiment.query)
+                     query_params=versioned(experiment.query))
         st.caption(experiment.look_for)

@@ -9,6 +9,11 @@ chose on this page (kept across page switches), else the default. A URL value th
 not parse or is out of range falls back to the default and leaves a notice for the page to
 show; a list that names an item twice keeps its first mention, with a notice. After the
 widgets, :meth:`QueryState.sync` writes the non-default values back to the query string.
+
+Links carry their format's version, ``v=`` :data:`SCHEMA`, so links handed out today keep
+opening the same experiment after settings are renamed or rescaled: such a change bumps
+SCHEMA and adds the step from the old format to :data:`UPGRADES`, and a link is read through
+every step from its own version (a link without ``v`` is version 1, the format before versions).
 """
 
 from __future__ import annotations
@@ -23,6 +28,34 @@ from streamlit.delta_generator import DeltaGenerator
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+VERSION = "v"  # the query parameter that holds a link's format version
+SCHEMA = 1  # the format links are written in
+#: From version n to n + 1: the query parameters of a link in format n, rewritten into format n + 1.
+UPGRADES: dict[int, Callable[[dict[str, str]], dict[str, str]]] = {}
+
+
+def versioned(query: dict[str, str]) -> dict[str, str]:
+    """``query`` as a link in today's format (a link to a page's defaults needs no version)."""
+    return {**query, VERSION: str(SCHEMA)} if query else {}
+
+
+def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """A link's parameters in today's format (without ``v``), and a notice when its version is
+    not one this app can read."""
+    params = dict(params)
+    text = params.pop(VERSION, "1")
+    try:
+        version = int(text)
+    except ValueError:
+        return params, (f"Ignored `{VERSION}={text[:20]}` in the link (not a version number); read it in "
+                        "today's format.")
+    if version > SCHEMA or version < 1:
+        return params, (f"This link is in format {version}; this playground reads formats 1 to {SCHEMA}. "
+                        "Settings it does not recognise fall back to their defaults.")
+    for step in range(version, SCHEMA):
+        params = UPGRADES[step](params)
+    return params, None
 
 
 class RepeatedItems(ValueError):
@@ -93,7 +126,8 @@ class QueryState:
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
         self.fields: dict[str, Field] = {}
-        self.notices: list[str] = []
+        self._link, notice = upgraded({name: st.query_params[name] for name in st.query_params})
+        self.notices: list[str] = [notice] if notice else []
         self._memory: dict[str, Any] = st.session_state.setdefault(f"_memory.{namespace}", {})
 
     def key(self, name: str) -> str:
@@ -143,7 +177,7 @@ class QueryState:
         return str(_on(where).text_input(label, key=self.field(name, default), **options))
 
     def _initial(self, spec: Field) -> Any:
-        text = st.query_params.get(spec.name)
+        text = self._link.get(spec.name)
         if text is not None:
             try:
                 return spec.parse(text)
@@ -180,6 +214,7 @@ class QueryState:
             self._memory[name] = value
             if value != spec.default:
                 wanted[name] = spec.format(value)
+        wanted = versioned(wanted)
         current = {name: st.query_params.get(name) for name in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)

@@ -89,7 +89,7 @@ def test_url_round_trip_sets_every_widget():
     assert state["race.noise"] == 0.5 and state["race.seed"] == 3 and state["race.step"] == 60
     table = summary(at)
     assert table.loc["Adam", "lr"] == 0.05 and "loss at step 60" in table.columns
-    assert dict(at.query_params) == query  # the page writes back the same link
+    assert dict(at.query_params) == {**query, "v": "1"}  # the page writes back the same link, versioned
 
 
 def test_garbage_url_values_fall_back_to_defaults_with_notices():
@@ -130,7 +130,7 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
     query = {"methods": "SGD,Adam", "grid": "100", "basin_colour": "steps", "inspect": "Adam", "step": "5"}
     at = open_page(PAGE, **query)
     assert not at.exception and not at.warning
-    assert dict(at.query_params) == query  # the Race tab is open: nothing was dropped
+    assert dict(at.query_params) == {**query, "v": "1"}  # the Race tab is open: nothing was dropped
     at.session_state["race.tab"] = "Basins"
     at.run()
     assert widget(at, "race.grid").value == 100
@@ -138,7 +138,7 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
     at.session_state["race.tab"] = "Inside the optimizer"
     at.run()
     assert widget(at, "race.inspect").value == "Adam"
-    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer"}
+    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer", "v": "1"}
 
 
 def scene(at) -> dict:
