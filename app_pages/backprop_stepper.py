@@ -8,12 +8,11 @@ from playground.ui.backprop import charts
 from playground.ui.backprop.controls import network, step_control
 from playground.ui.backprop.keys import NAMESPACE
 from playground.ui.backprop.views import gradient_checking
+from playground.ui.header import page_header
 from playground.ui.pages import PAGES
-from playground.ui.share import share_button
 from playground.ui.urlstate import QueryState
 
-st.title("Backprop, step by step")
-share_button(PAGES["backprop"])
+page_header(PAGES["backprop"])
 st.caption("The forward pass computes every node's value; the backward pass then visits the nodes from the "
            "loss back to the inputs, multiplying the gradient that arrives by each local derivative.")
 notices = st.container()

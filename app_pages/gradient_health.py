@@ -3,16 +3,15 @@
 import streamlit as st
 
 from playground.backprop.health import TRAINS
+from playground.ui.header import page_header
 from playground.ui.health import charts, views
 from playground.ui.health.compute import cached_run
 from playground.ui.health.controls import CLIP_LABELS, presets, settings
 from playground.ui.health.keys import NAMESPACE
 from playground.ui.pages import PAGES
-from playground.ui.share import share_button
 from playground.ui.urlstate import QueryState
 
-st.title("Gradient health")
-share_button(PAGES["health"])
+page_header(PAGES["health"])
 st.caption("A deep MLP, one fixed batch, full-batch SGD. Backprop multiplies one factor per layer, so the "
            "gradient reaching the first layer can shrink or grow exponentially with depth.")
 qs = QueryState(NAMESPACE)

@@ -3,16 +3,15 @@
 import streamlit as st
 
 from playground.ui.budget import within_budget
+from playground.ui.header import page_header
 from playground.ui.pages import PAGES
 from playground.ui.race import controls, views
 from playground.ui.race.compute import load_surface, race_estimate, race_paths
 from playground.ui.race.keys import NAMESPACE
-from playground.ui.share import share_button
 from playground.ui.urlstate import QueryState
 
 qs = QueryState(NAMESPACE)
-st.title("Optimizer race")
-share_button(PAGES["race"])
+page_header(PAGES["race"])
 st.caption("Every optimizer here is the from-scratch rule that trains networks elsewhere in the app, run "
            "on a 2-D loss surface so you can watch it move. Same start, same gradients: only the method "
            "differs.")

@@ -3,17 +3,16 @@
 import streamlit as st
 
 from playground.ui.budget import within_budget
+from playground.ui.header import page_header
 from playground.ui.lab import views
 from playground.ui.lab.compute import estimate, runs_for
 from playground.ui.lab.controls import sidebar
 from playground.ui.lab.keys import NAMESPACE
 from playground.ui.pages import PAGES
-from playground.ui.share import share_button
 from playground.ui.urlstate import QueryState
 
 qs = QueryState(NAMESPACE)
-st.title("Regularization lab")
-share_button(PAGES["lab"])
+page_header(PAGES["lab"])
 st.caption("A wide network on a few noisy points memorizes them: the training loss falls to zero while the "
            "validation loss climbs. Switch on L1, L2, weight decay, dropout, batch normalization or early "
            "stopping in the sidebar and watch the gap close.")

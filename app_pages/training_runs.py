@@ -5,16 +5,15 @@ import streamlit as st
 
 from playground.datasets.images import DatasetError, MissingDataset
 from playground.train.runs import hosted_mode
+from playground.ui.header import page_header
 from playground.ui.pages import PAGES
 from playground.ui.runs import controls
 from playground.ui.runs import views as view
 from playground.ui.runs.compute import dataset, run_queue, session_id
 from playground.ui.runs.keys import NAMESPACE
-from playground.ui.share import share_button
 from playground.ui.urlstate import QueryState
 
-st.title("Training runs")
-share_button(PAGES["runs"])
+page_header(PAGES["runs"])
 st.caption("Train a real network in the background while the page stays responsive. Digits (8×8, bundled "
            "with scikit-learn) always works; MNIST, Fashion-MNIST and CIFAR-10 need their files.")
 notices = st.container()

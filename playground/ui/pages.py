@@ -1,5 +1,6 @@
 """The app's pages, each declared once: ``app.py`` navigates over them, the home page links to
-them and the ready-made experiments name them, so no path, title or URL is typed twice."""
+them and the ready-made experiments name them, so no path, title or URL is typed twice. Titles,
+blurbs and section names come from the catalogues (``pages.<key>.title``, ``sections.<id>``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
+from playground.ui.i18n import t
+
 # Not "pages": a folder of that name beside app.py makes Streamlit run its legacy folder navigation
 # before st.navigation, and that one greets every link to a custom URL with "Page not found".
 FOLDER = "app_pages"
@@ -15,12 +18,20 @@ FOLDER = "app_pages"
 
 @dataclass(frozen=True)
 class PageSpec:
+    key: str               # its key in PAGES and in the catalogues
     script: str            # file name in FOLDER
-    title: str
     icon: str
-    section: str
+    section: str           # a key of the catalogues' [sections]
     url_path: str          # "" for the default page, served at the root
-    blurb: str             # one sentence for the home page
+
+    @property
+    def title(self) -> str:
+        return t(f"pages.{self.key}.title")
+
+    @property
+    def blurb(self) -> str:
+        """One sentence for the home page."""
+        return t(f"pages.{self.key}.blurb")
 
     @property
     def path(self) -> str:
@@ -33,29 +44,19 @@ class PageSpec:
         return st.Page(self.path, title=self.title, icon=self.icon, url_path=self.url_path)
 
 
-PAGES: dict[str, PageSpec] = {
-    "home": PageSpec("home.py", "Home", ":material/home:", "Start", "",
-                     "What the playground is, where to start, and experiments to hand out."),
-    "race": PageSpec("optimizer_race.py", "Optimizer race", ":material/sports_score:", "Optimization",
-                     "race", "SGD, Momentum, NAG, AdaGrad, RMSprop and Adam across 2-D loss surfaces."),
-    "lab": PageSpec("regularization_lab.py", "Regularization lab", ":material/science:",
-                    "Generalization", "regularization",
-                    "Watch a small network overfit, then fix it with L1/L2, dropout, batchnorm and early "
-                    "stopping."),
-    "runs": PageSpec("training_runs.py", "Training runs", ":material/rocket_launch:", "Generalization",
-                     "training",
-                     "Real MNIST, Fashion-MNIST and CIFAR-10 runs, on the GPU when there is one."),
-    "backprop": PageSpec("backprop_stepper.py", "Backprop, step by step", ":material/account_tree:",
-                         "Gradients", "backprop",
-                         "The chain rule with real numbers, node by node, checked against autograd."),
-    "health": PageSpec("gradient_health.py", "Gradient health", ":material/monitor_heart:", "Gradients",
-                       "gradient-health", "Vanishing and exploding gradients, and what cures them."),
-}
+PAGES: dict[str, PageSpec] = {spec.key: spec for spec in (
+    PageSpec("home", "home.py", ":material/home:", "start", ""),
+    PageSpec("race", "optimizer_race.py", ":material/sports_score:", "optimization", "race"),
+    PageSpec("lab", "regularization_lab.py", ":material/science:", "generalization", "regularization"),
+    PageSpec("runs", "training_runs.py", ":material/rocket_launch:", "generalization", "training"),
+    PageSpec("backprop", "backprop_stepper.py", ":material/account_tree:", "gradients", "backprop"),
+    PageSpec("health", "gradient_health.py", ":material/monitor_heart:", "gradients", "gradient-health"),
+)}
 
 
 def navigation() -> dict[str, list[StreamlitPage]]:
     """The sidebar's sections, in the order the pages are declared."""
     sections: dict[str, list[StreamlitPage]] = {}
     for spec in PAGES.values():
-        sections.setdefault(spec.section, []).append(spec.page())
+        sections.setdefault(t(f"sections.{spec.section}"), []).append(spec.page())
     return sections

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import segno
 import streamlit as st
 
+from playground.ui.i18n import t
 from playground.ui.pages import PageSpec
 
 FALLBACK_BASE = "http://localhost:8501"  # where there is no browser to ask (tests, scripts)
@@ -41,17 +42,20 @@ def qr_png(text: str, scale: int = 5) -> bytes | None:
 
 
 def share_button(spec: PageSpec) -> None:
-    """A Share button at the top of the sidebar; it opens the link and its QR code."""
-    if st.sidebar.button("Share this experiment", icon=":material/qr_code_2:", width="stretch"):
+    """A Share button in the sidebar; it opens the link and its QR code."""
+    if st.sidebar.button(t("share.button"), icon=":material/qr_code_2:", width="stretch"):
         _dialog(link(spec, st.context.url, {name: st.query_params[name] for name in st.query_params}))
 
 
-@st.dialog("Share this experiment")
 def _dialog(address: str) -> None:
-    st.caption("Anyone who opens this link sees this page set up as it is now.")
+    st.dialog(t("share.title"))(_shown)(address)
+
+
+def _shown(address: str) -> None:
+    st.caption(t("share.explain"))
     st.code(address, language=None, wrap_lines=True)
     png = qr_png(address)
     if png is None:
-        st.warning("This link is too long for a QR code; copy it instead.")
+        st.warning(t("share.too_long"))
     else:
-        st.image(png, caption="Scan to open it on a phone or tablet.", width=260)
+        st.image(png, caption=t("share.scan"), width=260)

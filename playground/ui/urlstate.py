@@ -26,6 +26,8 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from playground.ui.i18n import link_params
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -214,7 +216,7 @@ class QueryState:
             self._memory[name] = value
             if value != spec.default:
                 wanted[name] = spec.format(value)
-        wanted = versioned(wanted)
+        wanted = versioned({**wanted, **link_params()})
         current = {name: st.query_params.get(name) for name in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)

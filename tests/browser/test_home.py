@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.ui.i18n import catalogue
 from playground.ui.pages import PAGES
 from tests.browser.conftest import screenshot, wait_for_app
 
@@ -41,3 +42,16 @@ def test_share_shows_the_address_bars_link_and_a_qr_code(page, base_url):
     qr.wait_for()
     assert qr.evaluate("img => img.complete && img.naturalWidth > 100")  # the PNG arrived and decoded
     screenshot(page, "share")
+
+
+@pytest.mark.parametrize("key", list(PAGES))
+def test_every_page_opens_in_chinese_from_its_link(page, base_url, key):
+    spec = PAGES[key]
+    page.goto(f"{base_url}/{spec.url_path}?lang=zh")
+    wait_for_app(page)
+    zh = catalogue("zh")
+    heading = zh["home.title"] if key == "home" else zh[f"pages.{key}.title"]
+    page.get_by_role("heading", name=heading).first.wait_for()  # fails if it never shows
+    page.get_by_test_id("stSidebar").get_by_role("button", name="分享这个实验").wait_for()
+    wait_for_app(page)
+    screenshot(page, f"{key}_zh")

@@ -10,7 +10,8 @@ from playground.ui.pages import PAGES
 
 PACKAGE = Path(playground.__file__).parent
 PAGE_PACKAGES = ("race", "lab", "runs", "backprop", "health", "home")
-SHARED = {"urlstate", "theme", "pages", "knobs", "policy", "format", "budget", "player", "shared"}
+SHARED = {"urlstate", "theme", "pages", "knobs", "policy", "format", "budget", "player", "shared", "i18n",
+          "header", "share"}
 
 
 def _imports(path: Path) -> set[str]:

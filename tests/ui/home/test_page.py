@@ -24,7 +24,7 @@ def _messages(at: AppTest) -> str:
     return " ".join(m.value for kind in (at.info, at.warning, at.error, at.toast) for m in kind)
 
 
-@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.title)
+@pytest.mark.parametrize("experiment", EXPERIMENTS, ids=lambda e: e.key)
 def test_each_experiment_link_is_taken_whole_by_its_page(experiment):
     at = open_page(experiment.page, timeout=120, **experiment.query)
     assert not at.exception

@@ -1,0 +1,16 @@
+"""What every page starts with: its title, and in the sidebar the language switch and Share."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.ui.i18n import language_switch
+from playground.ui.pages import PageSpec
+from playground.ui.share import share_button
+
+
+def page_header(spec: PageSpec, title: str | None = None) -> None:
+    """The page's title (``spec``'s own unless ``title`` is given), then the sidebar's top row."""
+    language_switch()
+    share_button(spec)
+    st.title(title or spec.title)

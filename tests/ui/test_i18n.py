@@ -1,0 +1,78 @@
+"""English and 简体中文: the catalogues hold the same keys with the same fields, every key is used
+and every used key exists, the field's standard Chinese terms are used, code reads the same in both,
+and a page follows the link's language, the switch, and keeps the language in its link."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from playground.ui.home.experiments import EXPERIMENTS
+from playground.ui.i18n import LANGUAGES, catalogue
+from playground.ui.pages import PAGES
+from tests.ui.helpers import open_page
+
+ROOT = Path(__file__).resolve().parents[2]
+USED = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
+TERMS = {  # an English term in a text: the standard Chinese term its translation must use
+    "backprop": "反向传播", "chain rule": "链式法则", "momentum": "动量", "learning rate": "学习率",
+    "regulariz": "正则化", "weight decay": "权重衰减", "early stopping": "早停", "batchnorm": "批归一化",
+    "gradient checking": "梯度检查", "vanishing": "梯度消失", "exploding": "梯度爆炸",
+}
+
+
+def used_keys() -> set[str]:
+    """Keys named in the code, and the keys the registries' entries read."""
+    keys = {key for folder in ("playground", "app_pages") for path in (ROOT / folder).rglob("*.py")
+            for key in USED.findall(path.read_text())}
+    for spec in PAGES.values():
+        keys |= {f"pages.{spec.key}.title", f"pages.{spec.key}.blurb", f"sections.{spec.section}"}
+    for experiment in EXPERIMENTS:
+        keys |= {f"experiments.{experiment.key}.title", f"experiments.{experiment.key}.look_for"}
+    return keys
+
+
+def test_both_catalogues_hold_every_key_the_app_uses_and_nothing_else():
+    used = used_keys()
+    for lang in LANGUAGES:
+        keys = set(catalogue(lang))
+        assert not used - keys, f"missing from {lang}.toml: {sorted(used - keys)}"
+        assert not keys - used, f"unused in {lang}.toml: {sorted(keys - used)}"
+
+
+def test_translations_keep_fields_and_code_and_use_the_standard_terms():
+    en, zh = catalogue("en"), catalogue("zh")
+    for key, text in en.items():
+        assert zh[key].strip(), key
+        assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", zh[key])), key
+        assert re.findall(r"`[^`]+`", text) == re.findall(r"`[^`]+`", zh[key]), key  # code reads the same
+        for term, chinese in TERMS.items():
+            if term in text.lower():
+                assert chinese in zh[key], f"{key}: '{term}' should read {chinese}"
+
+
+def test_a_link_in_chinese_opens_in_chinese_and_keeps_its_language():
+    at = open_page("race", lang="zh", steps="50")
+    assert not at.exception
+    assert at.title[0].value == "优化器竞赛"
+    assert at.query_params["lang"] == "zh" and at.query_params["steps"] == "50"
+    assert any(b.label == "分享这个实验" for b in at.sidebar.button)
+
+
+def test_the_switch_changes_the_language_and_the_link():
+    at = open_page("home", lang="zh")
+    assert at.title[0].value == "神经网络是怎样训练出来的：一个练习场"
+    (switch,) = [g for g in at.button_group if g.key == "_i18n.lang"]
+    switch.set_value("en").run()
+    assert at.title[0].value == "How neural networks are trained: a playground"
+    assert "lang" not in at.query_params  # English is what this (locale-less) browser would pick
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_opens_in_chinese(page):
+    at = open_page(page, lang="zh")
+    assert not at.exception
+    assert at.title[0].value == (catalogue("zh")["home.title"] if page == "home" else
+                                 catalogue("zh")[f"pages.{page}.title"])
