@@ -1,15 +1,17 @@
-# The playground, headless on port 8501, as a non-root user. CPU torch by default:
-# the CPU wheel index keeps the image small; drop --extra-index-url for a CUDA build.
+# The playground, headless on port 8501, as a non-root user. CPU torch by default: the CPU wheel
+# index keeps the image small; --build-arg TORCH_INDEX=https://pypi.org/simple for a CUDA build
+# (PyPI's Linux torch wheels are CUDA builds). See docs/hosting.md.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    PLAYGROUND_DATA=/home/app/data PLAYGROUND_HOSTED=1
+    PLAYGROUND_DATA=/home/app/data PLAYGROUND_HOSTED=1 STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none
 
 RUN useradd --create-home --uid 1000 app
 WORKDIR /home/app/playground
 
 COPY requirements.txt requirements-ray.txt ./
-RUN pip install --extra-index-url https://download.pytorch.org/whl/cpu -r requirements.txt
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+RUN pip install --extra-index-url "$TORCH_INDEX" -r requirements.txt
 # --build-arg WITH_RAY=1: an image whose replicas send training jobs to the Ray cluster at RAY_ADDRESS
 ARG WITH_RAY=0
 RUN if [ "$WITH_RAY" = 1 ]; then pip install -r requirements-ray.txt; fi

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from playground.ui.pages import navigation
+from playground.ui.errors import reported
+from playground.ui.pages import FAVICON, navigation
 
-st.set_page_config(page_title="Training playground", page_icon=":material/school:", layout="wide")
-st.navigation(navigation()).run()
+st.set_page_config(page_title="Training playground", page_icon=str(FAVICON), layout="wide")
+reported(st.navigation(navigation()).run)

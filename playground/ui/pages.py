@@ -5,6 +5,7 @@ blurbs and section names come from the catalogues (``pages.<key>.title``, ``sect
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -14,6 +15,8 @@ from playground.ui.i18n import t
 # Not "pages": a folder of that name beside app.py makes Streamlit run its legacy folder navigation
 # before st.navigation, and that one greets every link to a custom URL with "Page not found".
 FOLDER = "app_pages"
+# The tab's icon, served by the app itself: a Material icon would be fetched from Google's font CDN.
+FAVICON = Path(__file__).parent / "favicon.png"
 
 
 @dataclass(frozen=True)

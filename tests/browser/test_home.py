@@ -55,3 +55,13 @@ def test_every_page_opens_in_chinese_from_its_link(page, base_url, key):
     page.get_by_test_id("stSidebar").get_by_role("button", name="分享这个实验").wait_for()
     wait_for_app(page)
     screenshot(page, f"{key}_zh")
+
+
+def test_nothing_loads_from_outside_the_server(page, base_url):
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith((base_url, "data:", "blob:")) else None)
+    for spec in PAGES.values():
+        page.goto(f"{base_url}/{spec.url_path}")
+        wait_for_app(page)
+    assert not outside, outside  # favicon, fonts, scripts: all served by the app itself
