@@ -13,8 +13,6 @@ from playground.ui.pages import PAGES
 from playground.ui.urlstate import QueryState
 
 page_header(PAGES["backprop"])
-st.caption("The forward pass computes every node's value; the backward pass then visits the nodes from the "
-           "loss back to the inputs, multiplying the gradient that arrives by each local derivative.")
 notices = st.container()
 qs = QueryState(NAMESPACE)
 net = network(qs)

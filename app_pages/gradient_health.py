@@ -12,8 +12,6 @@ from playground.ui.pages import PAGES
 from playground.ui.urlstate import QueryState
 
 page_header(PAGES["health"])
-st.caption("A deep MLP, one fixed batch, full-batch SGD. Backprop multiplies one factor per layer, so the "
-           "gradient reaching the first layer can shrink or grow exponentially with depth.")
 qs = QueryState(NAMESPACE)
 presets(qs)
 s = settings(qs)

@@ -12,9 +12,6 @@ from playground.ui.urlstate import QueryState
 
 qs = QueryState(NAMESPACE)
 page_header(PAGES["race"])
-st.caption("Every optimizer here is the from-scratch rule that trains networks elsewhere in the app, run "
-           "on a 2-D loss surface so you can watch it move. Same start, same gradients: only the method "
-           "differs.")
 notices = st.container()
 
 with st.sidebar:

@@ -13,9 +13,6 @@ from playground.ui.urlstate import QueryState
 
 qs = QueryState(NAMESPACE)
 page_header(PAGES["lab"])
-st.caption("A wide network on a few noisy points memorizes them: the training loss falls to zero while the "
-           "validation loss climbs. Switch on L1, L2, weight decay, dropout, batch normalization or early "
-           "stopping in the sidebar and watch the gap close.")
 settings = sidebar(qs)
 qs.show_notices()
 qs.sync()

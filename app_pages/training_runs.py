@@ -14,8 +14,6 @@ from playground.ui.runs.keys import NAMESPACE
 from playground.ui.urlstate import QueryState
 
 page_header(PAGES["runs"])
-st.caption("Train a real network in the background while the page stays responsive. Digits (8×8, bundled "
-           "with scikit-learn) always works; MNIST, Fashion-MNIST and CIFAR-10 need their files.")
 notices = st.container()
 qs = QueryState(NAMESPACE)
 config = controls.settings(qs)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui.i18n import language_switch
+from playground.ui.i18n import language_switch, t
 from playground.ui.pages import PageSpec
 from playground.ui.share import share_button
 
 
 def page_header(spec: PageSpec, title: str | None = None) -> None:
-    """The page's title (``spec``'s own unless ``title`` is given), then the sidebar's top row."""
+    """The page's title (``spec``'s own unless ``title`` is given) and, but on Home, its one-paragraph
+    introduction; in the sidebar, the language switch and Share."""
     language_switch()
     share_button(spec)
     st.title(title or spec.title)
+    if spec.url_path:
+        st.caption(t(f"pages.{spec.key}.intro"))

@@ -29,6 +29,7 @@ def used_keys() -> set[str]:
             for key in USED.findall(path.read_text())}
     for spec in PAGES.values():
         keys |= {f"pages.{spec.key}.title", f"pages.{spec.key}.blurb", f"sections.{spec.section}"}
+        keys |= {f"pages.{spec.key}.intro"} if spec.url_path else set()  # Home has its own
     for experiment in EXPERIMENTS:
         keys |= {f"experiments.{experiment.key}.title", f"experiments.{experiment.key}.look_for"}
     return keys
