@@ -36,7 +36,7 @@ def test_a_hosted_server_shows_a_reference_number_and_logs_the_traceback(broken_
     assert "a bug in the page" in str(record.exc_info[1])
 
 
-def test_locally_the_error_shows_whole(broken_home, monkeypatch):
+def test_locally_a_failing_page_shows_the_whole_traceback(broken_home, monkeypatch):
     monkeypatch.delenv("PLAYGROUND_HOSTED", raising=False)
     at = open_page("home")
     assert at.exception and "a bug in the page" in at.exception[0].value
