@@ -5,6 +5,7 @@ import streamlit as st
 from playground.ui.header import page_header
 from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import link_params, t
+from playground.ui.lessons import lesson_cards
 from playground.ui.pages import PAGES
 from playground.ui.urlstate import versioned
 
@@ -14,6 +15,8 @@ cols = st.columns(3)
 for i, spec in enumerate(spec for key, spec in PAGES.items() if key != "home"):
     cols[i % 3].page_link(spec.page(), label=spec.title, icon=spec.icon)
     cols[i % 3].caption(spec.blurb)
+
+lesson_cards()
 
 st.subheader(t("home.experiments"))
 st.caption(t("home.experiments_caption"))

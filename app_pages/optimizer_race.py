@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.ui.budget import within_budget
 from playground.ui.header import page_header
+from playground.ui.lessons import open_step
 from playground.ui.pages import PAGES
 from playground.ui.race import controls, views
 from playground.ui.race.compute import load_surface, race_estimate, race_paths
@@ -13,6 +14,7 @@ from playground.ui.urlstate import QueryState
 qs = QueryState(NAMESPACE)
 page_header(PAGES["race"])
 notices = st.container()
+lesson = open_step("race")
 
 with st.sidebar:
     surface_key = controls.pick_surface(qs)
@@ -21,12 +23,15 @@ with st.sidebar:
     start, steps, options, tol = controls.pick_run(qs, surface)
 
 st.latex(rf"f(x, y) = {surface.latex}")
-if methods:
+if methods and (lesson is None or lesson.answered):  # in a lesson, the race runs once the student predicts
     spec = controls.spec_from(surface_key, methods, start, steps, options)
     if within_budget(race_estimate(spec)):
-        views.main(qs, spec, surface, race_paths(spec), tol)
+        paths = race_paths(spec)
+        if lesson is not None:
+            lesson.reveal(qs, paths, tol)
+        views.main(qs, spec, surface, paths, tol)
         views.export(qs, spec)
-else:
+elif not methods:
     st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
 with notices:
     qs.show_notices()

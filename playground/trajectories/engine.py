@@ -79,6 +79,11 @@ class Trajectory:
     def steps(self) -> int:
         return len(self.updates)
 
+    def reached(self, tol: float, start: int = 0) -> int | None:
+        """The first step at which ``start``'s gradient norm is below ``tol``; None if never."""
+        below = np.flatnonzero(self.grad_norms[:, start] < tol) if tol > 0 else np.array([], dtype=int)
+        return int(below[0]) if len(below) else None
+
 
 def configure(surface: Surface, method: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """The full hyperparameters of ``method`` on ``surface``: registry defaults, the surface's tuned

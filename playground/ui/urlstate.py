@@ -32,6 +32,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 VERSION = "v"  # the query parameter that holds a link's format version
+#: Query parameters no page owns and every page keeps as they are: a lesson's step and the choice
+#: made there (see playground.ui.lessons).
+KEPT = ("lesson", "guess")
 SCHEMA = 1  # the format links are written in
 #: From version n to n + 1: the query parameters of a link in format n, rewritten into format n + 1.
 UPGRADES: dict[int, Callable[[dict[str, str]], dict[str, str]]] = {}
@@ -208,18 +211,29 @@ class QueryState:
         for notice in self.notices:
             show(notice, icon="🔗")
 
+    def query(self) -> dict[str, str]:
+        """The non-default settings as the link writes them."""
+        values = {name: self.get(name) for name in self.fields}
+        return {name: spec.format(values[name]) for name, spec in self.fields.items()
+                if values[name] != spec.default}
+
     def sync(self) -> None:
         """Write every non-default setting to the query string, and remember it for this page."""
-        wanted: dict[str, str] = {}
-        for name, spec in self.fields.items():
-            value = self.get(name)
-            self._memory[name] = value
-            if value != spec.default:
-                wanted[name] = spec.format(value)
-        wanted = versioned({**wanted, **link_params()})
+        for name in self.fields:
+            self._memory[name] = self.get(name)
+        kept = {name: st.query_params[name] for name in KEPT if name in st.query_params}
+        wanted = versioned({**self.query(), **kept, **link_params()})
         current = {name: st.query_params.get(name) for name in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)
+
+    @staticmethod
+    def forget(namespace: str) -> None:
+        """Drop every setting this session holds under ``namespace``, so that the page's next run
+        takes them from its link (how a lesson moves a page to its next step's settings)."""
+        for key in [key for key in st.session_state if str(key).startswith(f"{namespace}.")]:
+            del st.session_state[key]
+        st.session_state.pop(f"_memory.{namespace}", None)
 
 
 def _on(where: DeltaGenerator | None) -> Any:

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from playground.lessons import LESSONS
 from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import LANGUAGES, catalogue
 from playground.ui.pages import PAGES
 from tests.ui.helpers import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
+FIELD = re.compile(r"{\w+(?::[^}]*)?}")  # a field to fill, with or without a format: {tol:g}
 USED = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
 TERMS = {  # an English term in a text: the standard Chinese term its translation must use
     "backprop": "反向传播", "chain rule": "链式法则", "momentum": "动量", "learning rate": "学习率",
@@ -32,6 +34,11 @@ def used_keys() -> set[str]:
         keys |= {f"pages.{spec.key}.intro"} if spec.url_path else set()  # Home has its own
     for experiment in EXPERIMENTS:
         keys |= {f"experiments.{experiment.key}.title", f"experiments.{experiment.key}.look_for"}
+    for lesson in LESSONS.values():
+        keys |= {f"lessons.{lesson.key}.title", f"lessons.{lesson.key}.summary"}
+        for number, step in enumerate(lesson.steps, 1):
+            parts = ("ask", "reveal", "notice", *"abcd"[:step.choices])
+            keys |= {f"lessons.{lesson.key}.{number}.{part}" for part in parts}
     return keys
 
 
@@ -47,7 +54,7 @@ def test_translations_keep_fields_and_code_and_use_the_standard_terms():
     en, zh = catalogue("en"), catalogue("zh")
     for key, text in en.items():
         assert zh[key].strip(), key
-        assert set(re.findall(r"{\w+}", text)) == set(re.findall(r"{\w+}", zh[key])), key
+        assert set(FIELD.findall(text)) == set(FIELD.findall(zh[key])), key
         assert re.findall(r"`[^`]+`", text) == re.findall(r"`[^`]+`", zh[key]), key  # code reads the same
         for term, chinese in TERMS.items():
             if term in text.lower():

@@ -150,7 +150,7 @@ def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, 
         at_start = bool(t.diverged_at[0] == 0)
         # Diverged at step 0: the engine's readings are placeholders, so show f where it is undefined.
         start_loss = float(surface.value(*t.positions[0, 0])) if at_start else None
-        reached = np.flatnonzero(t.grad_norms[:, 0] < tol) if tol > 0 else np.array([], dtype=int)
+        reached = t.reached(tol)
         check = parity.get(name)
         rows.append({
             "method": name, "lr": t.hyperparameters["lr"],
@@ -158,7 +158,7 @@ def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, 
             "final loss": t.losses[-1, 0] if start_loss is None else start_loss,
             "distance to minimum": f"{distance:.3g}" if np.isfinite(distance) else "no known minimum",
             "steps to tolerance": ("diverged at the start" if at_start
-                                   else str(reached[0]) if len(reached) else "not reached"),
+                                   else "not reached" if reached is None else str(reached)),
             "diverged at step": (f"0: f(start) = {start_loss:g}" if start_loss is not None
                                  else str(t.diverged_at[0]) if t.diverged_at[0] >= 0 else "—"),
             "matches torch.optim": parity_badge(check, parity_tol),
