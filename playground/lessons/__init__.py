@@ -15,9 +15,9 @@ texts are written around, which the tests check the page's numbers still give.
 
 from __future__ import annotations
 
-from playground.lessons import race
+from playground.lessons import gradients, lab, race
 from playground.lessons.lesson import Facts, Lesson, Step
 
-LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (*race.LESSONS,)}
+LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (*race.LESSONS, *lab.LESSONS, *gradients.LESSONS)}
 
 __all__ = ["LESSONS", "Lesson", "Step", "Facts"]
