@@ -7,6 +7,7 @@ from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import link_params, t
 from playground.ui.lessons import lesson_cards
 from playground.ui.pages import PAGES
+from playground.ui.share import BUILD
 from playground.ui.urlstate import versioned
 
 page_header(PAGES["home"], t("home.title"))
@@ -26,3 +27,10 @@ for i, experiment in enumerate(EXPERIMENTS):
         st.page_link(PAGES[experiment.page].page(), label=experiment.title, icon=":material/play_circle:",
                      query_params=versioned({**experiment.query, **link_params()}))
         st.caption(experiment.look_for)
+
+st.subheader(t("classroom.builder"))
+st.caption(t("classroom.builder_caption"))
+pages = [spec for key, spec in PAGES.items() if key != "home"]
+chosen = st.selectbox(t("classroom.page"), pages, format_func=lambda spec: spec.title, key="_classroom.page")
+st.page_link(chosen.page(), label=t("classroom.open"), icon=":material/lock:",
+             query_params={BUILD: "build", **link_params()})

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
+
+# Classroom links are signed with the server's secret: the tests' own, not one written under $HOME.
+os.environ.setdefault("PLAYGROUND_LINK_SECRET", "tests-only-secret")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from __future__ import annotations
 from playground.lessons import gradients, lab, race
 from playground.lessons.lesson import Facts, Lesson, Step
 
-LESSONS: dict[str, Lesson] = {lesson.key: lesson for lesson in (*race.LESSONS, *lab.LESSONS, *gradients.LESSONS)}
+LESSONS: dict[str, Lesson] = {lesson.key: lesson
+                               for lesson in (*race.LESSONS, *lab.LESSONS, *gradients.LESSONS)}
 
 __all__ = ["LESSONS", "Lesson", "Step", "Facts"]

@@ -14,10 +14,14 @@ from urllib.parse import urlencode
 import segno
 import streamlit as st
 
+from playground.ui.classroom import classroom_link
 from playground.ui.i18n import t
-from playground.ui.pages import PageSpec
+from playground.ui.pages import PAGES, PageSpec
 
 FALLBACK_BASE = "http://localhost:8501"  # where there is no browser to ask (tests, scripts)
+#: Open the classroom-link builder: a session flag set by Share, or ``?classroom=build`` in a link
+#: (Home's builder); the page opens it once its settings are drawn (QueryState.sync).
+BUILD = "classroom"
 
 
 def link(spec: PageSpec, seen: str | None, query: dict[str, str]) -> str:
@@ -48,7 +52,36 @@ def share_button(spec: PageSpec) -> None:
 
 
 def _dialog(address: str) -> None:
-    st.dialog(t("share.title"))(_shown)(address)
+    st.dialog(t("share.title"))(_share)(address)
+
+
+def _share(address: str) -> None:
+    _shown(address)
+    # The page opens the builder once its settings are drawn (it needs their labels): close this
+    # dialog and rerun the page, which QueryState.sync ends with the builder.
+    st.button(t("classroom.make"), icon=":material/lock:", on_click=st.session_state.__setitem__,
+              args=(BUILD, True))
+    if st.session_state.get(BUILD):
+        st.rerun()
+
+
+def classroom_builder(page: str, query: dict[str, str], labels: dict[str, str]) -> None:
+    """The classroom-link builder for ``page`` as set up now (``query``, its link; ``labels``, its
+    settings' labels): tick what students may change and what they do not even see; the rest is
+    locked at its current value."""
+    st.dialog(t("classroom.title"), width="large")(_builder)(page, query, labels)
+
+
+def _builder(page: str, query: dict[str, str], labels: dict[str, str]) -> None:
+    st.caption(t("classroom.explain"))
+    names = list(labels)
+    shown = {name: f"{labels[name]} · {name}" for name in names}
+    free = st.multiselect(t("classroom.free"), names, format_func=shown.__getitem__, key="_classroom.free")
+    locked = [name for name in names if name not in free]
+    hidden = st.multiselect(t("classroom.hidden"), locked, format_func=shown.__getitem__,
+                            key="_classroom.hidden")
+    st.caption(t("classroom.summary", free=len(free), locked=len(locked) - len(hidden), hidden=len(hidden)))
+    _shown(link(PAGES[page], st.context.url, classroom_link(page, query, locked, hidden)))
 
 
 def _shown(address: str) -> None:

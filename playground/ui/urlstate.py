@@ -26,7 +26,8 @@ from typing import Any
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from playground.ui.i18n import link_params
+from playground.ui import classroom, share
+from playground.ui.i18n import link_params, t
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -134,6 +135,15 @@ class QueryState:
         self._link, notice = upgraded({name: st.query_params[name] for name in st.query_params})
         self.notices: list[str] = [notice] if notice else []
         self._memory: dict[str, Any] = st.session_state.setdefault(f"_memory.{namespace}", {})
+        # An instructor's classroom link locks settings; one altered by hand opens at the defaults.
+        self.classroom, altered = classroom.read(namespace, self._link)
+        if altered:
+            self._link = {}
+            self.notices.append(t("classroom.altered"))
+        self.labels: dict[str, str] = {}  # each setting drawn with a widget this run: its label
+
+    def locked(self, name: str) -> bool:
+        return self.classroom is not None and name in self.classroom.locked
 
     def key(self, name: str) -> str:
         return f"{self.namespace}.{name}"
@@ -144,7 +154,7 @@ class QueryState:
         spec = Field(name, default, choices, lo, hi)
         self.fields[name] = spec
         key = self.key(name)
-        if key not in st.session_state:
+        if key not in st.session_state or self.locked(name):  # a locked setting is the link's, every run
             st.session_state[key] = self._initial(spec)
         return key
 
@@ -155,14 +165,14 @@ class QueryState:
         if kind is float:
             widget.setdefault("format", "%g")
         key = self.field(name, default, lo=lo, hi=hi)
-        return _on(where).number_input(label, kind(lo), kind(hi), key=key, **widget)
+        return self._draw(name, where, "number_input", label, kind(lo), kind(hi), key=key, **widget)
 
     def slider(self, name: str, label: str, default: float, *, lo: float, hi: float,
                where: DeltaGenerator | None = None, **widget: Any) -> Any:
         """A slider over [lo, hi], the same bounds a link's value must keep."""
         kind = type(default)
-        return _on(where).slider(label, kind(lo), kind(hi), key=self.field(name, default, lo=lo, hi=hi),
-                                 **widget)
+        key = self.field(name, default, lo=lo, hi=hi)
+        return self._draw(name, where, "slider", label, kind(lo), kind(hi), key=key, **widget)
 
     def choice(self, name: str, label: str, choices: Iterable[Any], default: Any, *,
                widget: str = "selectbox", where: DeltaGenerator | None = None, **options: Any) -> Any:
@@ -170,16 +180,27 @@ class QueryState:
         select_slider, segmented_control or multiselect; a link may name only these choices."""
         items = list(choices)
         key = self.field(name, default, choices=items)
-        return getattr(_on(where), widget)(label, items, key=key, **options)
+        return self._draw(name, where, widget, label, items, key=key, **options)
 
     def switch(self, name: str, label: str, default: bool = False, *, widget: str = "toggle",
                where: DeltaGenerator | None = None, **options: Any) -> bool:
         """An on/off setting drawn as a toggle (or ``widget="checkbox"``)."""
-        return bool(getattr(_on(where), widget)(label, key=self.field(name, default), **options))
+        return bool(self._draw(name, where, widget, label, key=self.field(name, default), **options))
 
     def text(self, name: str, label: str, default: str, *, where: DeltaGenerator | None = None,
              **options: Any) -> str:
-        return str(_on(where).text_input(label, key=self.field(name, default), **options))
+        return str(self._draw(name, where, "text_input", label, key=self.field(name, default), **options))
+
+    def _draw(self, name: str, where: DeltaGenerator | None, widget: str, label: str, *args: Any,
+              **options: Any) -> Any:
+        """Draw the setting's widget (``st.<widget>(label, *args, **options)``): greyed out when
+        a classroom link locks it, not at all when it hides it."""
+        self.labels[name] = label
+        if self.classroom is not None and name in self.classroom.hidden:
+            return self.get(name)
+        if self.locked(name):
+            options.update(disabled=True, help=t("classroom.locked"))
+        return getattr(_on(where), widget)(label, *args, **options)
 
     def _initial(self, spec: Field) -> Any:
         text = self._link.get(spec.name)
@@ -194,7 +215,7 @@ class QueryState:
                 self.notices.append(f"Ignored `{spec.name}={text[:40]}` from the link ({error}); "
                                     f"using the default {spec.format(spec.default)}.")
                 return spec.default
-        return self._memory.get(spec.name, spec.default)
+        return spec.default if self.locked(spec.name) else self._memory.get(spec.name, spec.default)
 
     def get(self, name: str, *default: Any) -> Any:
         """The setting's current value; ``default`` if given, for one whose widget has not yet
@@ -203,7 +224,10 @@ class QueryState:
 
     def set(self, name: str, value: Any) -> None:
         """Change a setting from code (e.g. a chart click); call before its widget is drawn.
-        The value is also remembered, so a setting whose widget is hidden this run keeps it."""
+        The value is also remembered, so a setting whose widget is hidden this run keeps it. A
+        setting a classroom link locks keeps the link's value."""
+        if self.locked(name):
+            return
         st.session_state[self.key(name)] = value
         self._memory[name] = value
 
@@ -217,15 +241,27 @@ class QueryState:
         return {name: spec.format(values[name]) for name, spec in self.fields.items()
                 if values[name] != spec.default}
 
+    def link(self) -> dict[str, str]:
+        """The page's link as it stands: its settings, a classroom link's locks, the lesson's place
+        and the language."""
+        kept = {name: st.query_params[name] for name in KEPT if name in st.query_params}
+        query = self.query()
+        locks = self.classroom.params(self.namespace, query) if self.classroom is not None else {}
+        return versioned({**query, **locks, **kept, **link_params()})
+
     def sync(self) -> None:
-        """Write every non-default setting to the query string, and remember it for this page."""
+        """Write every non-default setting to the query string, and remember it for this page;
+        open the classroom-link builder when asked for (from Share, or Home's link to it)."""
         for name in self.fields:
             self._memory[name] = self.get(name)
-        kept = {name: st.query_params[name] for name in KEPT if name in st.query_params}
-        wanted = versioned({**self.query(), **kept, **link_params()})
+        building = st.query_params.get(share.BUILD) is not None or st.session_state.pop(share.BUILD, False)
+        wanted = self.link()
         current = {name: st.query_params.get(name) for name in st.query_params}
         if current != wanted:
             st.query_params.from_dict(wanted)
+        if building:
+            plain = {name: value for name, value in wanted.items() if name not in KEPT}
+            share.classroom_builder(self.namespace, plain, self.labels)
 
     @staticmethod
     def forget(namespace: str) -> None:
