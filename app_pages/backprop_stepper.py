@@ -5,72 +5,85 @@ import streamlit as st
 from playground.backprop.chain import Chain
 from playground.backprop.graph import gradients_after
 from playground.ui.backprop import charts
-from playground.ui.backprop.controls import network, step_control
+from playground.ui.backprop.controls import MAX_STEPS, network, step_control
 from playground.ui.backprop.keys import NAMESPACE
-from playground.ui.backprop.views import gradient_checking
+from playground.ui.backprop.views import gradient_checking, hold_settings
 from playground.ui.header import page_header
+from playground.ui.lessons import open_step
 from playground.ui.pages import PAGES
 from playground.ui.urlstate import QueryState
 
 page_header(PAGES["backprop"])
+lesson = open_step("backprop")
 notices = st.container()
 qs = QueryState(NAMESPACE)
 net = network(qs)
 lr = qs.number("lr", "Learning rate for one update", 0.1, lo=1e-4, hi=10.0, where=st.sidebar)
 
-graph = net.graph()
-steps = graph.backward()
-autograd = net.autograd()
-done = step_control(qs, len(steps))
-
-st.graphviz_chart(charts.to_dot(graph, steps, done), width="stretch")
-left, right = st.columns(2)
-if done:
-    step = steps[done - 1]
-    left.markdown(f"**Step {done} of {len(steps)}: node `{step.node}`** (`{graph.nodes[step.node].formula}`) "
-                  f"passes its gradient **{charts.fmt(step.incoming)}** to its parents.")
-    left.latex(charts.step_latex(step))
-    right.dataframe(charts.step_table(step), hide_index=True)
+if lesson is not None and not lesson.answered:
+    # In a lesson the page waits for the prediction: its main-area settings stay declared, with
+    # step_control's bounds, so the link keeps them; nothing is computed or drawn yet.
+    qs.field("step", 0, lo=0, hi=MAX_STEPS)
+    hold_settings(qs)
 else:
-    left.markdown(f"**Forward pass done**: the loss is **{charts.fmt(graph.loss.value)}**. Press *Next* to "
-                  "start the backward pass at the loss, where ∂L/∂L = 1.")
+    graph = net.graph()
+    steps = graph.backward()
+    autograd = net.autograd()
+    done = step_control(qs, len(steps))
 
-st.subheader("Every gradient against torch autograd")
-table = charts.gradient_table(graph, steps, done, autograd)
-worst = charts.max_difference(graph, autograd)
-if overflow := charts.overflow_notice(graph, steps, autograd):
-    notices.error(overflow)
-st.metric("max |backprop − autograd| (all nodes, float64)", f"{worst:.1e}",
-          delta="✓ match" if worst <= charts.TOLERANCE else "✗ mismatch",
-          delta_color="green" if worst <= charts.TOLERANCE else "red", delta_arrow="off")
-st.dataframe(table, hide_index=True)
-st.caption(f"{charts.MISSING} under ∂L/∂node: the backward pass has not reached the node yet; under "
-           f"|difference|: its gradient is not final yet (a child has still to pass its share).")
+    st.graphviz_chart(charts.to_dot(graph, steps, done), width="stretch")
+    left, right = st.columns(2)
+    if done:
+        step = steps[done - 1]
+        formula = graph.nodes[step.node].formula
+        left.markdown(f"**Step {done} of {len(steps)}: node `{step.node}`** (`{formula}`) "
+                      f"passes its gradient **{charts.fmt(step.incoming)}** to its parents.")
+        left.latex(charts.step_latex(step))
+        right.dataframe(charts.step_table(step), hide_index=True)
+    else:
+        left.markdown(f"**Forward pass done**: the loss is **{charts.fmt(graph.loss.value)}**. Press *Next* "
+                      "to start the backward pass at the loss, where ∂L/∂L = 1.")
 
-final = gradients_after(steps)
-if isinstance(net, Chain):
-    for name, form in net.closed_forms().items():
-        st.markdown(f"Textbook formula: ∂L/∂{name} = {form.formula} = {form.substituted(charts.operand)} "
-                    f"= **{charts.fmt(form.value)}**; backprop gave **{charts.fmt(final[name])}**.")
-elif (error := net.output_error()) is not None:
-    st.markdown("**Softmax + cross-entropy**: the chain through the softmax collapses to ∂L/∂o = p − y.")
-    st.dataframe(charts.output_error_table(error + net.y, net.y, final), hide_index=True)
+    st.subheader("Every gradient against torch autograd")
+    table = charts.gradient_table(graph, steps, done, autograd)
+    worst = charts.max_difference(graph, autograd)
+    if overflow := charts.overflow_notice(graph, steps, autograd):
+        notices.error(overflow)
+    st.metric("max |backprop − autograd| (all nodes, float64)", f"{worst:.1e}",
+              delta="✓ match" if worst <= charts.TOLERANCE else "✗ mismatch",
+              delta_color="green" if worst <= charts.TOLERANCE else "red", delta_arrow="off")
+    st.dataframe(table, hide_index=True)
+    st.caption(f"{charts.MISSING} under ∂L/∂node: the backward pass has not reached the node yet; under "
+               f"|difference|: its gradient is not final yet (a child has still to pass its share).")
 
-st.subheader("One gradient-descent update")
-after = net.stepped(lr).graph().loss.value
-before_col, after_col = st.columns(2)
-before_col.metric("loss before", charts.fmt(graph.loss.value))
-after_col.metric(f"loss after one step, lr = {lr:g}", charts.fmt(after),
-                 delta=charts.fmt(after - graph.loss.value, minus="-"), delta_color="inverse")
-if not after < graph.loss.value:
-    st.warning(f"With lr = {lr:g} the step did not lower the loss: it overshot (or the gradient is zero). "
-               "Try a smaller learning rate.")
+    final = gradients_after(steps)
+    if isinstance(net, Chain):
+        for name, form in net.closed_forms().items():
+            st.markdown(f"Textbook formula: ∂L/∂{name} = {form.formula} = {form.substituted(charts.operand)} "
+                        f"= **{charts.fmt(form.value)}**; backprop gave **{charts.fmt(final[name])}**.")
+    elif (error := net.output_error()) is not None:
+        st.markdown("**Softmax + cross-entropy**: the chain through the softmax collapses to ∂L/∂o = p − y.")
+        st.dataframe(charts.output_error_table(error + net.y, net.y, final), hide_index=True)
 
-st.subheader("Gradient checking")
-if isinstance(net, Chain):
-    st.info("Pick the 2-layer MLP in the sidebar to check its hand-written backprop with finite differences.")
-else:
-    gradient_checking(qs, net)
+    st.subheader("One gradient-descent update")
+    after = net.stepped(lr).graph().loss.value
+    before_col, after_col = st.columns(2)
+    before_col.metric("loss before", charts.fmt(graph.loss.value))
+    after_col.metric(f"loss after one step, lr = {lr:g}", charts.fmt(after),
+                     delta=charts.fmt(after - graph.loss.value, minus="-"), delta_color="inverse")
+    if not after < graph.loss.value:
+        st.warning(f"With lr = {lr:g} the step did not lower the loss: it overshot (or the gradient is "
+                   "zero). Try a smaller learning rate.")
+
+    st.subheader("Gradient checking")
+    checks = None
+    if isinstance(net, Chain):
+        st.info("Pick the 2-layer MLP in the sidebar to check its hand-written backprop with finite "
+                "differences.")
+    else:
+        checks = gradient_checking(qs, net)
+    if lesson is not None:  # what the lesson's step reads: the page's own graph, steps, update and checks
+        lesson.reveal(qs, graph, steps, lr, after, checks)
 
 qs.show_notices(notices.warning)
 qs.sync()

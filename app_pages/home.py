@@ -30,7 +30,8 @@ for i, experiment in enumerate(EXPERIMENTS):
 
 st.subheader(t("classroom.builder"))
 st.caption(t("classroom.builder_caption"))
-pages = [spec for key, spec in PAGES.items() if key != "home"]
-chosen = st.selectbox(t("classroom.page"), pages, format_func=lambda spec: spec.title, key="_classroom.page")
-st.page_link(chosen.page(), label=t("classroom.open"), icon=":material/lock:",
+titles = {key: spec.title for key, spec in PAGES.items() if key != "home"}
+# no key: a switch of language makes it a new widget, rather than one holding the old language's label
+chosen = st.selectbox(t("classroom.page"), list(titles), format_func=titles.__getitem__)
+st.page_link(PAGES[chosen].page(), label=t("classroom.open"), icon=":material/lock:",
              query_params={BUILD: "build", **link_params()})

@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.ui.budget import within_budget
 from playground.ui.header import page_header
+from playground.ui.i18n import t
 from playground.ui.lessons import open_step
 from playground.ui.pages import PAGES
 from playground.ui.race import controls, views
@@ -32,7 +33,7 @@ if methods and (lesson is None or lesson.answered):  # in a lesson, the race run
         views.main(qs, spec, surface, paths, tol)
         views.export(qs, spec)
 elif not methods:
-    st.warning("Pick at least one method (with valid settings) in the sidebar to start the race.")
+    st.warning(t("race.no_methods"))
 with notices:
     qs.show_notices()
 qs.sync()

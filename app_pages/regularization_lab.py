@@ -8,11 +8,13 @@ from playground.ui.lab import views
 from playground.ui.lab.compute import estimate, runs_for
 from playground.ui.lab.controls import sidebar
 from playground.ui.lab.keys import NAMESPACE
+from playground.ui.lessons import open_step
 from playground.ui.pages import PAGES
 from playground.ui.urlstate import QueryState
 
 qs = QueryState(NAMESPACE)
 page_header(PAGES["lab"])
+lesson = open_step("lab")
 settings = sidebar(qs)
 qs.show_notices()
 qs.sync()
@@ -22,9 +24,13 @@ if settings.errors or settings.data is None:
     st.stop()
 
 views.explain(settings.config)
+if lesson is not None and not lesson.answered:  # in a lesson, the lab trains once the student predicts
+    st.stop()
 if not within_budget(estimate(settings)):
     st.stop()
 runs = runs_for(settings)
+if lesson is not None:
+    lesson.reveal(qs, runs, settings.data)
 if not views.notices(runs):
     st.stop()
 views.headline(runs)

@@ -31,7 +31,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
 # Widget kinds and the WidgetState field that carries their value.
-VALUE_FIELD = {"checkbox": "bool_value", "slider": "double_array_value", "text_input": "string_value"}
+VALUE_FIELD = {"checkbox": "bool_value", "slider": "double_array_value", "text_input": "string_value",
+               "radio": "string_value"}  # a radio sends its option as shown
 
 
 @dataclass

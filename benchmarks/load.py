@@ -1,9 +1,10 @@
 """A class on one server: N sessions through a scripted lesson, against ``streamlit run``.
 
-Each session opens the race's lesson link, changes Adam's learning rate, drags the step
-scrubber, goes to the lab and switches dropout on; the first ``--launchers`` of them also launch
-a short digits run on Training runs and wait for its results, and every other session opens
-Training runs and must see no run (a run shown to a session that did not launch it is a leak).
+Each session opens the race's link, changes Adam's learning rate, drags the step scrubber, goes
+to the lab and switches dropout on, opens the first step of the ravine lesson and predicts (the
+race runs and reveals); the first ``--launchers`` of them also launch a short digits run on
+Training runs and wait for its results, and every other session opens Training runs and must
+see no run (a run shown to a session that did not launch it is a leak).
 Sessions start ``--stagger`` seconds apart, as a class opening a link does.
 
 Two drivers. ``--driver wire`` (the default) speaks Streamlit's websocket protocol
@@ -37,18 +38,26 @@ import time
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 from _wire import WireSession
 from playwright.async_api import Browser, Page, async_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from playground.ui.pages import PAGES  # noqa: E402 - after the repository joins the path
+from playground.lessons import LESSONS  # noqa: E402 - after the repository joins the path
+from playground.ui.i18n import catalogue  # noqa: E402
+from playground.ui.pages import PAGES  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 180_000  # ms any one action may take before it counts as an error
+# The lesson every student opens: its first step's link, the radio they answer, the right choice.
+_FIRST = LESSONS["ravine"].steps[0]
+LESSON_LINK = urlencode({**_FIRST.query, "v": "1", "lesson": "ravine.1"})
+GUESS_KEY, RIGHT = "_lesson.ravine.1.guess", _FIRST.expect
+RIGHT_TEXT, PREDICT_TEXT = catalogue("en")["lesson.right"], catalogue("en")["lesson.predict"]
 
 
 def free_port() -> int:
@@ -114,6 +123,12 @@ async def wire_lesson(url: str, launch: bool, times: dict[str, list[float]], pro
             leaks.append(f"session {number} asked for lr {lr} and step {step}; its link: {link}")
         times["open the lab"].append(await session.open(PAGES["lab"].url_path))
         times["switch dropout on"].append(await session.set(session.widget(key="lab.dropout"), True))
+        # from another page, as a student follows the lesson's link (the race's settings come from it)
+        times["open a lesson link"].append(await session.open(PAGES["race"].url_path, LESSON_LINK))
+        guess = session.widget(key=GUESS_KEY)
+        times["predict, run and reveal"].append(await session.set(guess, guess.proto.options[RIGHT]))
+        if RIGHT_TEXT not in session.texts():
+            problems.append(f"session {number}: the lesson did not reveal its answer")
         times["open Training runs"].append(await session.open(PAGES["runs"].url_path))
         if launch:
             started = time.perf_counter()
@@ -138,6 +153,19 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
     context.set_default_timeout(TIMEOUT)  # a slow widget under load is slow, not an error, up to TIMEOUT
     page = await context.new_page()
     try:
+        def prediction():  # the lesson's question (the sidebar has radios of its own)
+            return page.get_by_test_id("stRadio").filter(has_text=PREDICT_TEXT)
+
+        async def open_lesson() -> None:
+            await page.goto(f"{url}/race?{LESSON_LINK}")
+            await prediction().get_by_test_id("stRadioOption").first.wait_for(timeout=TIMEOUT)
+            await settle(page)
+
+        async def predict() -> None:
+            await prediction().get_by_test_id("stRadioOption").nth(RIGHT).click()
+            await page.get_by_text(RIGHT_TEXT).wait_for(timeout=TIMEOUT)
+            await settle(page)
+
         async def open_link() -> None:
             await page.goto(f"{url}/race?surface=rosenbrock")
             await page.get_by_role("heading", name="Optimizer race").first.wait_for(timeout=TIMEOUT)
@@ -178,7 +206,8 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
 
         for name, action in (("open the race link", open_link), ("change Adam's lr", change_lr),
                              ("drag the scrubber", drag_scrubber), ("open the lab", open_lab),
-                             ("switch dropout on", toggle_dropout), ("open Training runs", runs_page)):
+                             ("switch dropout on", toggle_dropout), ("open a lesson link", open_lesson),
+                             ("predict, run and reveal", predict), ("open Training runs", runs_page)):
             await timed(times, name, action)
         if launch:
             await timed(times, "train digits to results", train_digits)

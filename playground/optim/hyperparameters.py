@@ -4,6 +4,9 @@ A :class:`Knob` is one editable hyperparameter: its label and symbol, the range 
 the widget's step and a help sentence. ``betas`` is the one torch.optim argument that is two
 numbers; pages edit β₁ and β₂ apart, so :func:`split` turns a keyword set into knob values and
 :func:`join` turns them back.
+
+The label and help here are the English reference; the pages show the catalogues' words for each
+knob (``knobs.<name>.label`` and ``.help`` in ``playground/ui/i18n``), in the student's language.
 """
 
 from __future__ import annotations

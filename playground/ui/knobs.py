@@ -1,6 +1,7 @@
 """One widget per optimizer hyperparameter, built from the registry's descriptions
 (:data:`playground.optim.hyperparameters.KNOBS`), so the race, the lab and Training runs offer
-the same label, range, step and help for the same number."""
+the same label, range, step and help for the same number. The words come from the catalogues
+(``knobs.<name>.label`` and ``.help``); the registry gives the symbol, range and step."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.optim.hyperparameters import KNOBS
+from playground.ui.i18n import t
 from playground.ui.urlstate import QueryState
 
 
@@ -16,8 +18,8 @@ def knob(qs: QueryState, url_name: str, name: str, default: float | bool, *,
          where: DeltaGenerator | None = None, label: str | None = None, **widget: Any) -> Any:
     """The widget for hyperparameter ``name``, kept in the link as ``url_name``."""
     spec = KNOBS[name]
-    title = label or spec.title
-    widget.setdefault("help", spec.help)
+    title = label or f"{t(f'knobs.{name}.label')} {spec.symbol}".strip()
+    widget.setdefault("help", t(f"knobs.{name}.help"))
     if spec.flag:
         return qs.switch(url_name, title, bool(default), where=where, **widget)
     if spec.step is not None:

@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from playground.ui.i18n import t
+
 CSS = """
 .player { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
 .player .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; margin-bottom: 4px; }
@@ -101,13 +103,19 @@ class Mark:
 
 @dataclass(frozen=True)
 class Words:
-    """What the player writes: button labels, the frame's name and the canvas's description."""
+    """What the player writes: button labels, the frame's name and the canvas's description; one
+    left empty is the catalogue's, in the page's language (the bands' line is left out)."""
 
-    play: str = "Play"
-    pause: str = "Pause"
-    frame: str = "step"
-    description: str = "Map of the run."
+    play: str = ""
+    pause: str = ""
+    frame: str = ""
+    description: str = ""
     bands: str = ""
+
+    def data(self) -> dict[str, str]:
+        return {"play": self.play or t("player.play"), "pause": self.pause or t("player.pause"),
+                "frame": self.frame or t("player.step"), "description": self.description or t("player.map"),
+                "bands": self.bands}
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ class Scene:
         return {"domain": [list(map(float, self.domain[0])), list(map(float, self.domain[1]))],
                 "axes": list(self.axes), "grid": self.grid.data(), "series": [s.data() for s in self.series],
                 "marks": [vars(m) for m in self.marks], "frames": [int(f) for f in self.frames],
-                "frame": int(frame), "words": vars(self.words), "clickable": self.clickable,
+                "frame": int(frame), "words": self.words.data(), "clickable": self.clickable,
                 "height": self.height, "square": self.square}
 
 

@@ -5,7 +5,8 @@ A page declares each setting once, with the widget that edits it: :meth:`QuerySt
 :meth:`~QueryState.text` draw the widget with the same bounds or choices that the URL value is
 checked against. (:meth:`QueryState.field`, under them, returns the widget key and seeds the
 widget's value: from the URL the first time, else from what the user last
-chose on this page (kept across page switches), else the default. A URL value that does
+chose on this page (kept across page switches by the sidebar; a link with settings from another
+page starts afresh), else the default. A URL value that does
 not parse or is out of range falls back to the default and leaves a notice for the page to
 show; a list that names an item twice keeps its first mention, with a notice. After the
 widgets, :meth:`QueryState.sync` writes the non-default values back to the query string.
@@ -27,6 +28,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.ui import classroom, share
+from playground.ui.i18n import PARAM as LANG
 from playground.ui.i18n import link_params, t
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -36,6 +38,7 @@ VERSION = "v"  # the query parameter that holds a link's format version
 #: Query parameters no page owns and every page keeps as they are: a lesson's step and the choice
 #: made there (see playground.ui.lessons).
 KEPT = ("lesson", "guess")
+_SHOWING = "_urlstate.showing"  # the namespace of the page this session showed last
 SCHEMA = 1  # the format links are written in
 #: From version n to n + 1: the query parameters of a link in format n, rewritten into format n + 1.
 UPGRADES: dict[int, Callable[[dict[str, str]], dict[str, str]]] = {}
@@ -54,11 +57,9 @@ def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
     try:
         version = int(text)
     except ValueError:
-        return params, (f"Ignored `{VERSION}={text[:20]}` in the link (not a version number); read it in "
-                        "today's format.")
+        return params, t("urlstate.bad_version", text=text[:20])
     if version > SCHEMA or version < 1:
-        return params, (f"This link is in format {version}; this playground reads formats 1 to {SCHEMA}. "
-                        "Settings it does not recognise fall back to their defaults.")
+        return params, t("urlstate.unknown_version", version=version, schema=SCHEMA)
     for step in range(version, SCHEMA):
         params = UPGRADES[step](params)
     return params, None
@@ -68,7 +69,7 @@ class RepeatedItems(ValueError):
     """A list value that names an item more than once; ``kept`` is the list without repeats."""
 
     def __init__(self, repeated: list[str], kept: list | tuple) -> None:
-        super().__init__(f"{', '.join(repeated)} listed more than once")
+        super().__init__(t("urlstate.repeated", items=", ".join(repeated)))
         self.kept = kept
 
 
@@ -89,7 +90,7 @@ class Field:
                 return True
             if text.lower() in _FALSE:
                 return False
-            raise ValueError("expected true or false")
+            raise ValueError(t("urlstate.not_bool"))
         if kind in (list, tuple):
             items = [item.strip() for item in text.split(",") if item.strip()]
             element = type(self.default[0]) if self.default else str
@@ -102,18 +103,17 @@ class Field:
         return self._scalar(text, kind)
 
     def _scalar(self, text: str, kind: type) -> Any:
-        if kind is int:
-            value: Any = int(text)
-        elif kind is float:
-            value = float(text)
-            if not math.isfinite(value):
-                raise ValueError("not a finite number")
-        else:
-            value = text
+        try:
+            value: Any = int(text) if kind is int else float(text) if kind is float else text
+        except ValueError:  # Python's own words, in the page's language
+            raise ValueError(t("urlstate.not_int", text=repr(text)) if kind is int
+                             else t("urlstate.not_float", text=repr(text))) from None
+        if kind is float and not math.isfinite(value):
+            raise ValueError(t("urlstate.not_finite"))
         if self.choices is not None and value not in self.choices:
-            raise ValueError("not one of the choices")
+            raise ValueError(t("urlstate.not_a_choice"))
         if self.lo is not None and value < self.lo or self.hi is not None and value > self.hi:
-            raise ValueError(f"outside [{self.lo}, {self.hi}]")
+            raise ValueError(t("urlstate.outside", lo=self.lo, hi=self.hi))
         return value
 
     def format(self, value: Any) -> str:
@@ -134,6 +134,13 @@ class QueryState:
         self.fields: dict[str, Field] = {}
         self._link, notice = upgraded({name: st.query_params[name] for name in st.query_params})
         self.notices: list[str] = [notice] if notice else []
+        # A link followed from another page (an experiment, a lesson step) is the whole experiment:
+        # what it leaves out is at its default, not what this session last chose on this page (that
+        # memory serves the sidebar's links, which carry no settings).
+        arrived = st.session_state.get(_SHOWING) != namespace
+        st.session_state[_SHOWING] = namespace
+        if arrived and set(self._link) - {LANG}:
+            self.forget(namespace)
         self._memory: dict[str, Any] = st.session_state.setdefault(f"_memory.{namespace}", {})
         # An instructor's classroom link locks settings; one altered by hand opens at the defaults.
         self.classroom, altered = classroom.read(namespace, self._link)
@@ -180,6 +187,10 @@ class QueryState:
         select_slider, segmented_control or multiselect; a link may name only these choices."""
         items = list(choices)
         key = self.field(name, default, choices=items)
+        if "format_func" in options:
+            # The browser keeps a choice as the text it shows: set the value from here, so it shows
+            # (and later sends back) the text in the page's language after the language changes.
+            st.session_state[key] = st.session_state[key]
         return self._draw(name, where, widget, label, items, key=key, **options)
 
     def switch(self, name: str, label: str, default: bool = False, *, widget: str = "toggle",
@@ -208,12 +219,12 @@ class QueryState:
             try:
                 return spec.parse(text)
             except RepeatedItems as error:
-                self.notices.append(f"Dropped repeats from `{spec.name}={text[:40]}` in the link ({error}); "
-                                    f"using {spec.format(error.kept)}.")
+                self.notices.append(t("urlstate.dropped", name=spec.name, text=text[:40], reason=error,
+                                      kept=spec.format(error.kept)))
                 return error.kept
             except ValueError as error:
-                self.notices.append(f"Ignored `{spec.name}={text[:40]}` from the link ({error}); "
-                                    f"using the default {spec.format(spec.default)}.")
+                self.notices.append(t("urlstate.ignored", name=spec.name, text=text[:40], reason=error,
+                                      default=spec.format(spec.default)))
                 return spec.default
         return spec.default if self.locked(spec.name) else self._memory.get(spec.name, spec.default)
 

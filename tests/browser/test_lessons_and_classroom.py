@@ -29,7 +29,8 @@ def test_a_lesson_runs_from_its_first_step_to_its_end(page, base_url, key):
     for number, step in enumerate(lesson.steps, 1):
         wait_for_app(page)
         page.get_by_text(EN["lesson.waiting"]).wait_for()  # the page waits for the prediction
-        page.get_by_test_id("stRadio").get_by_test_id("stRadioOption").nth(step.expect).click()
+        prediction = page.get_by_test_id("stRadio").filter(has_text=EN["lesson.predict"])
+        prediction.get_by_test_id("stRadioOption").nth(step.expect).click()
         page.get_by_text(EN["lesson.right"]).wait_for()
         wait_for_app(page)
         assert f"lesson={key}.{number}" in page.url and f"guess={step.expect + 1}" in page.url

@@ -98,3 +98,22 @@ def test_one_call_draws_a_widget_with_the_same_bounds_the_link_is_checked_agains
     assert "Ignored `lr=20`" in " ".join(w.value for w in at.warning)
     steps.set_value(1000).run()
     assert at.query_params["steps"] == ["1000"] or at.query_params["steps"] == "1000"
+
+
+def test_a_link_from_another_page_starts_afresh_while_the_sidebar_keeps_choices():
+    from playground.ui.pages import PAGES
+    from tests.ui.helpers import open_page
+
+    def steps(at) -> int:
+        return next(n for n in at.sidebar.number_input if n.key == "race.steps").value
+
+    at = open_page("race")
+    next(n for n in at.sidebar.number_input if n.key == "race.steps").set_value(100).run()
+    at.switch_page(PAGES["lab"].path).run()
+    at.switch_page(PAGES["race"].path).run()  # the sidebar's link: no settings, the session's choice
+    assert steps(at) == 100
+    at.switch_page(PAGES["lab"].path).run()
+    at.query_params.clear()
+    at.query_params["surface"] = "bowl"  # an experiment's link: what it leaves out is the default
+    at.switch_page(PAGES["race"].path).run()
+    assert steps(at) == 300 and "steps" not in at.query_params

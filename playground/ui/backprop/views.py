@@ -3,6 +3,8 @@ bug-free and with a planted bug side by side, and the relative error as h sweeps
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -21,12 +23,37 @@ def _verdict_metric(where: DeltaGenerator, label: str, report: GradCheckReport, 
                  delta_color=charts.VERDICT_COLORS[report.verdict], delta_arrow="off")
 
 
-def gradient_checking(qs: QueryState, example: Example) -> None:
+@dataclass(frozen=True)
+class Checks:
+    """The section's two checks at the chosen h: the bug-free backward pass and the one with ``bug``
+    planted (the same report when ``bug`` is "none")."""
+
+    bug: str
+    clean: GradCheckReport
+    planted: GradCheckReport
+
+
+def _bug_key(qs: QueryState) -> str:
+    return qs.field("bug", "none", choices=list(BUGS))
+
+
+def _h_key(qs: QueryState) -> str:
+    return qs.field("log_h", -6.0, choices=EXPONENTS)
+
+
+def hold_settings(qs: QueryState) -> None:
+    """Declare the section's settings without drawing them (a lesson holds the page back until the
+    student predicts), so the link keeps them meanwhile."""
+    _bug_key(qs)
+    _h_key(qs)
+
+
+def gradient_checking(qs: QueryState, example: Example) -> Checks:
     bug_col, h_col = st.columns(2)
     bug = bug_col.selectbox("Plant a bug in the manual backward pass", list(BUGS),
-                            format_func=lambda b: BUGS[b][0], key=qs.field("bug", "none", choices=list(BUGS)))
+                            format_func=lambda b: BUGS[b][0], key=_bug_key(qs))
     log_h = h_col.select_slider("Finite-difference step h", EXPONENTS, format_func=lambda e: f"1e{e:g}",
-                                key=qs.field("log_h", -6.0, choices=EXPONENTS))
+                                key=_h_key(qs))
     X, Y = batch(example, m=BATCH, seed=qs.get("seed"))
     hs = [10**e for e in EXPONENTS]
     report, *sweep = gradient_checks(example.net, X, Y, bug, [10**log_h, *hs])
@@ -48,3 +75,4 @@ def gradient_checking(qs: QueryState, example: Example) -> None:
                "truncation error shrinks like h²; tiny h: round-off grows like ε/h. The best h lies between.")
     frame = charts.error_vs_h_frame(hs, [r.relative_error for r in sweep])
     st.altair_chart(charts.error_vs_h_chart(frame, 10**log_h), width="stretch")
+    return Checks(bug, clean, report)

@@ -150,7 +150,7 @@ def open_step(page: str) -> OpenStep | None:
         st.page_link(PAGES[step.page].page(), label=PAGES[step.page].title, query_params=link(lesson, number))
         return None
     key = _guess_key(lesson, number)
-    if key not in st.session_state:
+    if st.session_state.get(key) not in range(step.choices):  # new, or the labels changed language
         linked = st.query_params.get(GUESS, "")
         valid = linked.isdigit() and 1 <= int(linked) <= step.choices
         st.session_state[key] = int(linked) - 1 if valid else None

@@ -18,6 +18,7 @@ import pandas as pd
 from playground.surfaces import Surface
 from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Parity, Trajectory
 from playground.ui import format as fmt
+from playground.ui.i18n import t
 from playground.ui.player import Grid, Mark, Scene, Series, Words
 from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
 
@@ -77,15 +78,16 @@ def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surf
         level = np.zeros(len(z), int) if spread == 0 else np.floor((z - z.min()) / spread * len(BANDS))
         bands[row * n + column] = np.minimum(level, len(BANDS) - 1)
     series = []
-    for i, (name, t) in enumerate(paths.items()):
-        k = thinned(t.steps)
-        series.append(Series(name, color_of(i), shape_of(i), k, t.positions[k, 0, 0], t.positions[k, 0, 1]))
+    for i, (name, path) in enumerate(paths.items()):
+        k = thinned(path.steps)
+        x, y = path.positions[k, 0, 0], path.positions[k, 0, 1]
+        series.append(Series(name, color_of(i), shape_of(i), k, x, y))
     marks = [Mark(start[0], start[1], "circle", 11, "black")]
     marks += [Mark(x, y, "star", 9, "black", MINIMUM_COLOR) for x, y in surface.minima]
     label = "log₁₀(f − min f)" if surface.log_color else "f(x, y)"
-    words = Words(description=f"Contour map of {surface.name} with {len(paths)} optimizer paths.",
-                  bands=f"Background: {len(BANDS)} grey bands of {label}, light = low, dark = high.")
-    steps = max(t.steps for t in paths.values())
+    words = Words(description=t("race.charts.map", surface=surface.name, paths=len(paths)),
+                  bands=t("race.charts.bands", bands=len(BANDS), label=label))
+    steps = max(path.steps for path in paths.values())
     return Scene(surface.domain, ("x", "y"), Grid(n, n, BANDS, [bands]), series, marks, range(steps + 1),
                  min(step, steps), words, clickable=True)
 
@@ -103,12 +105,12 @@ def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
     """Loss and true gradient norm per method and step (thinned), for the curve charts. A start
     that diverged at step 0 has no readings to draw (the engine's are placeholders)."""
     frames = []
-    for name, t in paths.items():
-        if t.diverged_at[0] == 0:
+    for name, path in paths.items():
+        if path.diverged_at[0] == 0:
             continue
-        k = thinned(t.steps)
-        frames.append(pd.DataFrame({"method": name, "step": k, "loss": t.losses[k, 0],
-                                    "grad_norm": np.maximum(t.grad_norms[k, 0], FLOOR)}))
+        k = thinned(path.steps)
+        frames.append(pd.DataFrame({"method": name, "step": k, "loss": path.losses[k, 0],
+                                    "grad_norm": np.maximum(path.grad_norms[k, 0], FLOOR)}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"method": [], "step": [], "loss": [], "grad_norm": []})
 
@@ -116,9 +118,9 @@ def curves_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
 def lrs_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
     """The learning rate η(t) each method used for the update from step t to t + 1 (thinned)."""
     frames = []
-    for name, t in paths.items():
-        k = thinned(t.steps - 1)
-        frames.append(pd.DataFrame({"method": name, "step": k, "lr": t.lrs[k, 0]}))
+    for name, path in paths.items():
+        k = thinned(path.steps - 1)
+        frames.append(pd.DataFrame({"method": name, "step": k, "lr": path.lrs[k, 0]}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -128,11 +130,14 @@ def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods:
     the scrubbed step."""
     colors, shapes = method_scales(methods)
     scale = alt.Scale(type="log") if (frame[field] > 0).all() else alt.Scale(type="symlog")
+    step_title = t("race.charts.step")
     lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
-        x=alt.X("step:Q", title="step"), y=alt.Y(f"{field}:Q", scale=scale, title=title),
+        x=alt.X("step:Q", title=step_title), y=alt.Y(f"{field}:Q", scale=scale, title=title),
         color=alt.Color("method:N", scale=colors, legend=None),
         strokeDash=alt.StrokeDash("method:N", legend=None),
-        tooltip=["method", "step", alt.Tooltip(f"{field}:Q", format=".4g")])
+        tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")),
+                 alt.Tooltip("step:Q", title=step_title),
+                 alt.Tooltip(f"{field}:Q", format=".4g", title=title)])
     rule = alt.Chart(pd.DataFrame({"step": [step]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
         x="step:Q")
     return alt.layer(lines, rule).properties(height=height)
@@ -144,23 +149,24 @@ def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, 
     known minimum, when it first got the gradient norm below ``tol``, when it diverged, whether
     torch.optim takes the same steps, and how far its own path drifts from ours."""
     rows = []
-    for name, t in paths.items():
-        k = min(step, t.steps)
-        _, distance = surface.nearest_minimum(*t.positions[-1, 0])
-        at_start = bool(t.diverged_at[0] == 0)
+    for name, path in paths.items():
+        k = min(step, path.steps)
+        _, distance = surface.nearest_minimum(*path.positions[-1, 0])
+        at_start = bool(path.diverged_at[0] == 0)
         # Diverged at step 0: the engine's readings are placeholders, so show f where it is undefined.
-        start_loss = float(surface.value(*t.positions[0, 0])) if at_start else None
-        reached = t.reached(tol)
+        start_loss = float(surface.value(*path.positions[0, 0])) if at_start else None
+        reached = path.reached(tol)
         check = parity.get(name)
         rows.append({
-            "method": name, "lr": t.hyperparameters["lr"],
-            f"loss at step {k}": t.losses[k, 0] if start_loss is None else start_loss,
-            "final loss": t.losses[-1, 0] if start_loss is None else start_loss,
-            "distance to minimum": f"{distance:.3g}" if np.isfinite(distance) else "no known minimum",
-            "steps to tolerance": ("diverged at the start" if at_start
-                                   else "not reached" if reached is None else str(reached)),
+            "method": name, "lr": path.hyperparameters["lr"],
+            f"loss at step {k}": path.losses[k, 0] if start_loss is None else start_loss,
+            "final loss": path.losses[-1, 0] if start_loss is None else start_loss,
+            "distance to minimum": (f"{distance:.3g}" if np.isfinite(distance)
+                                    else t("race.summary.no_minimum")),
+            "steps to tolerance": (t("race.summary.diverged_at_start") if at_start
+                                   else t("race.summary.not_reached") if reached is None else str(reached)),
             "diverged at step": (f"0: f(start) = {start_loss:g}" if start_loss is not None
-                                 else str(t.diverged_at[0]) if t.diverged_at[0] >= 0 else "—"),
+                                 else str(path.diverged_at[0]) if path.diverged_at[0] >= 0 else "—"),
             "matches torch.optim": parity_badge(check, parity_tol),
             "path drift": "…" if check is None else f"{check.drift:.1e}",
         })
@@ -170,28 +176,27 @@ def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, 
 def parity_badge(check: Parity | None, tol: float) -> str:
     """✓ or ✗ with the largest per-step difference from torch.optim; None: not known yet."""
     if check is None:
-        return "⏳ checking…"
+        return t("race.summary.checking")
     if check.compared == 0:
-        return "— no step to compare"
-    mark = "✓" if check.matches(tol) else "✗"
-    return f"{mark} max step diff {check.step:.1e}"
+        return t("race.summary.nothing_to_compare")
+    return t("race.summary.badge", mark="✓" if check.matches(tol) else "✗", diff=check.step)
 
 
 def internals_frame(i: Internals) -> pd.DataFrame:
     """The optimizer's vectors at this step, one row per quantity, columns x and y."""
-    rows = [("position θₖ", i.position), ("gradient g (as the rule saw it)", i.gradient)]
+    rows = [(t("race.inside.position"), i.position), (t("race.inside.gradient"), i.gradient)]
     if i.first_moment is not None:
-        rows.append(("first moment / velocity (m or v)", i.first_moment))
+        rows.append((t("race.inside.first_moment"), i.first_moment))
     if i.second_moment is not None:
-        rows.append(("second moment (v, s or u)", i.second_moment))
+        rows.append((t("race.inside.second_moment"), i.second_moment))
     if not i.diverged:  # a diverged step was not taken: its Δθ = 0 would read as a standstill
-        rows += [("update Δθ", i.update), ("effective step −Δθ / g", i.effective_step)]
+        rows += [(t("race.inside.update"), i.update), (t("race.inside.effective_step"), i.effective_step)]
     return pd.DataFrame([{"quantity": name, "x": float(v[0]), "y": float(v[1])} for name, v in rows])
 
 
 def outcome_names(surface: Surface) -> dict[int, str]:
-    names = {k: f"minimum {k + 1} ({x:.2f}, {y:.2f})" for k, (x, y) in enumerate(surface.minima)}
-    return {**names, DIVERGED: "diverged", STALLED: "stalled / elsewhere"}
+    names = {k: t("race.basins.minimum", number=k + 1, x=x, y=y) for k, (x, y) in enumerate(surface.minima)}
+    return {**names, DIVERGED: t("race.basins.diverged"), STALLED: t("race.basins.stalled")}
 
 
 def basins_frame(maps: Mapping[str, BasinMap], surface: Surface) -> pd.DataFrame:
@@ -215,18 +220,21 @@ def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, s
     if field == "outcome":
         palette = [OUTCOME_COLORS[k % len(OUTCOME_COLORS)] for k in range(len(surface.minima))]
         color = alt.Color("outcome:N", scale=alt.Scale(domain=names, range=[*palette, "#000000", "#BBBBBB"]),
-                          legend=alt.Legend(title="ends in", orient="bottom", columns=3, labelLimit=260))
+                          legend=alt.Legend(title=t("race.basins.ends_in"), orient="bottom", columns=3,
+                                            labelLimit=260))
         data = frame
     else:
         color = alt.Color("steps:Q", scale=alt.Scale(scheme="viridis", reverse=True),
-                          legend=alt.Legend(title="steps to converge", orient="bottom"))
+                          legend=alt.Legend(title=t("race.basins.steps_to_converge"), orient="bottom"))
         data = frame[frame["steps"] >= 0]  # cells that never converged stay blank
     cell = size / grid + 0.5  # a hair of overlap hides the seams between cells
     base = alt.Chart(data).mark_rect(width=cell, height=cell).encode(
         x=alt.X("x:Q", scale=alt.Scale(domain=[x0, x1], nice=False), title="x"),
         y=alt.Y("y:Q", scale=alt.Scale(domain=[y0, y1], nice=False), title="y"),
-        color=color, tooltip=["method", alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"),
-                              "outcome", "steps"],
+        color=color, tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")),
+                              alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"),
+                              alt.Tooltip("outcome:N", title=t("race.basins.ends_in")),
+                              alt.Tooltip("steps:Q", title=t("race.basins.steps_to_converge"))],
     ).properties(width=size, height=size)
     return base.facet(facet=alt.Facet("method:N", title=None, sort=list(dict.fromkeys(frame["method"]))),
                       columns=columns)

@@ -30,6 +30,7 @@ from playground.trajectories import (
     race,
     step_parity,
 )
+from playground.ui.i18n import t
 from playground.ui.race.charts import GRID, surface_grid
 from playground.ui.shared import SharedCache
 
@@ -109,19 +110,36 @@ def internals(spec: RaceSpec, method: str, step: int) -> Internals:
     return inspect(spec.load(), method, spec.start, step, spec.steps, spec.options, **overrides)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def race_estimate(spec: RaceSpec) -> Estimate:
+    """The race's cost and its contour map's, said in the page's language."""
+    work = t("race.budget.race_work", methods=len(spec.methods), steps=spec.steps)
+    return dataclasses.replace(_race_seconds(spec), work=work, lower=t("race.budget.race_lower"))
+
+
+def basins_estimate(spec: RaceSpec, grid: int) -> Estimate:
+    """The basin map's cost, said in the page's language."""
+    work = t("race.budget.basins_work", methods=len(spec.methods), starts=grid * grid, steps=spec.steps)
+    return dataclasses.replace(_basins_seconds(spec, grid), work=work, lower=t("race.budget.basins_lower"))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _race_seconds(spec: RaceSpec) -> Estimate:
     """The race's cost and its contour map's, with the surface's gradient timed once per experiment."""
     return budget.race_estimate(spec.load(), len(spec.methods), 1, spec.steps, drawn=GRID * GRID)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def basins_estimate(spec: RaceSpec, grid: int) -> Estimate:
+def _basins_seconds(spec: RaceSpec, grid: int) -> Estimate:
     """The basin map's cost, with the surface's gradient timed once per experiment (so the
     verdict does not flicker from one rerun to the next)."""
     return budget.race_estimate(spec.load(), len(spec.methods), grid * grid, spec.steps)
 
 
-@st.cache_data(max_entries=4, show_spinner="Racing every method from every start of the grid…")
 def basin_maps(spec: RaceSpec, grid: int) -> dict[str, BasinMap]:
+    with st.spinner(t("race.basins.spinner")):  # shown only if the maps take long: not for a cached one
+        return _basin_maps(spec, grid)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _basin_maps(spec: RaceSpec, grid: int) -> dict[str, BasinMap]:
     return basins(spec.load(), spec.overrides(), grid=grid, steps=spec.steps, options=spec.options)

@@ -23,6 +23,7 @@ from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui import format as fmt
 from playground.ui.budget import within_budget
+from playground.ui.i18n import t
 from playground.ui.player import clicked_at, player, stopped_at
 from playground.ui.race import charts
 from playground.ui.race.compute import (
@@ -39,10 +40,30 @@ from playground.ui.race.controls import MAX_STEPS
 from playground.ui.race.keys import BADGES, BASINS_FOR, CLICKED, NAMESPACE, PLAYER, SCRUB_END
 from playground.ui.urlstate import QueryState
 
-TABS = ("Race", "Inside the optimizer", "Basins")
+TABS = ("Race", "Inside the optimizer", "Basins")  # the link's `tab` values, the same in every language
+TAB_SHOWN = f"{NAMESPACE}.tab_shown"  # the tabs widget's key: the open tab's label, in the page's language
 GRIDS = (25, 50, 100)
 EXPORT = ("export", False)  # the export expander is open
-COLOURS = {"outcome": "where it ends", "steps": "steps taken"}  # what a basin map's colour shows
+COLOURS = ("outcome", "steps")  # what a basin map's colour shows: where each start ends, or the steps taken
+
+
+def _tab_labels() -> dict[str, str]:
+    """Each tab's label in the page's language, by its name in the link."""
+    return dict(zip(TABS, (t("race.tabs.race"), t("race.tabs.inside"), t("race.tabs.basins")), strict=True))
+
+
+def _correction(label: str) -> str:
+    """A correction factor's label (worked_update writes it in English) in the page's language."""
+    return {"1 − β₁ᵗ (divides m)": t("race.inside.corrections.first_moment"),
+            "1 − β₂ᵗ (divides v)": t("race.inside.corrections.second_moment"),
+            "1 − Πₜ (divides g)": t("race.inside.corrections.product"),
+            "1 − Πₜμₜ₊₁ (divides m)": t("race.inside.corrections.product_next"),
+            "1 − β₂ᵗ (its root scales the step)": t("race.inside.corrections.rectifier")}.get(label, label)
+
+
+def _tab_picked(tab_key: str, labels: dict[str, str]) -> None:
+    """Callback of a click on a tab: its language-free name goes to the link's ``tab``."""
+    st.session_state[tab_key] = {label: tab for tab, label in labels.items()}[st.session_state[TAB_SHOWN]]
 
 
 def _stopped() -> None:
@@ -78,17 +99,18 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
     methods = list(paths)
     inspect_key = qs.field("inspect", methods[0], choices=list(METHODS))
     grid_key = qs.field("grid", 50, choices=GRIDS)
-    colour_key = qs.field("basin_colour", "outcome", choices=tuple(COLOURS))
-    race_tab, inside_tab, basins_tab = st.tabs(TABS, key=qs.field("tab", TABS[0], choices=TABS),
-                                               on_change="rerun")
+    colour_key = qs.field("basin_colour", "outcome", choices=COLOURS)
+    tab_key, labels = qs.field("tab", TABS[0], choices=TABS), _tab_labels()
+    st.session_state[TAB_SHOWN] = labels[st.session_state[tab_key]]
+    race_tab, inside_tab, basins_tab = st.tabs(list(labels.values()), key=TAB_SHOWN, on_change=_tab_picked,
+                                               args=(tab_key, labels))
     if race_tab.open is not False:
         with race_tab:
             _race(spec, surface, paths, st.session_state[step_key], tol)
     if inside_tab.open is not False:
         with inside_tab:
-            step = st.slider("Step", 0, spec.steps, key=step_key,
-                             help="The update inspected below is the one from this step to the next; the "
-                                  "Race tab's player scrubs the same step.")
+            step = st.slider(t("race.inside.step"), 0, spec.steps, key=step_key,
+                             help=t("race.inside.step_help"))
             _inside(inspect_key, spec, methods, step)
     if basins_tab.open is not False:
         with basins_tab:
@@ -116,26 +138,20 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
         grid = contour_grid(spec.surface, spec.formula, spec.window)
         player(charts.map_scene(grid, paths, surface, spec.start, step), key=PLAYER, on_stop=_stopped,
                on_click=lambda: _clicked(surface))
-        st.caption("Darker = higher loss. ○ start, ★ known minima; each marker is a method at the shown "
-                   "step. ▶ Play replays the race in your browser; the step you stop on sets the curves' "
-                   "rule and the table. Click anywhere on the map to start there.")
+        st.caption(t("race.charts.map_caption"))
     with right:
         curves = charts.curves_frame(paths)
-        st.altair_chart(charts.curve_chart(curves, "loss", "loss f(θ)", step, methods),
+        st.altair_chart(charts.curve_chart(curves, "loss", t("race.charts.loss"), step, methods),
                         width="stretch")
-        st.altair_chart(charts.curve_chart(curves, "grad_norm", "gradient norm ‖∇f‖", step, methods),
+        st.altair_chart(charts.curve_chart(curves, "grad_norm", t("race.charts.grad_norm"), step, methods),
                         width="stretch")
-        st.caption("Log scales: a straight downward line is steady (linear) convergence; flat stretches "
-                   "are plateaus or ravines where a method crawls.")
+        st.caption(t("race.charts.log_caption"))
         if spec.options.plateau or spec.options.schedule.kind != "constant":
-            st.altair_chart(charts.curve_chart(charts.lrs_frame(paths), "lr", "learning rate η(t)", step,
+            st.altair_chart(charts.curve_chart(charts.lrs_frame(paths), "lr", t("race.charts.lr"), step,
                                                methods, height=180), width="stretch")
-            st.caption("The learning rate each method used for the step from t to t + 1: its own η times "
-                       "the schedule's multiplier (or the plateau's cuts, per method).")
+            st.caption(t("race.charts.lr_caption"))
     _summary(spec, surface, paths, step, tol)
-    st.caption("What to look for: SGD crawls along flat valleys; momentum builds speed (and overshoots); "
-               "AdaGrad/RMSprop/Adam rescale each coordinate, so they take similar-sized steps in steep and "
-               "flat directions. Try a larger learning rate until a method diverges.")
+    st.caption(t("race.charts.look_for"))
 
 
 def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int,
@@ -156,100 +172,100 @@ def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], 
         parity = {name: torch_parity(spec, name, lambda _: draw()) for name in paths}
         st.session_state[BADGES] = {spec.only(name): check for name, check in parity.items()}
         draw()
-    st.caption("Matching torch.optim means taking the same step: at every step torch.optim is handed this "
-               "point and this optimizer's state and takes one step of its own. The path drift is how far "
-               "torch.optim's own whole path ends up from ours: on rugged or ill-conditioned surfaces a "
-               "difference in the last digit at one step can grow into a different path, even between two "
-               "correct implementations.")
+    st.caption(t("race.summary.caption"))
 
 
 def _columns(step: int, tol: float) -> dict[str, Any]:
+    """The summary's headers and help in the page's language (the frame's own column names stay English)."""
+    text, number = st.column_config.TextColumn, st.column_config.NumberColumn
     return {
-        "lr": st.column_config.NumberColumn("lr η", format="%.4g"),
-        f"loss at step {step}": st.column_config.NumberColumn(format="%.4g"),
-        "final loss": st.column_config.NumberColumn(format="%.4g"),
-        "distance to minimum": st.column_config.TextColumn(help="From the final point to the nearest known "
-                                                                "minimum"),
-        "steps to tolerance": st.column_config.TextColumn(help=f"First step with ‖∇f‖ < {tol:g}"),
-        "matches torch.optim": st.column_config.TextColumn(
-            help="At every step, torch.optim started from our point and our optimizer state; ✓ when each of "
-                 f"its steps lands within {PARITY_TOL:g} of ours (the largest difference is shown)"),
-        "path drift": st.column_config.TextColumn(
-            help="Largest distance between our path and the one torch.optim walks on its own from the start"),
+        "method": text(t("race.summary.method")),
+        "lr": number(t("race.summary.lr"), format="%.4g"),
+        f"loss at step {step}": number(t("race.summary.loss_at", step=step), format="%.4g"),
+        "final loss": number(t("race.summary.final_loss"), format="%.4g"),
+        "distance to minimum": text(t("race.summary.distance"), help=t("race.summary.distance_help")),
+        "steps to tolerance": text(t("race.summary.steps_to_tol"), help=t("race.summary.steps_to_tol_help",
+                                                                          tol=tol)),
+        "diverged at step": text(t("race.summary.diverged_at")),
+        "matches torch.optim": text(t("race.summary.matches"), help=t("race.summary.matches_help",
+                                                                      tol=PARITY_TOL)),
+        "path drift": text(t("race.summary.drift"), help=t("race.summary.drift_help")),
     }
 
 
 def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
     if st.session_state[key] not in methods:
         st.session_state[key] = methods[0]
-    name = st.columns([1, 2])[0].selectbox("Look inside", methods, key=key)
+    name = st.columns([1, 2])[0].selectbox(t("race.inside.look_inside"), methods, key=key)
     k = min(step, spec.steps - 1)
     i = internals(spec, name, k)
-    st.markdown(f"**{name}**, update number t = {i.t}: from step {k} to step {k + 1}. "
-                f"{METHODS[name].blurb}")
+    blurb = t(f"race.blurbs.{name}")
+    st.markdown(t("race.inside.heading", name=name, t=i.t, step=k, next=k + 1, blurb=blurb))
     if i.frozen_at >= 0:
-        st.info(f"This path stopped moving at step {i.frozen_at} (it diverged or reached the tolerance). "
-                "Scrub to an earlier step to see the optimizer at work.")
+        st.info(t("race.inside.frozen", step=i.frozen_at))
         return
     worked = worked_update(i)
     if i.diverged:
-        st.error(f"**This step diverged** (the run diverged at step {i.diverged_at}): the update worked "
-                 f"out below lands where the loss is undefined, infinite or beyond ±{LOSS_LIMIT:g}, or "
-                 f"more than {FAR:g} windows away, so the path stays at step {k}'s point from here on.")
+        st.error(t("race.inside.diverged", at=i.diverged_at, limit=LOSS_LIMIT, far=FAR, step=k))
     cols = st.columns(2 + len(worked.corrections))
-    cols[0].metric("step count t", i.t)
-    cols[1].metric("learning rate η", f"{i.lr:.4g}")
+    cols[0].metric(t("race.inside.count"), i.t)
+    cols[1].metric(t("race.inside.lr"), f"{i.lr:.4g}")
     for col, (label, factor) in zip(cols[2:], worked.corrections.items(), strict=True):
-        col.metric(label, f"{factor:.4g}")
+        col.metric(_correction(label), f"{factor:.4g}")
     left, right = st.columns([3, 2], gap="medium")
-    left.dataframe(charts.internals_frame(i), hide_index=True, width="stretch",
-                   column_config={c: st.column_config.NumberColumn(format="%.5g") for c in ("x", "y")})
-    right.caption("The effective step −Δθ/g is how far a unit of gradient moved the point: η for plain SGD; "
-                  "momentum and adaptive denominators make it larger or smaller per coordinate. Compare the "
-                  "x and y columns: adaptive methods equalise steps where the gradients differ a lot.")
-    st.markdown("The rule, as torch.optim implements it with these settings:")
+    columns = {c: st.column_config.NumberColumn(format="%.5g") for c in ("x", "y")}
+    columns["quantity"] = st.column_config.TextColumn(t("race.inside.quantity"))
+    left.dataframe(charts.internals_frame(i), hide_index=True, width="stretch", column_config=columns)
+    right.caption(t("race.inside.effective_caption"))
+    st.markdown(t("race.inside.rule"))
     st.latex(worked.rule)
-    st.markdown("This step, with its numbers (vectors are (x, y), operations per coordinate; ∇f is the "
-                "gradient the rule received, after any noise and clipping):")
+    st.markdown(t("race.inside.numbers"))
     for line in worked.latex:
         st.latex(line)
 
 
 def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) -> None:
-    st.markdown("Start every method from every cell of a grid and colour the cell by where the run ends. "
-                "Borders between colours are where a tiny change of start changes the outcome.")
+    st.markdown(t("race.basins.intro"))
     left, middle, right = st.columns([2, 3, 3], vertical_alignment="bottom")
-    grid = left.selectbox("Grid", GRIDS, key=grid_key, format_func=lambda g: f"{g}×{g}")
-    colour = middle.segmented_control("Colour by", tuple(COLOURS), required=True, key=colour_key,
-                                      format_func=lambda c: COLOURS[c])
+    grid = left.selectbox(t("race.basins.grid"), GRIDS, key=grid_key, format_func=lambda g: f"{g}×{g}")
+    # Titles from a dict made during the run: a format_func called after it (as AppTest does) answers
+    # in the page's language too. The browser keeps the choice as the text it shows: set it from here,
+    # so it shows the text in the page's language after the language changes (as QueryState.choice does).
+    titles = {"outcome": t("race.basins.by_outcome"), "steps": t("race.basins.by_steps")}
+    st.session_state[colour_key] = st.session_state[colour_key]
+    colour = middle.segmented_control(t("race.basins.colour_by"), COLOURS, required=True, key=colour_key,
+                                      format_func=titles.__getitem__)
     assert colour is not None, "the key is seeded with a choice, and required=True keeps one chosen"
     allowed = within_budget(basins_estimate(spec, grid))
-    if right.button("Compute basin map", type="primary", disabled=not allowed):
+    if right.button(t("race.basins.compute"), type="primary", disabled=not allowed):
         st.session_state[BASINS_FOR] = (spec, grid)
     if not allowed:
         return
     if st.session_state.get(BASINS_FOR) != (spec, grid):
-        st.info(f"Press **Compute basin map** to race {len(spec.methods)} methods from {grid * grid:,} "
-                f"starts each ({spec.steps} steps).")
+        st.info(t("race.basins.press", methods=len(spec.methods), starts=grid * grid, steps=spec.steps))
         return
     maps = basin_maps(spec, grid)
     success = charts.success_frame(maps)
     st.dataframe(success, hide_index=True, column_config={
-        "success rate": st.column_config.ProgressColumn(format=fmt.PERCENT_COLUMN, min_value=0.0,
-                                                        max_value=100.0),
-        "diverged": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})
+        "method": st.column_config.TextColumn(t("race.summary.method")),
+        "success rate": st.column_config.ProgressColumn(t("race.basins.success_rate"), min_value=0.0,
+                                                        max_value=100.0, format=fmt.PERCENT_COLUMN),
+        "diverged": st.column_config.NumberColumn(t("race.basins.diverged_share"),
+                                                  format=fmt.PERCENT_COLUMN),
+        "median steps to converge": st.column_config.NumberColumn(t("race.basins.median_steps"))})
     frame = charts.basins_frame(maps, surface)
     st.altair_chart(charts.basins_chart(frame, surface, colour, grid), width="content")
-    st.caption(f"Converged = the gradient norm fell below the tolerance "
-               f"({spec.options.tol or DEFAULT_TOL:g}) near a known minimum. Grey: stalled or still "
-               "travelling; black: diverged.")
+    st.caption(t("race.basins.caption", tol=spec.options.tol or DEFAULT_TOL))
 
 
 def export(qs: QueryState, spec: RaceSpec) -> None:
     """The race's settings as JSON and the same race as a plain PyTorch script, built only while the
     expander is open."""
-    expander = st.expander("Export this race: settings, PyTorch code", key=qs.field(*EXPORT),
-                           on_change="rerun")
+    key = qs.field(*EXPORT)
+    # An expander's identity includes its label, which follows the language: set its state from the
+    # setting, so switching language keeps it open (as it keeps the link's `export`).
+    st.session_state[key] = st.session_state[key]
+    expander = st.expander(t("race.export.title"), key=key, on_change="rerun")
     if not expander.open:
         return
     surface, methods = spec.load(), spec.overrides()
@@ -258,10 +274,9 @@ def export(qs: QueryState, spec: RaceSpec) -> None:
     code = pytorch_code(surface, methods, spec.start, spec.steps, spec.options)
     with expander:
         left, right = st.columns(2)
-        left.download_button("Settings (JSON)", settings_json(surface, methods, spec.start, spec.steps,
-                                                              spec.options, source),
+        left.download_button(t("race.export.json"), settings_json(surface, methods, spec.start, spec.steps,
+                                                                  spec.options, source),
                              "race.json", "application/json")
-        right.download_button("Copy as PyTorch (.py)", code, "race.py", "text/x-python")
-        st.caption("Copy as PyTorch: torch.optim's own classes replay this race, with autograd gradients, "
-                   "the same noise draws, clipping, schedule and stopping, and print each final point.")
+        right.download_button(t("race.export.pytorch"), code, "race.py", "text/x-python")
+        st.caption(t("race.export.caption"))
         st.code(code, language="python")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from playground.optim import TEACHING
 from playground.surfaces import SURFACES
+from playground.ui.i18n import CHOSEN, catalogue
 from playground.ui.race.keys import PLAYER
 from tests.ui.helpers import open_page, player_scene, send_player_event
 
@@ -267,3 +269,47 @@ def test_a_shared_server_refuses_a_race_on_a_formula_too_slow_to_draw(monkeypatc
     at = open_page(PAGE, surface="custom", formula="x**2 + 3*y**2 + sin(x*y)")
     assert any("simplify the formula" in e.value for e in at.error) and not at.exception
     assert not at.get("vega_lite_chart")  # no map drawn from work that was not done
+
+
+def _click_tab(at, label: str) -> None:
+    """AppTest cannot click a tab: send what the browser sends (the tabs widget's new label) and run."""
+    def tab_container(node):
+        for child in getattr(node, "children", {}).values():
+            found = child if getattr(child, "type", None) == "tab_container" else tab_container(child)
+            if found is not None:
+                return found
+        return None
+
+    states = at._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=tab_container(at._tree).proto.id, string_value=label))
+    at._run(states)
+
+
+def test_in_chinese_the_sidebar_the_tabs_and_the_summary_headers_are_chinese_and_the_link_is_not():
+    zh = catalogue("zh")
+    at = open_page(PAGE, methods="SGD,Adam", steps="50")
+    at.session_state[CHOSEN] = "zh"  # the sidebar's language switch (open_page's Home cannot rerun in zh yet)
+    at.run()
+    widget(at, "race.steps").set_value(60).run()  # reruns in Chinese: each choice's title still matches
+    assert not at.exception and at.title[0].value == zh["pages.race.title"]
+    assert widget(at, "race.surface").label == zh["race.controls.surface"]
+    assert widget(at, "race.surface").options[0] == zh["race.surfaces.rosenbrock"]
+    assert widget(at, "race.methods").label == zh["race.controls.methods"]
+    assert widget(at, "race.steps").label == zh["race.controls.steps"]
+    assert widget(at, "race.SGD.lr").label == f"{zh['knobs.lr.label']} η"
+    assert widget(at, "race.schedule").options[0] == zh["race.schedules.constant"]
+    assert [tab.label for tab in at.tabs] == [zh[f"race.tabs.{tab}"] for tab in ("race", "inside", "basins")]
+
+    table = next(df for df in at.dataframe if "matches torch.optim" in df.value.columns)  # English data
+    headers = {name: column.get("label") for name, column in json.loads(table.proto.columns).items()}
+    assert headers["method"] == zh["race.summary.method"]
+    assert headers["steps to tolerance"] == zh["race.summary.steps_to_tol"]
+    assert headers["loss at step 60"] == zh["race.summary.loss_at"].format(step=60)
+    assert headers["matches torch.optim"] == zh["race.summary.matches"]
+    assert all(headers[name] for name in table.value.columns)  # no English header left
+
+    _click_tab(at, zh["race.tabs.basins"])
+    assert not at.exception
+    assert any(b.label == zh["race.basins.compute"] for b in at.button)
+    assert dict(at.query_params) == {"methods": "SGD,Adam", "steps": "60", "tab": "Basins", "lang": "zh",
+                                     "v": "1"}  # the link names the tab as it always has
