@@ -1,7 +1,8 @@
 // The step player: a map drawn on a canvas from one scene sent per result, with Play and a step
 // scrubber that run in the browser. Play advances frames with requestAnimationFrame, so the server
 // reruns nothing while it plays; the step reaches the server (and so the link) only when the
-// student stops: Pause, the end of the replay, or letting go of the scrubber.
+// student stops: Pause, the end of the replay, or letting go of the scrubber. With reduced motion
+// (the page's switch, or the browser's prefers-reduced-motion) Play gives way to ◀ ▶ frame steps.
 //
 // Scene (built in Python, see playground/ui/player.py): domain, grid (cells with a colour index per
 // frame or one for all), series (trails with a marker at the current frame), marks (fixed points),
@@ -59,6 +60,8 @@ function build(root) {
     <div class="stage"><canvas role="img"></canvas><div class="readout" aria-live="off"></div></div>
     <div class="controls">
       <button type="button" class="play"></button>
+      <button type="button" class="back" hidden></button>
+      <button type="button" class="forward" hidden></button>
       <input type="range" class="scrub" min="0" step="1">
       <span class="label" aria-live="polite"></span>
     </div>
@@ -66,6 +69,7 @@ function build(root) {
   return {
     legend: root.querySelector(".legend"), canvas: root.querySelector("canvas"),
     readout: root.querySelector(".readout"), play: root.querySelector(".play"),
+    back: root.querySelector(".back"), forward: root.querySelector(".forward"),
     scrub: root.querySelector(".scrub"), label: root.querySelector(".label"),
     bands: root.querySelector(".bands"),
   };
@@ -195,6 +199,15 @@ export default function (component) {
     setPlaying(true);
     view.raf = requestAnimationFrame(tick);
   };
+  // Reduced motion (the page's switch or the browser's setting): step a frame at a time, no animation.
+  const reduced = Boolean(data.reduced) || window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  ui.play.hidden = reduced;
+  ui.back.hidden = ui.forward.hidden = !reduced;
+  ui.back.textContent = `◀ ${data.words.back}`;
+  ui.forward.textContent = `${data.words.forward} ▶`;
+  const stepBy = (by) => { view.index = Math.min(last, Math.max(0, view.index + by)); draw(view); report(); };
+  ui.back.onclick = () => stepBy(-1);
+  ui.forward.onclick = () => stepBy(1);
   ui.scrub.oninput = () => { setPlaying(false); cancelAnimationFrame(view.raf); view.index = +ui.scrub.value; draw(view); };
   ui.scrub.onchange = () => report();
   ui.canvas.onmousemove = (event) => {

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from playground.ui.a11y import reduced_motion
 from playground.ui.i18n import t
 
 CSS = """
@@ -115,7 +116,7 @@ class Words:
     def data(self) -> dict[str, str]:
         return {"play": self.play or t("player.play"), "pause": self.pause or t("player.pause"),
                 "frame": self.frame or t("player.step"), "description": self.description or t("player.map"),
-                "bands": self.bands}
+                "bands": self.bands, "back": t("player.back"), "forward": t("player.forward")}
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,9 @@ def player(scene: Scene, *, key: str, on_stop: Callable[[], None],
            on_click: Callable[[], None] | None = None) -> Any:
     """Draw the scene; ``on_stop`` runs when the student stops on a frame, ``on_click`` when they
     click the map (read them with :func:`stopped_at` and :func:`clicked_at`)."""
-    return _mount(key=key, data=scene.data(), height="content", on_stop_change=on_stop,
-                  on_click_change=on_click)
+    # reduced motion (the sidebar's switch here, the browser's setting in player.js): a stepper, no Play
+    return _mount(key=key, data={**scene.data(), "reduced": reduced_motion()}, height="content",
+                  on_stop_change=on_stop, on_click_change=on_click)
 
 
 def stopped_at(key: str) -> int | None:
