@@ -4,6 +4,7 @@ import streamlit as st
 
 from playground.ui.budget import within_budget
 from playground.ui.header import page_header
+from playground.ui.i18n import t
 from playground.ui.lab import views
 from playground.ui.lab.compute import estimate, runs_for
 from playground.ui.lab.controls import sidebar
@@ -36,11 +37,11 @@ if not views.notices(runs):
 views.headline(runs)
 views.comparison(runs)
 
-st.subheader("The network during training")
+st.subheader(t("lab.page.network"))
 views.network_at_epoch(qs, runs, settings.data)
 views.early_stopping(runs, settings.data)
 
-st.subheader("Training vs validation")
+st.subheader(t("lab.page.curves"))
 views.curves(runs)
 views.weights_and_norms(runs)
 views.batchnorm(runs)

@@ -6,6 +6,7 @@ import streamlit as st
 from playground.datasets.images import DatasetError, MissingDataset
 from playground.train.runs import hosted_mode
 from playground.ui.header import page_header
+from playground.ui.i18n import t
 from playground.ui.pages import PAGES
 from playground.ui.runs import controls
 from playground.ui.runs import views as view
@@ -27,11 +28,12 @@ try:
 except MissingDataset as error:
     view.missing_dataset(error, config.dataset, hosted=hosted_mode())
 except DatasetError as error:
-    st.error(f"The {config.dataset} files are damaged: {error}")
+    view.damaged(config.dataset, error)
 
 if data is not None and config.schedule != "constant":
     view.schedule(queue.limits, config, data)
-if st.button("Launch run", type="primary", icon=":material/rocket_launch:", disabled=data is None):
+launched = st.button(t("runs.launch"), type="primary", icon=":material/rocket_launch:", disabled=data is None)
+if launched and data is not None:
     view.launch(queue, owner, config, data)
 
 # Ended runs are read once, before the live panel: a run that ends after this is drawn live, then
@@ -40,7 +42,7 @@ ended = [run for run in queue.runs(owner) if not run.active]
 done = [run for run in ended if run.result is not None]
 view.live(queue, owner, {run.id for run in ended})
 if done:
-    st.subheader("Results")
+    st.subheader(t("runs.results.title"))
     view.results(done, dataset)
-    st.subheader("Compare runs")
+    st.subheader(t("runs.compare.title"))
     view.compare(done)

@@ -60,24 +60,44 @@ class Verdict:
     message: str   # "" when there is nothing to say
 
 
-def lab_estimate(config: LabConfig, data: SplitData) -> Estimate:
-    """The seconds ``config`` trains for on ``data`` (every epoch run: early stopping may end sooner)."""
-    n_train, n_val = len(data.X_train), len(data.X_val)
+@dataclass(frozen=True)
+class LabWork:
+    """What a lab run counts: epochs × mini-batch steps of a network of these widths on the points."""
+
+    epochs: int
+    steps: int                   # mini-batch steps per epoch
+    widths: tuple[int, ...]      # inputs, hidden layers, outputs
+    n_train: int
+    n_val: int
+
+    @property
+    def network(self) -> str:
+        return "-".join(map(str, self.widths))
+
+
+def lab_work(config: LabConfig, data: SplitData) -> LabWork:
+    n_train = len(data.X_train)
     columns = data.X_train.shape[1]
     inputs = len(config.features) if columns == 2 else columns
-    widths = (inputs, *config.hidden, data.outputs)
-    weights = sum((a + 1) * b for a, b in zip(widths, widths[1:], strict=False))
     full_batch = config.batch_size == 0 or config.batch_size >= n_train
     steps = 1 if full_batch else math.ceil(n_train / config.batch_size)
+    return LabWork(config.epochs, steps, (inputs, *config.hidden, data.outputs), n_train, len(data.X_val))
+
+
+def lab_estimate(config: LabConfig, data: SplitData) -> Estimate:
+    """The seconds ``config`` trains for on ``data`` (every epoch run: early stopping may end sooner)."""
+    work = lab_work(config, data)
+    widths = work.widths
+    weights = sum((a + 1) * b for a, b in zip(widths, widths[1:], strict=False))
     per_step = (STEP_SECONDS + LAYER_STEP_SECONDS * (len(widths) - 1)) * (
         NOISY_STEP if config.dropout or config.batchnorm else 1.0)
     # 2 flops per weight and row forward, 3× that to train: train the training set, evaluate both
-    arithmetic = weights * (6 * n_train + 2 * (n_train + n_val)) / FLOPS
-    seconds = config.epochs * (EPOCH_SECONDS + steps * per_step + arithmetic)
-    network = "-".join(map(str, widths))
-    step_word = "step" if steps == 1 else "steps"
-    work = f"{config.epochs:,} epochs × {steps:,} {step_word} of a {network} network on {n_train:,} points"
-    return Estimate(seconds, work, "the epochs, the points or the layer widths, or raise the batch size")
+    arithmetic = weights * (6 * work.n_train + 2 * (work.n_train + work.n_val)) / FLOPS
+    seconds = config.epochs * (EPOCH_SECONDS + work.steps * per_step + arithmetic)
+    step_word = "step" if work.steps == 1 else "steps"
+    said = (f"{config.epochs:,} epochs × {work.steps:,} {step_word} of a {work.network} network on "
+            f"{work.n_train:,} points")
+    return Estimate(seconds, said, "the epochs, the points or the layer widths, or raise the batch size")
 
 
 def gradient_seconds(surface: Surface) -> float:

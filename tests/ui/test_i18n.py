@@ -9,19 +9,25 @@ from pathlib import Path
 
 import pytest
 
+from playground.datasets.images import DATASETS
 from playground.lessons import LESSONS
 from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
+from playground.schedules import SCHEDULES
 from playground.surfaces import SURFACES
+from playground.train.models import MODELS
+from playground.ui.health.controls import PRESETS as HEALTH_PRESETS
 from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import LANGUAGES, catalogue
 from playground.ui.pages import PAGES
 from playground.ui.race.controls import SCHEDULE_CHOICES
+from playground.ui.runs.messages import CLASSES, MESSAGES
+from playground.ui.runs.views import STATUS
 from tests.ui.helpers import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r"{\w+(?::[^}]*)?}")  # a field to fill, with or without a format: {tol:g}
-USED = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
+USED = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 TERMS = {  # an English term in a text: the standard Chinese term its translation must use
     "backprop": "反向传播", "chain rule": "链式法则", "momentum": "动量", "learning rate": "学习率",
     "regulariz": "正则化", "weight decay": "权重衰减", "early stopping": "早停", "batchnorm": "批归一化",
@@ -46,6 +52,11 @@ def used_keys() -> set[str]:
     keys |= {f"knobs.{name}.{part}" for name in KNOBS for part in ("label", "help")}
     keys |= {f"race.surfaces.{name}" for name in SURFACES} | {f"race.blurbs.{name}" for name in METHODS}
     keys |= {f"race.schedules.{kind}" for kind in SCHEDULE_CHOICES}
+    keys |= {f"health.presets.{p.key}.{part}" for p in HEALTH_PRESETS for part in ("label", "story")}
+    keys |= {f"runs.datasets.{name}" for name in DATASETS} | {f"runs.models.{name}" for name in MODELS}
+    keys |= {f"runs.schedules.{kind}" for kind in SCHEDULES} | {f"runs.status.{status}" for status in STATUS}
+    keys |= {f"runs.messages.{name}" for name in MESSAGES}
+    keys |= {f"runs.classes.{name}" for name in CLASSES.values()}
     return keys
 
 

@@ -1,6 +1,8 @@
-"""What the stepper draws, as plain data: the graph as DOT text, the chain rule as LaTeX, tables.
+"""What the stepper draws, as plain data: the graph as DOT text, the chain rule as LaTeX, tables, and
+the sentences that read the graph and the error-vs-h chart to a screen reader.
 
-No Streamlit here, so every function is unit-tested on its output.
+No widgets here, so every function is unit-tested on its output; its words come from the catalogues
+(English outside a page).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import pandas as pd
 
 from playground.backprop import gradcheck
 from playground.backprop.gradcheck import CORRECT, SUSPICIOUS, WRONG
-from playground.backprop.graph import INPUT, PARAM, Graph, Step, final_steps, gradients_after
+from playground.backprop.graph import INPUT, OP, PARAM, Graph, Step, final_steps, gradients_after
+from playground.ui.i18n import t
 from playground.ui.theme import OKABE_ITO
 
 TOLERANCE = 1e-10  # manual vs autograd, float64
-VERDICT_MARKS = {CORRECT: "✓ correct", SUSPICIOUS: "⚠ suspicious", WRONG: "✗ wrong"}
+_MARKS = {CORRECT: "✓", SUSPICIOUS: "⚠", WRONG: "✗"}
 VERDICT_COLORS: dict[str, Literal["green", "orange", "red"]] = {CORRECT: "green", SUSPICIOUS: "orange",
                                                                 WRONG: "red"}
 _FILL = {INPUT: "#EEEEEE", PARAM: "#D6E9F5"}  # light Okabe–Ito blue for what is learned
@@ -44,9 +47,26 @@ def operand(value: float) -> str:
     return f"({fmt(value)})" if value < 0 else fmt(value)
 
 
+def verdict_word(verdict: str) -> str:
+    """A gradient check's verdict in the page's language."""
+    return {CORRECT: t("backprop.verdicts.correct"), SUSPICIOUS: t("backprop.verdicts.suspicious"),
+            WRONG: t("backprop.verdicts.wrong")}[verdict]
+
+
+def verdict_mark(verdict: str) -> str:
+    """The verdict with its sign, e.g. "✓ correct"."""
+    return f"{_MARKS[verdict]} {verdict_word(verdict)}"
+
+
+def kind_name(kind: str) -> str:
+    """A node's kind (data, learnable or computed) in the page's language."""
+    names = {INPUT: t("backprop.table.input"), PARAM: t("backprop.table.param"), OP: t("backprop.table.op")}
+    return names[kind]
+
+
 def error_jump(clean: float, bugged: float) -> str:
     """The planted bug's relative error as a multiple of the bug-free one."""
-    return f"{bugged / clean:.0e}× the bug-free error" if clean > 0 else "the bug-free error is 0"
+    return t("backprop.check.jump", jump=bugged / clean) if clean > 0 else t("backprop.check.clean_zero")
 
 
 def _dot_text(text: str) -> str:
@@ -71,7 +91,7 @@ def to_dot(graph: Graph, steps: list[Step], done: int) -> str:
             label += f"\n∂L/∂· = {fmt(known[node.name])}"
         fill = _CURRENT if current and node.name == current.node else _FILL.get(node.kind, "white")
         shape = "box" if node.kind in _FILL else ("doubleoctagon" if node is graph.loss else "ellipse")
-        tooltip = node.formula or node.kind
+        tooltip = node.formula or kind_name(node.kind)
         lines.append(f'"{_dot_text(node.name)}" [label="{_dot_text(label)}", shape={shape}, '
                      f'fillcolor="{fill}", tooltip="{_dot_text(tooltip)}"];')
     for column in columns.values():
@@ -89,6 +109,22 @@ def to_dot(graph: Graph, steps: list[Step], done: int) -> str:
                 lines.append(f'{edge} [label="{fmt(local)}"];')
     lines.append("}")
     return "\n".join(lines)
+
+
+def graph_summary(graph: Graph, steps: list[Step], done: int) -> str:
+    """The graph in words, for a screen reader: its size and loss, then the step shown (what the
+    highlighted edges carry) and how many nodes have a gradient so far."""
+    edges = sum(len(node.parents) for node in graph.nodes.values())
+    sentence = t("backprop.alt.graph", nodes=len(graph.nodes), edges=edges, loss=fmt(graph.loss.value))
+    if not done:
+        return t("backprop.alt.graph_forward", graph=sentence)
+    step = steps[done - 1]
+    products = t("backprop.alt.separator").join(
+        t("backprop.alt.graph_product", parent=p.parent, incoming=operand(p.incoming),
+          local=operand(p.local), product=fmt(p.product)) for p in step.products)
+    return t("backprop.alt.graph_step", graph=sentence, done=done, total=len(steps), node=step.node,
+             gradient=fmt(step.incoming), products=products, known=len(gradients_after(steps, done)),
+             nodes=len(graph.nodes))
 
 
 def tex(name: str) -> str:
@@ -118,9 +154,11 @@ def step_latex(step: Step) -> str:
 def step_table(step: Step) -> pd.DataFrame:
     """One row per parent: incoming × local = product, and the parent's sum so far (as text, see
     :func:`gradient_table`)."""
-    return pd.DataFrame([{"to": p.parent, "∂L/∂" + step.node + " (incoming)": _cell(p.incoming),
-                          "local ∂" + step.node + "/∂to": _cell(p.local), "product": _cell(p.product),
-                          "∂L/∂to so far": _cell(p.total)} for p in step.products])
+    to, incoming = t("backprop.table.to"), t("backprop.table.incoming", node=step.node)
+    local, product = t("backprop.table.local", node=step.node), t("backprop.table.product")
+    so_far = t("backprop.table.so_far")
+    return pd.DataFrame([{to: p.parent, incoming: _cell(p.incoming), local: _cell(p.local),
+                          product: _cell(p.product), so_far: _cell(p.total)} for p in step.products])
 
 
 def _cell(value: float | None, spec: str = ".6g") -> str:
@@ -132,24 +170,26 @@ def gradient_table(graph: Graph, steps: list[Step], done: int, autograd: dict[st
     Numbers are text, so that a gradient not yet reached (or not yet final) shows MISSING and an
     overflow shows ∞ or NaN: a table cell cannot tell a missing number from NaN."""
     known, final = gradients_after(steps, done), final_steps(steps)
+    partial = t("backprop.table.partial")
     rows = []
     for node in graph.nodes.values():
         grad = known.get(node.name)
         diff: float | None = None
-        status = "partial" if grad is not None else ""
+        status = partial if grad is not None else ""
         if final.get(node.name, math.inf) <= done:
             assert grad is not None, "a node's gradient is final only after a backward step has reached it"
             diff = abs(grad - autograd[node.name])
             status = "✓" if diff <= TOLERANCE else "✗"
-        rows.append({"node": node.name, "kind": node.kind, "value": _cell(node.value),
-                     "∂L/∂node (backprop)": _cell(grad), "autograd": _cell(autograd[node.name]),
-                     "|difference|": _cell(diff, ".1e"), "check": status})
+        rows.append({t("backprop.table.node"): node.name, t("backprop.table.kind"): kind_name(node.kind),
+                     t("backprop.table.value"): _cell(node.value), t("backprop.table.backprop"): _cell(grad),
+                     t("backprop.table.autograd"): _cell(autograd[node.name]),
+                     t("backprop.table.difference"): _cell(diff, ".1e"), t("backprop.table.check"): status})
     return pd.DataFrame(rows)
 
 
 def _names(names: list[str], most: int = 8) -> str:
     shown = ", ".join(names[:most])
-    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+    return t("backprop.overflow.more", names=shown, more=len(names) - most) if len(names) > most else shown
 
 
 def overflow_notice(graph: Graph, steps: list[Step], autograd: dict[str, float]) -> str | None:
@@ -157,25 +197,27 @@ def overflow_notice(graph: Graph, steps: list[Step], autograd: dict[str, float])
     finite). Forward values are created in order and backward products visited in order, so the first
     non-finite one of each is its cause."""
     final = gradients_after(steps)
-    columns = {"value": [n.name for n in graph.nodes.values() if not math.isfinite(n.value)],
-               "∂L/∂node (backprop)": [name for name in graph.nodes if not math.isfinite(final[name])],
-               "autograd": [name for name in graph.nodes if not math.isfinite(autograd[name])]}
+    def not_finite(numbers: dict[str, float]) -> list[str]:
+        return [name for name in graph.nodes if not math.isfinite(numbers[name])]
+
+    values = {name: node.value for name, node in graph.nodes.items()}
+    columns = {t("backprop.table.value"): not_finite(values), t("backprop.table.backprop"): not_finite(final),
+               t("backprop.table.autograd"): not_finite(autograd)}
     if not any(columns.values()):
         return None
-    lines = [f"These numbers overflow float64: a result beyond ±{FLOAT64_MAX:.1e} becomes ±∞, one nearer 0 "
-             f"than {FLOAT64_TINY:.1e} becomes 0 (and log 0 = −∞), and ∞ − ∞ or 0 × ∞ is NaN, which spreads "
-             "to every number computed from it. Not finite:"]
+    lines = [t("backprop.overflow.intro", largest=FLOAT64_MAX, tiny=FLOAT64_TINY)]
     lines += [f"- *{column}*: {_names(names)}" for column, names in columns.items() if names]
     if first := next((n for n in graph.nodes.values() if not math.isfinite(n.value)), None):
         parents = ", ".join(f"{p} = {fmt(graph.nodes[p].value)}" for p in first.parents)
-        lines.append(f"- forward, first: {first.name} = {fmt(first.value)}, from {first.formula} "
-                     f"with {parents}")
+        lines.append(t("backprop.overflow.forward", name=first.name, value=fmt(first.value),
+                       formula=first.formula, parents=parents))
     products = [p for step in steps for p in step.products]
     for kind, bad in (("∞", math.isinf), ("NaN", math.isnan)):
         if cause := next((p for p in products if bad(p.product)), None):
-            lines.append(f"- backward, first {kind}: {cause.child} passes ∂L/∂{cause.parent} += "
-                         f"{operand(cause.incoming)} × {operand(cause.local)} = {fmt(cause.product)}")
-    lines.append("\nMake the weights or inputs smaller.")
+            lines.append(t("backprop.overflow.backward", kind=kind, child=cause.child, parent=cause.parent,
+                           incoming=operand(cause.incoming), local=operand(cause.local),
+                           product=fmt(cause.product)))
+    lines.append("\n" + t("backprop.overflow.fix"))
     return "\n".join(lines)
 
 
@@ -187,15 +229,24 @@ def max_difference(graph: Graph, autograd: dict[str, float]) -> float:
 def output_error_table(p: np.ndarray, y: np.ndarray, grads: dict[str, float]) -> pd.DataFrame:
     """Softmax + cross-entropy: the backpropagated ∂L/∂o next to p − y."""
     names = [f"o[{k + 1}]" for k in range(len(p))]
-    return pd.DataFrame({"output": names, "p": p, "y": y, "p − y": p - y,
-                         "∂L/∂o (backprop)": [grads[n] for n in names]})
+    return pd.DataFrame({t("backprop.table.output"): names, "p": p, "y": y, "p − y": p - y,
+                         t("backprop.table.output_backprop"): [grads[n] for n in names]})
 
 
 def gradcheck_table(report: gradcheck.GradCheckReport, landing: tuple[str, ...]) -> pd.DataFrame:
-    return pd.DataFrame([{"parameter": c.name, "‖numerical‖": float(np.linalg.norm(c.numerical)),
-                          "‖analytic‖": float(np.linalg.norm(c.analytic)), "relative error": c.relative_error,
-                          "verdict": VERDICT_MARKS[c.verdict], "planted bug lands here": c.name in landing}
+    """One row per parameter: both gradients' norms, their relative error and its verdict (the column
+    of relative errors is :func:`relative_error_column`)."""
+    return pd.DataFrame([{t("backprop.table.parameter"): c.name,
+                          t("backprop.table.numerical"): float(np.linalg.norm(c.numerical)),
+                          t("backprop.table.analytic"): float(np.linalg.norm(c.analytic)),
+                          relative_error_column(): c.relative_error,
+                          t("backprop.table.verdict"): verdict_mark(c.verdict),
+                          t("backprop.table.lands"): c.name in landing}
                          for c in report.params])
+
+
+def relative_error_column() -> str:
+    return t("backprop.check.relative_error")
 
 
 def error_vs_h_frame(hs: list[float], errors: list[float]) -> pd.DataFrame:
@@ -206,22 +257,61 @@ def error_vs_h_frame(hs: list[float], errors: list[float]) -> pd.DataFrame:
 
 
 def error_vs_h_chart(frame: pd.DataFrame, chosen_h: float) -> alt.LayerChart | alt.FacetChart:
-    """Relative error against h on log-log axes, over bands for the three verdicts, the chosen h dashed."""
+    """Relative error against h on log-log axes, over bands for the three verdicts (each named inside
+    it, so that no colour has to be told apart), the chosen h dashed."""
     correct, wrong = gradcheck.CORRECT_BELOW, gradcheck.WRONG_ABOVE
-    lo = min(frame["relative error"].min(), correct) / 10
-    hi = max(frame["relative error"].max(), wrong) * 10
+    lo = min([*frame["relative error"], correct]) / 10  # the bands' edges show even with no data
+    hi = max([*frame["relative error"], wrong]) * 10
     log_x, log_y = alt.Scale(type="log"), alt.Scale(type="log", domain=[lo, hi])
+    error_title = relative_error_column()
+    decades = [10.0**k for k in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)]
+    y_axis = alt.Axis(format=".0e", values=decades)  # a tick per decade
+
+    def y(field: str) -> alt.Y:  # the same axis on every layer, so the layers share one
+        return alt.Y(f"{field}:Q", scale=log_y, title=error_title, axis=y_axis)
+
+    verdicts = [CORRECT, SUSPICIOUS, WRONG]
     bands = pd.DataFrame({"from": [lo, correct, wrong], "to": [correct, wrong, hi],
-                          "verdict": [CORRECT, SUSPICIOUS, WRONG]})
+                          "verdict": [verdict_word(v) for v in verdicts]}).assign(
+        middle=lambda f: np.sqrt(f["from"] * f["to"]))  # the band's middle on the log axis
     band = alt.Chart(bands).mark_rect(opacity=0.15).encode(
-        y=alt.Y("from:Q", scale=log_y, axis=None), y2="to:Q",
-        color=alt.Color("verdict:N", scale=alt.Scale(domain=[CORRECT, SUSPICIOUS, WRONG],
-                                                     range=[OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[4]])))
+        y=y("from"), y2="to:Q",
+        color=alt.Color("verdict:N", legend=None, scale=alt.Scale(
+            domain=list(bands["verdict"]), range=[OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[4]])))
+    names = alt.Chart(bands).mark_text(align="left", dx=6, color=OKABE_ITO[7]).encode(
+        x=alt.value(0), y=y("middle"), text="verdict:N")
     line = alt.Chart(frame).mark_line(point=True, color=OKABE_ITO[0]).encode(
-        x=alt.X("h:Q", scale=log_x, title="step size h", axis=alt.Axis(format=".0e")),
-        y=alt.Y("relative error:Q", scale=log_y, title="relative error", axis=alt.Axis(format=".0e")),
-        tooltip=[alt.Tooltip("h:Q", format=".1e"), alt.Tooltip("relative error:Q", format=".2e")])
+        x=alt.X("h:Q", scale=log_x, title=t("backprop.check.step_size"), axis=alt.Axis(format=".0e")),
+        y=y("relative error"),
+        tooltip=[alt.Tooltip("h:Q", format=".1e", title="h"),
+                 alt.Tooltip("relative error:Q", format=".2e", title=error_title)])
     chosen = pd.DataFrame({"h": [chosen_h]})
     rule = alt.Chart(chosen).mark_rule(color=OKABE_ITO[7], strokeDash=[4, 3]).encode(
         x=alt.X("h:Q", scale=log_x))
-    return alt.layer(band, line, rule).properties(height=280)
+    return alt.layer(band, names, line, rule).properties(height=280)
+
+
+def h_text(h: float) -> str:
+    """h as the slider writes it, in half decades: 1e-6, 1e-6.5."""
+    return f"1e{round(2 * math.log10(h)) / 2:g}"
+
+
+def error_vs_h_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the error-vs-h chart draws, as a table: each h with its relative error and verdict."""
+    errors = frame["relative error"]
+    return pd.DataFrame({"h": [h_text(h) for h in frame["h"]], relative_error_column(): errors,
+                         t("backprop.table.verdict"): [verdict_word(gradcheck.verdict(e)) for e in errors]})
+
+
+def error_vs_h_summary(frame: pd.DataFrame, chosen_h: float) -> str:
+    """The error-vs-h chart in one sentence: the best h and its error, and the error at the chosen h."""
+    if frame.empty:
+        return t("a11y.no_data", what=relative_error_column())
+    best = frame.loc[frame["relative error"].idxmin()]
+    at = frame[np.isclose(frame["h"], chosen_h, rtol=1e-9, atol=0)]["relative error"]
+    sentence = t("backprop.alt.h_best", error=best["relative error"], h=h_text(best["h"]))
+    if at.empty:
+        return t("backprop.alt.h_chosen_missing", best=sentence, h=h_text(chosen_h))
+    error = float(at.iloc[0])
+    return t("backprop.alt.h_chosen", best=sentence, h=h_text(chosen_h), error=error,
+             verdict=verdict_word(gradcheck.verdict(error)))

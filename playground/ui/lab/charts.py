@@ -1,10 +1,15 @@
-"""Altair charts of the regularization lab, built from small DataFrames (no Streamlit here).
+"""Altair charts of the regularization lab, built from small DataFrames (no Streamlit calls here).
 
 Each ``*_data`` function returns the exact table a chart draws, so tests can check what a
-student will see; each ``*_chart`` function turns such a table into an altair chart.
+student will see; each ``*_chart`` function turns such a table into an altair chart, each
+``*_table`` gives its readable copy (headers in the page's language) and each ``*_summary`` the
+one sentence that says what it shows: together, the chart's text alternative. Column names stay
+the code's own; the values a chart shows (splits, runs, layers, classes) are in the page's language.
 """
 
 from __future__ import annotations
+
+import re
 
 import altair as alt
 import numpy as np
@@ -13,11 +18,58 @@ import pandas as pd
 from playground.datasets.toy import SplitData
 from playground.regularization.probes import SMALL, Frame
 from playground.regularization.trainer import Run
+from playground.ui import format as fmt
+from playground.ui.i18n import t
 from playground.ui.player import Grid, Mark, Scene, Words
 from playground.ui.theme import OKABE_ITO, TRAIN_COLOR, VALIDATION_COLOR, color_of
 
-SPLIT_COLORS = alt.Scale(domain=["train", "validation"], range=[TRAIN_COLOR, VALIDATION_COLOR])
 BOTTOM = alt.Legend(orient="bottom", direction="horizontal")  # side-by-side squares stay inside their columns
+SPLIT_SHAPES = ("circle", "triangle-up")  # training and validation points, on the maps and the curves
+GREY = "#888888"  # mid grey, for marks with no colour of their own: seen on the light and the dark theme
+CURVE_MARKERS = 12  # about this many markers per curve, each split in its own shape
+
+
+def run_name(label: str) -> str:
+    """How the page names a run (the runs keep their own labels, see
+    :func:`playground.regularization.compare.variants`)."""
+    names = {"run": t("lab.runs.run"), "A: no regularization": t("lab.runs.a"),
+             "B: regularized": t("lab.runs.b")}
+    return names.get(label, label)
+
+
+def class_labels(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The class names as the page writes them: a toy set's "class k" in the page's language, an
+    uploaded file's labels as they are."""
+    if names == tuple(f"class {k}" for k in range(len(names))):
+        return tuple(t("lab.charts.class_k", k=k) for k in range(len(names)))
+    return names
+
+
+def layer_name(name: str) -> str:
+    """A layer's name ("hidden 1", "output", "BN 1": see :mod:`playground.regularization.probes`)
+    in the page's language."""
+    if name == "output":
+        return t("lab.charts.output")
+    numbered = re.fullmatch(r"(hidden|BN) (\d+)", name)
+    if numbered is None:
+        return name
+    number = int(numbered[2])
+    if numbered[1] == "hidden":
+        return t("lab.charts.hidden", number=number)
+    return t("lab.charts.bn", number=number)
+
+
+def splits() -> tuple[str, str]:
+    """The training and validation splits' names, as the charts show them."""
+    return t("lab.charts.train"), t("lab.charts.validation")
+
+
+def split_colors() -> alt.Scale:
+    return alt.Scale(domain=list(splits()), range=[TRAIN_COLOR, VALIDATION_COLOR])
+
+
+def split_shapes() -> alt.Scale:
+    return alt.Scale(domain=list(splits()), range=list(SPLIT_SHAPES))
 
 
 def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class_names: tuple[str, ...],
@@ -35,9 +87,35 @@ def boundary_data(frame: Frame, extent: tuple[float, float, float, float], class
     if frame.confidence is None:
         cells["prediction"] = grid
     else:
-        cells["class"] = np.asarray(class_names)[grid]
+        cells["class"] = np.asarray(class_labels(class_names))[grid]
         cells["confidence"] = frame.confidence
     return cells
+
+
+def boundary_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """A boundary's cells as a table: each cell's centre and what the network predicts there."""
+    table = pd.DataFrame({"x₁": (cells.x + cells.x2) / 2, "x₂": (cells.y + cells.y2) / 2})
+    if "class" in cells:
+        table[t("lab.charts.predicted_class")] = cells["class"].to_numpy()
+        table[t("lab.charts.confidence")] = cells["confidence"].to_numpy()
+    else:
+        table[t("lab.charts.prediction")] = cells["prediction"].to_numpy()
+    return table
+
+
+def boundary_summary(cells: pd.DataFrame, run: Run, epoch: int) -> str:
+    """The network at ``epoch`` in a sentence: how it scores on both splits (its history that
+    epoch) and how much of the map each class covers (or the range of its predictions)."""
+    row = max(i for i, recorded in enumerate(run.history["epoch"]) if recorded <= epoch)
+    if "class" not in cells:
+        return t("lab.alt.surface", epoch=epoch, train=fmt.number(run.history["train_loss"][row]),
+                 val=fmt.number(run.history["val_loss"][row]), low=fmt.number(cells.prediction.min()),
+                 high=fmt.number(cells.prediction.max()))
+    shares = cells["class"].value_counts(normalize=True, sort=False)
+    covered = t("lab.alt.separator").join(t("lab.alt.covers", name=name, share=fmt.percent(share))
+                                           for name, share in shares.items())
+    return t("lab.alt.boundary", epoch=epoch, train=fmt.percent(run.history["train_acc"][row]),
+             val=fmt.percent(run.history["val_acc"][row]), classes=covered)
 
 
 ALPHAS = np.linspace(0.05, 0.6, 8)  # a cell's opacity: the network's confidence, from chance to certain
@@ -60,18 +138,18 @@ def boundary_scene(run: Run, data: SplitData, epochs: list[int], epoch: int) -> 
         palette = [_rgba(color_of(c), a) for c in range(k) for a in ALPHAS]
         colour = [np.asarray(f.grid) * len(ALPHAS) + _level(np.asarray(f.confidence), k) for f in frames]
         label_colour = [color_of(int(c)) for c in np.r_[data.y_train, data.y_val]]
+        description = t("lab.charts.scene_classes")
     else:
         palette = [_rgba(c, 0.75) for c in DIVERGING]
         top = max(float(np.abs(np.asarray(f.grid)).max()) for f in frames) or 1.0
         colour = [_diverging(np.asarray(f.grid), top) for f in frames]
         label_colour = [DIVERGING[int(i)] for i in _diverging(np.r_[data.y_train, data.y_val], top)]
-    shapes = ["circle"] * len(data.y_train) + ["triangle-up"] * len(data.y_val)
+        description = t("lab.charts.scene_values")
+    shapes = [SPLIT_SHAPES[0]] * len(data.y_train) + [SPLIT_SHAPES[1]] * len(data.y_val)
     points = np.r_[data.X_train, data.X_val]
     marks = [Mark(float(x), float(y), shape, 3.5, "black", fill)
              for (x, y), shape, fill in zip(points, shapes, label_colour, strict=True)]
-    what = "the predicted class" if data.task == "classification" else "the prediction"
-    words = Words(frame="epoch", description=f"Decision boundary: {what} over the input plane, with the "
-                  "training points (circles) and validation points (triangles).")
+    words = Words(frame=t("lab.charts.epoch"), description=description)
     return Scene(((x_lo - pad_x, x_hi + pad_x), (y_lo - pad_y, y_hi + pad_y)), ("x₁", "x₂"),
                  Grid(size, size, palette, colour), [], marks, epochs, epoch, words, square=True, height=360)
 
@@ -96,8 +174,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 def points_data(data: SplitData) -> pd.DataFrame:
     """The 2-D train and validation points with their labels (class names or target values)."""
     parts = []
-    for split, X, y in (("train", data.X_train, data.y_train), ("validation", data.X_val, data.y_val)):
-        label = np.asarray(data.class_names)[y] if data.task == "classification" else y
+    for split, X, y in zip(splits(), (data.X_train, data.X_val), (data.y_train, data.y_val), strict=True):
+        label = np.asarray(class_labels(data.class_names))[y] if data.task == "classification" else y
         parts.append(pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": label, "split": split}))
     return pd.concat(parts, ignore_index=True)
 
@@ -108,24 +186,28 @@ def boundary_chart(cells: pd.DataFrame, points: pd.DataFrame, class_names: tuple
     x = alt.X("x:Q", title="x₁", scale=alt.Scale(domain=[cells.x.min(), cells.x2.max()], nice=False))
     y = alt.Y("y:Q", title="x₂", scale=alt.Scale(domain=[cells.y.min(), cells.y2.max()], nice=False))
     if "class" in cells:
-        colors = alt.Scale(domain=list(class_names), range=[color_of(i) for i in range(len(class_names))])
-        fill = alt.Color("class:N", scale=colors, title="class", legend=BOTTOM)
+        names = class_labels(class_names)
+        colors = alt.Scale(domain=list(names), range=[color_of(i) for i in range(len(names))])
+        fill = alt.Color("class:N", scale=colors, title=t("lab.charts.class"), legend=BOTTOM)
         point_fill = alt.Color("label:N", scale=colors, legend=None)
         heat = alt.Chart(cells).mark_rect().encode(
             x, x2="x2", y=y, y2="y2", color=fill,
-            opacity=alt.Opacity("confidence:Q", scale=alt.Scale(domain=[1 / len(class_names), 1],
+            opacity=alt.Opacity("confidence:Q", scale=alt.Scale(domain=[1 / len(names), 1],
                                                                 range=[0.05, 0.6]), legend=None))
     else:
         values = alt.Scale(scheme="blueorange", domainMid=0)
         heat = alt.Chart(cells).mark_rect(opacity=0.75).encode(
-            x, x2="x2", y=y, y2="y2", color=alt.Color("prediction:Q", scale=values, title="prediction",
-                                                      legend=BOTTOM))
+            x, x2="x2", y=y, y2="y2", color=alt.Color("prediction:Q", scale=values,
+                                                      title=t("lab.charts.prediction"), legend=BOTTOM))
         point_fill = alt.Color("label:Q", scale=values, legend=None)
-    shapes = alt.Scale(domain=["train", "validation"], range=["circle", "triangle-up"])
     dots = alt.Chart(points).mark_point(filled=True, size=45, stroke="black", strokeWidth=0.8).encode(
         x="x1:Q", y="x2:Q", fill=point_fill,
-        shape=alt.Shape("split:N", scale=shapes, title="points", legend=BOTTOM),
-        tooltip=["split", "label", alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f")])
+        shape=alt.Shape("split:N", scale=split_shapes(), title=t("lab.charts.points"),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", symbolFillColor=GREY,
+                                          symbolStrokeColor=GREY)),
+        tooltip=[alt.Tooltip("split:N", title=t("lab.charts.split")),
+                 alt.Tooltip("label:N", title=t("lab.charts.label")),
+                 alt.Tooltip("x1:Q", format=".2f"), alt.Tooltip("x2:Q", format=".2f")])
     # "pad": width and height are the plot's own, so the square stays square beside its legend
     return alt.layer(heat, dots).properties(width=size, height=size, title=title, autosize="pad")
 
@@ -134,22 +216,56 @@ def curves_data(runs: dict[str, Run], metric: str) -> pd.DataFrame:
     """Long table: run, epoch, split (train/validation) and the value of ``metric`` ("loss"/"acc")."""
     parts = []
     for label, run in runs.items():
-        for split in ("train", "val"):
-            parts.append(pd.DataFrame({"run": label, "epoch": run.history["epoch"],
-                                       "split": "train" if split == "train" else "validation",
+        for split, shown in zip(("train", "val"), splits(), strict=True):
+            parts.append(pd.DataFrame({"run": run_name(label), "epoch": run.history["epoch"], "split": shown,
                                        "value": run.history[f"{split}_{metric}"]}))
     return pd.concat(parts, ignore_index=True)
+
+
+def curves_table(curves: pd.DataFrame, title: str) -> pd.DataFrame:
+    """The curves' data with readable headers (the run only when there are several)."""
+    table = curves.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
+                                   "split": t("lab.charts.split"), "value": title})
+    return table if curves.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def curves_summary(curves: pd.DataFrame, what: str, *, accuracy: bool = False) -> str:
+    """Where each run's training and validation curves end, and the best validation value with
+    its epoch (lowest loss, highest accuracy)."""
+    finite = curves[np.isfinite(curves.value.astype(float))]
+    if finite.empty:
+        return t("a11y.no_data", what=what)
+    shown = fmt.percent if accuracy else fmt.number
+    train, validation = splits()
+    several = curves.run.nunique() > 1
+    ends = []
+    for name, run in finite.groupby("run", sort=False):
+        last = run.sort_values("epoch").groupby("split").tail(1).set_index("split")
+        numbers = {"train": shown(last.value.get(train, np.nan)),
+                   "val": shown(last.value.get(validation, np.nan)), "epoch": int(last.epoch.max())}
+        ends.append(t("lab.alt.curves_run", run=name, **numbers) if several
+                    else t("lab.alt.curves_run_one", **numbers))
+    checked = finite[finite.split == validation]
+    if checked.empty:
+        return t("lab.alt.curves_end", what=what, runs=t("lab.alt.separator").join(ends))
+    best = checked.loc[checked.value.idxmax() if accuracy else checked.value.idxmin()]
+    runs = t("lab.alt.separator").join(ends)
+    if several:
+        return t("lab.alt.curves_many", what=what, runs=runs, best=shown(best.value),
+                 best_epoch=int(best.epoch), run=best.run)
+    return t("lab.alt.curves_one", what=what, runs=runs, best=shown(best.value), best_epoch=int(best.epoch))
 
 
 def markers_data(run: Run) -> pd.DataFrame:
     """Vertical rules on the curves: the best epoch, the stop, the divergence."""
     rows: list[dict] = []
     if run.best_epoch is not None:
-        rows.append({"epoch": run.best_epoch, "event": f"best epoch {run.best_epoch}"})
+        rows.append({"epoch": run.best_epoch, "event": t("lab.charts.best_epoch", epoch=run.best_epoch)})
     if run.stopped_epoch is not None:
-        rows.append({"epoch": run.stopped_epoch, "event": f"stopped at {run.stopped_epoch}"})
+        rows.append({"epoch": run.stopped_epoch,
+                     "event": t("lab.charts.stopped_at", epoch=run.stopped_epoch)})
     if run.diverged_at is not None:
-        rows.append({"epoch": run.diverged_at, "event": f"diverged at {run.diverged_at}"})
+        rows.append({"epoch": run.diverged_at, "event": t("lab.charts.diverged_at", epoch=run.diverged_at)})
     return pd.DataFrame(rows, columns=["epoch", "event"])
 
 
@@ -163,78 +279,157 @@ def patience_window(run: Run) -> tuple[int, int] | None:
 def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
                  patience: tuple[int, int] | None = None,
                  height: int = 260) -> alt.LayerChart | alt.FacetChart:
-    """Train vs validation curves with the gap between them shaded, and the marked epochs.
+    """Train vs validation curves with the gap between them shaded, and the marked epochs. Each
+    split has its colour and its marker (a circle for training, a triangle for validation, as on
+    the maps); each run, when there are two, its dash.
 
     ``patience`` = (best epoch, stop epoch) shades the window early stopping waited through.
     """
     several = curves.run.nunique() > 1
-    base = alt.Chart(curves).encode(x=alt.X("epoch:Q", title="epoch"))
-    lines = base.mark_line().encode(
-        y=alt.Y("value:Q", title=title), color=alt.Color("split:N", scale=SPLIT_COLORS, title=None),
-        strokeDash=alt.StrokeDash("run:N", title=None) if several else alt.value([1, 0]),
-        tooltip=["run", "split", "epoch", alt.Tooltip("value:Q", format=".4f")])
+    train, validation = splits()
+    base = alt.Chart(curves).encode(x=alt.X("epoch:Q", title=t("lab.charts.epoch")))
+    color = alt.Color("split:N", scale=split_colors(), title=None)
+    shape = alt.Shape("split:N", scale=split_shapes(), title=None)
+    dash = alt.StrokeDash("run:N", title=None) if several else alt.value([1, 0])
+    tooltip = [alt.Tooltip("run:N", title=t("lab.charts.run")),
+               alt.Tooltip("split:N", title=t("lab.charts.split")),
+               alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
+               alt.Tooltip("value:Q", title=t("lab.charts.value"), format=".4f")]
+    lines = base.mark_line().encode(y=alt.Y("value:Q", title=title), color=color, strokeDash=dash,
+                                    tooltip=tooltip)
+    every = max(1, -(-int(curves.epoch.max()) // CURVE_MARKERS))
+    markers_on_lines = base.transform_filter(f"datum.epoch % {every} == 0").mark_point(
+        filled=True, size=40).encode(y="value:Q", color=color, shape=shape, tooltip=tooltip)
     gap = base.transform_filter(alt.datum.run == curves.run.iloc[-1]).transform_pivot(
         "split", value="value", groupby=["epoch"]).mark_area(opacity=0.18, color="#888888").encode(
-        y="train:Q", y2="validation:Q")
-    layers = [gap, lines]
+        y=alt.Y(f"{train}:Q"), y2=alt.Y2(f"{validation}:Q"))
+    layers = [gap, lines, markers_on_lines]
     if patience is not None:
         window = pd.DataFrame({"start": [patience[0]], "end": [patience[1]]})
         layers.insert(0, alt.Chart(window).mark_rect(opacity=0.12, color=OKABE_ITO[2]).encode(
             x="start:Q", x2="end:Q"))
     if len(markers):
-        layers.append(alt.Chart(markers).mark_rule(strokeDash=[4, 3], color="black").encode(x="epoch:Q"))
+        layers.append(alt.Chart(markers).mark_rule(strokeDash=[4, 3], color=GREY).encode(x="epoch:Q"))
         for row in range(len(markers)):  # one label per line, so close epochs do not overprint
             layers.append(alt.Chart(markers.iloc[[row]]).mark_text(
-                align="left", dx=3, dy=2 + 14 * row, baseline="top", fontSize=11).encode(
+                align="left", dx=3, dy=2 + 14 * row, baseline="top", fontSize=11, color=GREY).encode(
                 x="epoch:Q", y=alt.value(0), text="event:N"))
     return alt.layer(*layers).properties(height=height)
 
 
 def histogram_data(frame: Frame) -> pd.DataFrame:
     """Per layer and bin: the bin's range and how many weights fall in it."""
-    parts = [pd.DataFrame({"layer": layer.name, "from": layer.edges[:-1], "to": layer.edges[1:],
+    parts = [pd.DataFrame({"layer": layer_name(layer.name), "from": layer.edges[:-1], "to": layer.edges[1:],
                            "count": layer.counts}) for layer in frame.layers]
     return pd.concat(parts, ignore_index=True)
 
 
+def histogram_table(histograms: pd.DataFrame) -> pd.DataFrame:
+    return histograms.rename(columns={"layer": t("lab.charts.layer"), "from": t("lab.charts.from"),
+                                      "to": t("lab.charts.to"), "count": t("lab.charts.weights")})
+
+
+def histogram_summary(histograms: pd.DataFrame, epoch: int) -> str:
+    """How many weights the histograms count at ``epoch``, and each layer's range."""
+    ranges = histograms[histograms["count"] > 0].groupby("layer", sort=False).agg(lo=("from", "min"),
+                                                                                  hi=("to", "max"))
+    layers = t("lab.alt.separator").join(t("lab.alt.layer_range", layer=layer, lo=fmt.number(row.lo),
+                                            hi=fmt.number(row.hi)) for layer, row in ranges.iterrows())
+    return t("lab.alt.histogram", weights=int(histograms["count"].sum()), epoch=epoch, layers=layers)
+
+
 def layer_table(frame: Frame) -> pd.DataFrame:
     """Per layer: size, exact zeros, near-zeros and norm: L1's sparsity and L2's shrinkage in numbers."""
-    return pd.DataFrame([{"layer": layer.name, "weights": layer.size, "exact zeros": layer.zeros,
-                          f"|w| < {SMALL:g}": layer.small, "norm": layer.norm} for layer in frame.layers]
-                        ).set_index("layer")
+    return pd.DataFrame([{t("lab.charts.layer"): layer_name(layer.name), t("lab.charts.weights"): layer.size,
+                          t("lab.charts.exact_zeros"): layer.zeros, f"|w| < {SMALL:g}": layer.small,
+                          t("lab.charts.norm"): layer.norm} for layer in frame.layers]
+                        ).set_index(t("lab.charts.layer"))
 
 
 def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170) -> alt.FacetChart:
     return alt.Chart(histograms).mark_bar(color=OKABE_ITO[0]).encode(
-        x=alt.X("from:Q", title="weight"), x2="to:Q", y=alt.Y("count:Q", title="weights"), y2=alt.datum(0),
-        tooltip=[alt.Tooltip("from:Q", format=".3f"), alt.Tooltip("to:Q", format=".3f"), "count"],
+        x=alt.X("from:Q", title=t("lab.charts.weight")), x2="to:Q",
+        y=alt.Y("count:Q", title=t("lab.charts.weights")), y2=alt.datum(0),
+        tooltip=[alt.Tooltip("from:Q", title=t("lab.charts.from"), format=".3f"),
+                 alt.Tooltip("to:Q", title=t("lab.charts.to"), format=".3f"),
+                 alt.Tooltip("count:Q", title=t("lab.charts.count"))],
     ).properties(width=width, height=120).facet(
-        facet=alt.Facet("layer:N", title=None, sort=None), columns=columns,
+        facet=alt.Facet("layer:N", title=None, sort=list(dict.fromkeys(histograms.layer))), columns=columns,
     ).resolve_scale(x="independent", y="independent")
 
 
-def norm_chart(runs: dict[str, Run]) -> alt.Chart:
-    table = pd.concat([pd.DataFrame({"run": label, "epoch": run.history["epoch"],
-                                     "weight norm": run.history["weight_norm"]})
-                       for label, run in runs.items()])
-    return alt.Chart(table).mark_line(color=OKABE_ITO[2]).encode(
-        x="epoch:Q", y=alt.Y("weight norm:Q", title="weight norm ‖W‖"),
-        strokeDash=alt.StrokeDash("run:N", title=None, legend=alt.Legend() if len(runs) > 1 else None),
+def norm_data(runs: dict[str, Run]) -> pd.DataFrame:
+    """Each run's weight norm, every epoch."""
+    return pd.concat([pd.DataFrame({"run": run_name(label), "epoch": run.history["epoch"],
+                                    "weight norm": run.history["weight_norm"]})
+                      for label, run in runs.items()], ignore_index=True)
+
+
+def norm_table(norms: pd.DataFrame) -> pd.DataFrame:
+    table = norms.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
+                                  "weight norm": t("lab.charts.weight_norm")})
+    return table if norms.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def norm_summary(norms: pd.DataFrame) -> str:
+    """Where each run's weight norm starts and ends."""
+    ends = []
+    for name, run in norms[np.isfinite(norms["weight norm"])].groupby("run", sort=False):
+        first, last = run.iloc[0], run.iloc[-1]
+        ends.append({"run": name, "first": fmt.number(first["weight norm"]), "first_epoch": int(first.epoch),
+                     "last": fmt.number(last["weight norm"]), "last_epoch": int(last.epoch)})
+    if not ends:
+        return t("a11y.no_data", what=t("lab.charts.weight_norm"))
+    if len(ends) == 1:
+        return t("lab.alt.norm_one", **ends[0])
+    runs = t("lab.alt.separator").join(t("lab.alt.norm_run", **end) for end in ends)
+    return t("lab.alt.norm_many", runs=runs)
+
+
+def norm_chart(norms: pd.DataFrame) -> alt.Chart:
+    several = norms.run.nunique() > 1
+    return alt.Chart(norms).mark_line(color=OKABE_ITO[2]).encode(
+        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
+        y=alt.Y("weight norm:Q", title=t("lab.charts.weight_norm")),
+        strokeDash=alt.StrokeDash("run:N", title=None, legend=alt.Legend() if several else None),
+        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
+                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
+                 alt.Tooltip("weight norm:Q", title=t("lab.charts.weight_norm"), format=".4g")],
     ).properties(height=200)
 
 
 def lr_data(runs: dict[str, Run]) -> pd.DataFrame:
     """The learning rate each epoch trained with (history row e holds the rate of epoch e)."""
-    return pd.concat([pd.DataFrame({"run": label, "epoch": run.history["epoch"][1:],
+    return pd.concat([pd.DataFrame({"run": run_name(label), "epoch": run.history["epoch"][1:],
                                     "learning rate": run.history["lr"][1:]})
-                      for label, run in runs.items()])
+                      for label, run in runs.items()], ignore_index=True)
+
+
+def lr_table(rates: pd.DataFrame) -> pd.DataFrame:
+    table = rates.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
+                                  "learning rate": t("lab.charts.lr")})
+    return table if rates.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def lr_summary(rates: pd.DataFrame) -> str:
+    """The schedule of the run the page shows (the last): first, highest and last rate."""
+    run = rates[rates.run == rates.run.iloc[-1]]
+    if run.empty:
+        return t("a11y.no_data", what=t("lab.charts.lr"))
+    first, last, top = run.iloc[0], run.iloc[-1], run.loc[run["learning rate"].idxmax()]
+    return t("lab.alt.lr", first=fmt.number(first["learning rate"]), first_epoch=int(first.epoch),
+             top=fmt.number(top["learning rate"]), top_epoch=int(top.epoch),
+             last=fmt.number(last["learning rate"]), last_epoch=int(last.epoch))
 
 
 def lr_chart(rates: pd.DataFrame, schedule: str) -> alt.Chart:
     return alt.Chart(rates).mark_line(color=OKABE_ITO[1], interpolate="step-after").encode(
-        x="epoch:Q", y=alt.Y("learning rate:Q", title=f"η per epoch ({schedule})"),
+        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
+        y=alt.Y("learning rate:Q", title=t("lab.charts.lr_axis", schedule=schedule)),
         strokeDash=alt.StrokeDash("run:N", title=None, legend=None),
-        tooltip=["run", "epoch", alt.Tooltip("learning rate:Q", format=".3g")],
+        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
+                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
+                 alt.Tooltip("learning rate:Q", title=t("lab.charts.lr"), format=".3g")],
     ).properties(height=200)
 
 
@@ -242,22 +437,44 @@ def batchnorm_data(frame: Frame) -> pd.DataFrame:
     """Per BN layer, statistic and unit: the training batch's value and the running estimate."""
     parts = []
     for bn in frame.batchnorm:
-        for statistic, batch, running in (("mean", bn.batch_mean, bn.running_mean),
-                                          ("variance", bn.batch_var, bn.running_var)):
+        for statistic, batch, running in ((t("lab.charts.mean"), bn.batch_mean, bn.running_mean),
+                                          (t("lab.charts.variance"), bn.batch_var, bn.running_var)):
             units = np.arange(1, len(batch) + 1)
-            parts.append(pd.DataFrame({"layer": bn.name, "statistic": statistic, "unit": units,
+            parts.append(pd.DataFrame({"layer": layer_name(bn.name), "statistic": statistic, "unit": units,
                                        "batch": batch, "running": running}))
     return pd.concat(parts, ignore_index=True)
 
 
+def batchnorm_table(stats: pd.DataFrame) -> pd.DataFrame:
+    return stats.rename(columns={"layer": t("lab.charts.layer"), "statistic": t("lab.charts.statistic"),
+                                 "unit": t("lab.charts.unit"), "batch": t("lab.charts.batch"),
+                                 "running": t("lab.charts.running")})
+
+
+def batchnorm_summary(stats: pd.DataFrame) -> str:
+    """Per statistic, the unit whose running estimate is furthest from its batch value."""
+    apart = stats.assign(gap=(stats.batch - stats.running).abs())
+    parts = []
+    for statistic, rows in apart.groupby("statistic", sort=False):
+        row = rows.loc[rows.gap.idxmax()]
+        parts.append(t("lab.alt.bn_gap", statistic=statistic, gap=fmt.number(row.gap), layer=row.layer,
+                       unit=int(row.unit)))
+    return t("lab.alt.batchnorm", gaps=t("lab.alt.separator").join(parts))
+
+
 def batchnorm_chart(stats: pd.DataFrame) -> alt.FacetChart:
-    """Each unit as a point (batch statistic, running statistic): on the diagonal they agree."""
+    """Each unit as a point (batch statistic, running statistic): on the diagonal they agree. Each
+    layer has its colour and its marker shape."""
     dots = alt.Chart().mark_point(filled=True, size=30, opacity=0.7).encode(
-        x=alt.X("batch:Q", title="batch statistic (train mode)"),
-        y=alt.Y("running:Q", title="running statistic (eval mode)"),
+        x=alt.X("batch:Q", title=t("lab.charts.batch_axis")),
+        y=alt.Y("running:Q", title=t("lab.charts.running_axis")),
         color=alt.Color("layer:N", scale=alt.Scale(range=list(OKABE_ITO)), title=None),
-        tooltip=["layer", "statistic", "unit", alt.Tooltip("batch:Q", format=".3f"),
-                 alt.Tooltip("running:Q", format=".3f")])
+        shape=alt.Shape("layer:N", title=None),
+        tooltip=[alt.Tooltip("layer:N", title=t("lab.charts.layer")),
+                 alt.Tooltip("statistic:N", title=t("lab.charts.statistic")),
+                 alt.Tooltip("unit:Q", title=t("lab.charts.unit")),
+                 alt.Tooltip("batch:Q", title=t("lab.charts.batch"), format=".3f"),
+                 alt.Tooltip("running:Q", title=t("lab.charts.running"), format=".3f")])
     # y = x across each panel's range
     diagonal = alt.Chart().transform_calculate(
         lo="min(datum.batch, datum.running)", hi="max(datum.batch, datum.running)").mark_rule(
@@ -268,18 +485,42 @@ def batchnorm_chart(stats: pd.DataFrame) -> alt.FacetChart:
 
 def confusion_data(confusion: np.ndarray, class_names: tuple[str, ...]) -> pd.DataFrame:
     true, predicted = np.indices(confusion.shape)
-    return pd.DataFrame({"true": np.asarray(class_names)[true.ravel()],
-                         "predicted": np.asarray(class_names)[predicted.ravel()], "count": confusion.ravel()})
+    names = np.asarray(class_labels(class_names))
+    return pd.DataFrame({"true": names[true.ravel()], "predicted": names[predicted.ravel()],
+                         "count": confusion.ravel()})
+
+
+def confusion_table(cells: pd.DataFrame) -> pd.DataFrame:
+    return cells.rename(columns={"true": t("lab.charts.true"), "predicted": t("lab.charts.predicted"),
+                                 "count": t("lab.charts.count")})
+
+
+def confusion_summary(cells: pd.DataFrame) -> str:
+    """How many validation points sit on the diagonal, and the most common mistake."""
+    total = int(cells["count"].sum())
+    right = cells.true == cells.predicted
+    correct = int(cells[right]["count"].sum())
+    share = fmt.percent(correct / total) if total else fmt.MISSING
+    wrong = cells[~right]
+    if total == correct or wrong.empty:
+        return t("lab.alt.confusion_all", total=total)
+    worst = wrong.loc[wrong["count"].idxmax()]
+    return t("lab.alt.confusion", total=total, correct=correct, share=share, count=int(worst["count"]),
+             true=worst.true, predicted=worst.predicted)
 
 
 def confusion_chart(cells: pd.DataFrame, class_names: tuple[str, ...]) -> alt.LayerChart | alt.FacetChart:
-    order = list(class_names)
-    base = alt.Chart(cells).encode(x=alt.X("predicted:N", sort=order, axis=alt.Axis(labelAngle=0)),
-                                   y=alt.Y("true:N", sort=order))
+    order = list(class_labels(class_names))
+    base = alt.Chart(cells).encode(
+        x=alt.X("predicted:N", sort=order, title=t("lab.charts.predicted"), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("true:N", sort=order, title=t("lab.charts.true")),
+        tooltip=[alt.Tooltip("true:N", title=t("lab.charts.true")),
+                 alt.Tooltip("predicted:N", title=t("lab.charts.predicted")),
+                 alt.Tooltip("count:Q", title=t("lab.charts.count"))])
     heat = base.mark_rect().encode(color=alt.Color("count:Q", scale=alt.Scale(scheme="blues"), legend=None))
-    text = base.mark_text(fontSize=12).encode(
+    text = base.mark_text(fontSize=12).encode(  # black or white on the fixed blues, whatever the theme
         text="count:Q", color=alt.condition(alt.datum.count > cells["count"].max() / 2, alt.value("white"),
                                             alt.value("black")))
     side = max(160, 32 * len(order))
-    return alt.layer(heat, text).properties(width=side, height=side, title="Validation confusion matrix",
+    return alt.layer(heat, text).properties(width=side, height=side, title=t("lab.charts.confusion"),
                                             autosize="pad")

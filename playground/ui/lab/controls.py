@@ -14,17 +14,17 @@ from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
 from playground.regularization.config import MAX_EPOCHS, WARMING, LabConfig
 from playground.regularization.features import FEATURES, PLAIN
-from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
+from playground.regularization.mlp import ACTIVATIONS, INITS, MAX_HIDDEN_LAYERS, MAX_WIDTH, parse_hidden
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
 from playground.ui import policy
+from playground.ui.i18n import t
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
 UPLOAD = "your CSV"
 SOURCES = (*TOY_SETS, UPLOAD)
 TASKS = ("classification", "regression")
-INIT_LABELS = {"default": "PyTorch default", "xavier": "Xavier", "he": "He"}
 
 
 @dataclass
@@ -46,33 +46,52 @@ def _csv(raw: bytes):
     return read_csv(raw)
 
 
+def dataset_names() -> dict[str, str]:
+    """Each data source's name on the page (the link keeps the source's own). A choice's names are
+    looked up in a dict made during the run, so a format_func called after it (AppTest calls it
+    outside the run) still answers in the page's language."""
+    return {"moons": t("lab.datasets.moons"), "circles": t("lab.datasets.circles"),
+            "blobs": t("lab.datasets.blobs"), "xor": t("lab.datasets.xor"),
+            "spirals": t("lab.datasets.spirals"), "gaussians": t("lab.datasets.gaussians"),
+            "sine": t("lab.datasets.sine"), "plane": t("lab.datasets.plane"),
+            "digits": t("lab.datasets.digits"), UPLOAD: t("lab.datasets.csv")}
+
+
+def schedule_names() -> dict[str, str]:
+    """Each learning-rate schedule's name on the page (see :func:`dataset_names`)."""
+    return {"constant": t("lab.schedules.constant"), "step": t("lab.schedules.step"),
+            "exponential": t("lab.schedules.exponential"), "cosine": t("lab.schedules.cosine"),
+            "warmup_cosine": t("lab.schedules.warmup_cosine"), "one_cycle": t("lab.schedules.one_cycle")}
+
+
 def data_controls(qs: QueryState, settings: Settings) -> None:
-    source = qs.choice("data", "Dataset", SOURCES, "moons")
+    source = qs.choice("data", t("lab.controls.dataset"), SOURCES, "moons",
+                       format_func=dataset_names().__getitem__)
     if source == UPLOAD:
         _upload(qs, settings)
         return
-    n = qs.number("n", "Points", 60, lo=10, hi=2000, step=10,
-                  help="Few points and a wide network: the recipe for overfitting.")
-    noise = qs.slider("noise", "Noise", 0.45, lo=0.0, hi=1.0, step=0.05)
-    val = qs.slider("val", "Validation fraction", 0.5, lo=0.1, hi=0.9, step=0.05)
-    seed = qs.number("data_seed", "Data seed", 0, lo=0, hi=10**6)
+    n = qs.number("n", t("lab.controls.points"), 60, lo=10, hi=2000, step=10,
+                  help=t("lab.controls.points_help"))
+    noise = qs.slider("noise", t("lab.controls.noise"), 0.45, lo=0.0, hi=1.0, step=0.05)
+    val = qs.slider("val", t("lab.controls.val"), 0.5, lo=0.1, hi=0.9, step=0.05)
+    seed = qs.number("data_seed", t("lab.controls.data_seed"), 0, lo=0, hi=10**6)
     if source == "digits" and n > DIGITS_SIZE:
-        st.info(f"Digits has {DIGITS_SIZE:,} images: using all of them, not {n:,}.")
+        st.info(t("lab.controls.digits_all", size=DIGITS_SIZE, n=n))
     settings.source = {"dataset": source, "points": n, "noise": noise, "validation_fraction": val,
                        "seed": seed}
     settings.data = _toy(source, n, noise, val, seed)
 
 
 def _upload(qs: QueryState, settings: Settings) -> None:
-    upload = st.file_uploader("CSV file (UTF-8, header row, numeric features)", type=["csv", "txt"])
+    upload = st.file_uploader(t("lab.upload.file"), type=["csv", "txt"])
     label = qs.field("label", "")
-    task = qs.choice("task", "The label is", TASKS, TASKS[0], widget="radio", horizontal=True,
-                     format_func=lambda t: "classes" if t == "classification" else "a number (regression)")
-    val = qs.slider("val", "Validation fraction", 0.5, lo=0.1, hi=0.9, step=0.05)
-    seed = qs.number("split_seed", "Split seed (which rows validate)", 0, lo=0, hi=10**6)
+    tasks = {"classification": t("lab.upload.classes"), "regression": t("lab.upload.regression")}
+    task = qs.choice("task", t("lab.upload.task"), TASKS, TASKS[0], widget="radio", horizontal=True,
+                     format_func=tasks.__getitem__)
+    val = qs.slider("val", t("lab.controls.val"), 0.5, lo=0.1, hi=0.9, step=0.05)
+    seed = qs.number("split_seed", t("lab.upload.split_seed"), 0, lo=0, hi=10**6)
     if upload is None:
-        settings.errors.append("Upload a CSV file: numeric feature columns plus one label column. Files stay "
-                               "in this session and are never executed; the link cannot carry them.")
+        settings.errors.append(t("lab.upload.missing"))
         return
     raw = upload.getvalue()
     try:
@@ -80,63 +99,86 @@ def _upload(qs: QueryState, settings: Settings) -> None:
         columns = list(frame.columns)
         if st.session_state[label] not in columns:
             st.session_state[label] = columns[-1]
-        chosen = st.selectbox("Label column", columns, key=label)
+        chosen = st.selectbox(t("lab.upload.label_column"), columns, key=label)
         settings.data = to_split(frame, chosen, task, val, seed)
-    except CSVError as error:
-        settings.errors.append(f"{upload.name}: {error}")
+    except CSVError as error:  # the reader's own words (English), after the file's name
+        settings.errors.append(t("lab.upload.unreadable", file=upload.name, error=error))
         return
     settings.source = {"dataset": "csv", "file": upload.name, "sha256": hashlib.sha256(raw).hexdigest(),
                        "label": chosen, "task": task, "validation_fraction": val, "seed": seed}
 
 
 def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
-    hidden_text = qs.text("hidden", "Hidden layers (widths)", "128,128",
-                          help="Comma-separated widths: 0-6 layers of 1-256 units; empty: linear.")
-    activation = qs.choice("act", "Activation", ACTIVATIONS, "relu")
-    init = qs.choice("init", "Initialization", INITS, "default",
-                     format_func=lambda name: INIT_LABELS.get(name, name))
+    hidden_text = qs.text("hidden", t("lab.controls.hidden"), "128,128", help=t("lab.controls.hidden_help"))
+    activation = qs.choice("act", t("lab.controls.activation"), ACTIVATIONS, "relu")
+    inits = {"default": t("lab.controls.init_default"), "xavier": "Xavier", "he": "He"}
+    init = qs.choice("init", t("lab.controls.init"), INITS, "default", format_func=inits.__getitem__)
     two_d = settings.data is not None and settings.data.X_train.shape[1] == 2
-    features = qs.choice("features", "Input features", FEATURES, list(PLAIN), widget="multiselect",
+    features = qs.choice("features", t("lab.controls.features"), FEATURES, list(PLAIN), widget="multiselect",
                          format_func=lambda name: FEATURES.get(name, name), disabled=not two_d,
-                         help="TensorFlow Playground's hand-made features (2-D data only).")
+                         help=t("lab.controls.features_help"))
     try:
         hidden = parse_hidden(hidden_text)
     except ValueError as error:
-        settings.errors.append(f"Hidden layers: {error}")
+        settings.errors.append(t("lab.controls.bad_hidden", error=_hidden_error(hidden_text, error)))
         hidden = LabConfig.hidden
     if two_d and not features:
-        settings.errors.append("Choose at least one input feature.")
+        settings.errors.append(t("lab.controls.no_features"))
     return {"hidden": hidden, "activation": activation, "init": init,
             "features": tuple(features) if two_d and features else PLAIN}
+
+
+def _hidden_error(text: str, error: ValueError) -> str:
+    """Why ``text`` is not a list of hidden widths, in the page's language (the reasons
+    :func:`~playground.regularization.mlp.parse_hidden` gives, in its order)."""
+    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    try:
+        widths = [int(part) for part in parts]
+    except ValueError:
+        return t("lab.errors.hidden_numbers", text=repr(text[:40]))
+    if len(widths) > MAX_HIDDEN_LAYERS:
+        return t("lab.errors.hidden_layers", most=MAX_HIDDEN_LAYERS, layers=len(widths))
+    if any(not 1 <= width <= MAX_WIDTH for width in widths):
+        return t("lab.errors.hidden_widths", most=MAX_WIDTH, widths=widths)
+    return str(error)
+
+
+def _settings_error(values: dict[str, Any], error: ValueError) -> str:
+    """Why these settings cannot train, in the page's language where the sidebar can cause it;
+    otherwise the settings' own check's words."""
+    if values["batchnorm"] and values["batch_size"] == 1:
+        return t("lab.errors.batchnorm_batch")
+    if values["schedule"] in WARMING and values["warmup"] >= values["epochs"]:
+        return t("lab.errors.warmup", warmup=values["warmup"], epochs=values["epochs"])
+    return t("lab.controls.bad_settings", error=error)
 
 
 def knob_controls(qs: QueryState, method: str) -> dict[str, float | bool]:
     """``method``'s hyperparameters that differ from its defaults, in a folded section; each
     is remembered per method (``adam_eps``, ``sgd_nesterov``, ...)."""
     defaults = knobs(method)
-    with st.expander(f"{method} hyperparameters"):
+    with st.expander(t("lab.controls.hyperparameters", method=method)):
         tuned = {name: knob(qs, f"{method.lower()}_{name}", name, default)
                  for name, default in defaults.items()}
     return {name: value for name, value in tuned.items() if value != defaults[name]}
 
 
 def optimizer_controls(qs: QueryState) -> dict[str, Any]:
-    method = qs.choice("opt", "Optimizer", METHODS, "Adam")
-    lr = knob(qs, "lr", "lr", 0.01, label="Learning rate")
+    method = qs.choice("opt", t("lab.controls.optimizer"), METHODS, "Adam")
+    lr = knob(qs, "lr", "lr", 0.01, label=t("lab.controls.lr"))
     knob_changes = knob_controls(qs, method)
-    schedule = qs.choice("schedule", "Learning-rate schedule", SCHEDULES, SCHEDULES[0])
+    schedule = qs.choice("schedule", t("lab.controls.schedule"), SCHEDULES, SCHEDULES[0],
+                         format_func=schedule_names().__getitem__)
     steps = schedule in ("step", "exponential")
     left, right = st.columns(2)
-    step_size = qs.number("step_size", "every … epochs", 100, lo=1, hi=MAX_EPOCHS, where=left,
-                          disabled=not steps, help="The step schedule multiplies η by γ every so many "
-                                                   "epochs; exponential spreads the same decay evenly.")
-    gamma = qs.number("gamma", "multiply by γ", 0.5, lo=0.01, hi=1.0, where=right, disabled=not steps)
-    warmup = qs.number("warmup", "Warmup (epochs)", 40, lo=0, hi=MAX_EPOCHS, disabled=schedule not in WARMING,
-                       help="warmup_cosine rises linearly over these epochs; one_cycle rises along a cosine "
-                            "(0: the first 30% of the run, torch's OneCycleLR default).")
-    batch = qs.number("batch", "Batch size (0 = full batch)", 0, lo=0, hi=20_000)
-    epochs = qs.number("epochs", "Epochs", 400, lo=1, hi=MAX_EPOCHS)
-    seed = qs.number("seed", "Seed (initial weights, dropout, batches)", 0, lo=0, hi=10**6)
+    step_size = qs.number("step_size", t("lab.controls.step_size"), 100, lo=1, hi=MAX_EPOCHS, where=left,
+                          disabled=not steps, help=t("lab.controls.step_size_help"))
+    gamma = qs.number("gamma", t("lab.controls.gamma"), 0.5, lo=0.01, hi=1.0, where=right, disabled=not steps)
+    warmup = qs.number("warmup", t("lab.controls.warmup"), 40, lo=0, hi=MAX_EPOCHS,
+                       disabled=schedule not in WARMING, help=t("lab.controls.warmup_help"))
+    batch = qs.number("batch", t("lab.controls.batch"), 0, lo=0, hi=20_000)
+    epochs = qs.number("epochs", t("lab.controls.epochs"), 400, lo=1, hi=MAX_EPOCHS)
+    seed = qs.number("seed", t("lab.controls.seed"), 0, lo=0, hi=10**6)
     return {"optimizer": method, "lr": lr, "knobs": knob_changes, "schedule": schedule,
             "step_size": step_size, "gamma": gamma, "warmup": warmup, "batch_size": batch, "epochs": epochs,
             "seed": seed}
@@ -155,19 +197,21 @@ def _switch(qs: QueryState, name: str, label: str, strength: str | None = None, 
 
 
 def regularizer_controls(qs: QueryState) -> dict[str, Any]:
-    l1 = _switch(qs, "l1", "L1 λ", "L1 strength", 0.01)
+    l1 = _switch(qs, "l1", "L1 λ", t("lab.controls.l_one_strength"), 0.01)
     l1_kind = policy.l1_kind(qs, disabled=not l1)
-    l2 = _switch(qs, "l2", "L2 λ", "L2 strength", 3e-3)
+    l2 = _switch(qs, "l2", "L2 λ", t("lab.controls.l_two_strength"), 3e-3)
     # decay shrinks the weights by ηλ per step: λ = 0.01 barely shows in a few hundred full-batch steps
-    weight_decay = _switch(qs, "wd", "Weight decay", "weight decay", 0.1, hi=KNOBS["weight_decay"].hi)
+    weight_decay = _switch(qs, "wd", t("lab.controls.weight_decay"), t("lab.controls.weight_decay_strength"),
+                           0.1, hi=KNOBS["weight_decay"].hi)
     decay = policy.decay(qs, disabled=not weight_decay)
-    dropout = _switch(qs, "dropout", "Dropout p", "dropout probability", 0.5, hi=0.95)
-    batchnorm = bool(_switch(qs, "bn", "Batch normalization"))
-    early = bool(_switch(qs, "es", "Early stopping"))
-    patience = qs.number("patience", "Patience (epochs)", 20, lo=0, hi=MAX_EPOCHS, disabled=not early)
-    min_delta = qs.number("min_delta", "Min delta", 0.0, lo=0.0, hi=10.0, disabled=not early)
-    start = qs.number("start", "Start from epoch", 0, lo=0, hi=MAX_EPOCHS, disabled=not early)
-    restore = qs.switch("restore", "Restore best weights", True, widget="checkbox", disabled=not early)
+    dropout = _switch(qs, "dropout", t("lab.controls.dropout"), t("lab.controls.dropout_strength"), 0.5,
+                      hi=0.95)
+    batchnorm = bool(_switch(qs, "bn", t("lab.controls.batchnorm")))
+    early = bool(_switch(qs, "es", t("lab.controls.early_stopping")))
+    patience = qs.number("patience", t("lab.controls.patience"), 20, lo=0, hi=MAX_EPOCHS, disabled=not early)
+    min_delta = qs.number("min_delta", t("lab.controls.min_delta"), 0.0, lo=0.0, hi=10.0, disabled=not early)
+    start = qs.number("start", t("lab.controls.start"), 0, lo=0, hi=MAX_EPOCHS, disabled=not early)
+    restore = qs.switch("restore", t("lab.controls.restore"), True, widget="checkbox", disabled=not early)
     return {"l1": l1, "l1_kind": l1_kind, "l2": l2, "weight_decay": weight_decay, "decay": decay,
             "dropout": dropout, "batchnorm": batchnorm,
             "early_stopping": early, "patience": patience, "min_delta": min_delta, "start_from_epoch": start,
@@ -178,22 +222,23 @@ def sidebar(qs: QueryState) -> Settings:
     """Draw every setting in the sidebar; the Settings say what to train, or what is wrong."""
     settings = Settings()
     with st.sidebar:
-        st.subheader("Data")
+        st.subheader(t("lab.controls.data"))
         data_controls(qs, settings)
-        st.subheader("Network")
+        st.subheader(t("lab.controls.network"))
         network = network_controls(qs, settings)
-        st.subheader("Regularizers")
-        settings.compare = qs.switch("compare", "Compare with an unregularized run (A/B)")
+        st.subheader(t("lab.controls.regularizers"))
+        settings.compare = qs.switch("compare", t("lab.controls.compare"))
         regularizers = regularizer_controls(qs)
-        st.subheader("Training")
+        st.subheader(t("lab.controls.training"))
         training = optimizer_controls(qs)
     # The epoch the network is shown at (set by the boundary players, not the sidebar; the end by default).
     qs.field("epoch", MAX_EPOCHS, lo=0, hi=MAX_EPOCHS)
     if settings.data is not None and settings.data.X_train.shape[1] != 2:
         network["features"] = PLAIN
+    values = {**network, **regularizers, **training}
     try:
-        settings.config = LabConfig(**network, **regularizers, **training)
+        settings.config = LabConfig(**values)
         settings.config.validate()
     except ValueError as error:
-        settings.errors.append(str(error))
+        settings.errors.append(_settings_error(values, error))
     return settings

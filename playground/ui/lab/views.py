@@ -1,4 +1,5 @@
-"""The sections of the regularization lab page: each draws one part of what a run shows."""
+"""The sections of the regularization lab page: each draws one part of what a run shows, in the
+page's language, every chart with its text alternative (a sentence and its data)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ from playground.optim import METHODS, SGD
 from playground.regularization.compare import summary
 from playground.regularization.config import MAX_EPOCHS, LabConfig
 from playground.regularization.export import config_json, metrics_csv, pytorch_code
-from playground.regularization.optimizers import DECAY_RULES, DECAYS, decay_in_force
+from playground.regularization.optimizers import decay_in_force
 from playground.regularization.probes import Frame
 from playground.regularization.trainer import Run
 from playground.ui import format as fmt
+from playground.ui.a11y import described
+from playground.ui.i18n import t
 from playground.ui.lab import charts
+from playground.ui.lab.controls import schedule_names
 from playground.ui.lab.keys import PICKED, PLAYER
 from playground.ui.player import player, stopped_at
+from playground.ui.policy import decay_rules, decays
 from playground.ui.urlstate import QueryState
 
 
@@ -29,7 +34,7 @@ def objective(config: LabConfig) -> str:
     if config.l2:
         terms.append(rf"{config.l2:g}\sum w^2")
     if config.l1:
-        how = "proximal step" if config.l1_kind == "proximal" else "subgradient"
+        how = t("lab.explain.proximal") if config.l1_kind == "proximal" else t("lab.explain.subgradient")
         terms.append(rf"\underbrace{{{config.l1:g}\sum |w|}}_{{\text{{{how}}}}}")
     return r"\min_w\; " + " + ".join(terms)
 
@@ -38,33 +43,38 @@ def explain(config: LabConfig) -> None:
     st.latex(objective(config))
     notes = []
     if config.l2:
-        notes.append("**L2** adds λΣw² to the loss; its gradient 2λw shrinks every weight in proportion to "
-                     "its size, so weights get small but rarely exactly zero.")
+        notes.append(t("lab.explain.l_two"))
     if config.l1 and config.l1_kind == "proximal":
         adaptive = "" if METHODS[config.optimizer].optimizer is SGD else (
-            f" {config.optimizer} normalizes its steps, so the same λ zeroes fewer weights than SGD does.")
-        notes.append("**L1** is applied as a proximal step (soft-thresholding, w ← sign(w)·max(|w| − ηλ, 0) "
-                     f"after each optimizer step), so weights reach exactly zero.{adaptive}")
+            t("lab.explain.l_one_adaptive", optimizer=config.optimizer))
+        notes.append(t("lab.explain.l_one_proximal", adaptive=adaptive))
     elif config.l1:
-        notes.append("**L1** is added to the loss as λΣ|w|: its subgradient λ·sign(w) pushes every weight "
-                     "toward zero by the same amount, so small weights jitter around zero instead of "
-                     "landing on it. Switch to the proximal step to see exact zeros.")
+        notes.append(t("lab.explain.l_one_penalty"))
     if config.weight_decay:
         kind = decay_in_force(config.optimizer, config.decay)
         asked = "" if kind == config.decay else (
-            f" (torch.optim's {config.optimizer} has no {config.decay} kind)")
-        notes.append(f"**Weight decay** in {config.optimizer} is {DECAYS[kind]}: {DECAY_RULES[kind]}{asked}; "
-                     "on weight matrices only, never biases or batchnorm, as on every page.")
+            t("lab.explain.decay_missing", optimizer=config.optimizer, kind=_kind_word(config.decay)))
+        notes.append(t("lab.explain.decay", optimizer=config.optimizer, kind=decays()[kind],
+                       rule=decay_rules()[kind], asked=asked))
     if config.dropout:
-        notes.append(f"**Dropout** zeroes each hidden unit with p = {config.dropout:g} in training, "
-                     "never in eval.")
+        notes.append(t("lab.explain.dropout", p=config.dropout))
     if config.batchnorm:
-        notes.append("**Batch normalization** uses batch statistics in training, running statistics in eval.")
+        notes.append(t("lab.explain.batchnorm"))
     if config.early_stopping:
-        notes.append(f"**Early stopping** watches the validation loss (patience {config.patience}, "
-                     "Keras' rules).")
-    st.caption("  \n".join(notes) or "No regularizer is on: watch the validation loss climb while the "
-               "training loss falls. Switch one on in the sidebar, and compare A/B.")
+        notes.append(t("lab.explain.early_stopping", patience=config.patience))
+    st.caption("  \n".join(notes) or t("lab.explain.none"))
+
+
+def _kind_word(kind: str) -> str:
+    """A weight-decay kind in one word, as a sentence names one that an optimizer lacks."""
+    return {"decoupled": t("lab.explain.decoupled"), "coupled": t("lab.explain.coupled")}[kind]
+
+
+def _headline_label(name: str) -> str:
+    labels = {"train loss": t("lab.headline.train_loss"), "val loss": t("lab.headline.val_loss"),
+              "gap": t("lab.headline.gap"), "val accuracy": t("lab.headline.val_accuracy"),
+              "weight norm": t("lab.headline.weight_norm"), "zero weights": t("lab.headline.zero_weights")}
+    return labels[name]
 
 
 def headline(runs: dict[str, Run]) -> None:
@@ -77,10 +87,12 @@ def headline(runs: dict[str, Run]) -> None:
     for column, (name, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
         text, change = _shown(name, value, None if name not in previous else value - previous[name])
         better_up = name in ("val accuracy", "zero weights")
+        label = _headline_label(name)
         if name in previous and change is None:
-            column.metric(name, text, delta="same as A", delta_color="off", delta_arrow="off")
+            column.metric(label, text, delta=t("lab.headline.same"), delta_color="off", delta_arrow="off")
         else:
-            column.metric(name, text, delta=change, delta_description=None if change is None else "vs A",
+            column.metric(label, text, delta=change,
+                          delta_description=None if change is None else t("lab.headline.vs_a"),
                           delta_color="normal" if better_up else "inverse")
 
 
@@ -106,30 +118,32 @@ def _numbers(run: Run) -> dict[str, float]:
 def divergence(run: Run) -> str:
     """The notice of a diverged run, naming the network whose numbers the page shows."""
     if run.diverged_at == 0:
-        return ("Diverged at epoch 0: the untrained network's loss is already NaN or infinite, so there is "
-                "nothing to train or show. Are some values in the data too large?")
-    shown = (f"the numbers show the best weights (epoch {run.best_epoch}), restored by early stopping, and "
-             f"the curves end at the last finite epoch {run.epochs_run}" if run.best is not None
-             else f"showing the last finite state (epoch {run.epochs_run})")
-    return (f"Diverged at epoch {run.diverged_at}: the loss became NaN or infinite; {shown}. Try a smaller "
-            "learning rate.")
+        return t("lab.notices.diverged_at_start")
+    shown = (t("lab.notices.shows_restored", best=run.best_epoch, last=run.epochs_run) if run.best is not None
+             else t("lab.notices.shows_last", last=run.epochs_run))
+    return t("lab.notices.diverged", epoch=run.diverged_at, shown=shown)
 
 
 def notices(runs: dict[str, Run]) -> bool:
     """Divergence, early stopping and restored weights, per run; False when a run has not even a
     finite starting point, so there is nothing else to show."""
     for label, run in runs.items():
-        name = "" if len(runs) == 1 else f"{label}: "
         if run.diverged_at is not None:
-            st.warning(name + divergence(run), icon=":material/warning:")
+            st.warning(_named(divergence(run), label, runs), icon=":material/warning:")
         elif run.stopped_epoch is not None:
-            restored = " and restored its weights" if run.best is not None else ""
-            st.info(f"{name}Early stopping ended training at epoch {run.stopped_epoch}: no improvement since "
-                    f"the best epoch {run.best_epoch}{restored}.", icon=":material/front_hand:")
+            stopped = (t("lab.notices.stopped_restored", stopped=run.stopped_epoch, best=run.best_epoch)
+                       if run.best is not None else t("lab.notices.stopped", stopped=run.stopped_epoch,
+                                                      best=run.best_epoch))
+            st.info(_named(stopped, label, runs), icon=":material/front_hand:")
         elif run.best is not None:  # Keras 3 restores at the end of training, stopped early or not
-            st.info(f"{name}Training ran all {run.epochs_run} epochs without stopping early; early stopping "
-                    f"restored the best weights from epoch {run.best_epoch}.", icon=":material/history:")
+            st.info(_named(t("lab.notices.ran_all", epochs=run.epochs_run, best=run.best_epoch), label, runs),
+                    icon=":material/history:")
     return all(run.history["epoch"] for run in runs.values())
+
+
+def _named(text: str, label: str, runs: dict[str, Run]) -> str:
+    """A notice about the run ``label``, naming it when the page shows two."""
+    return text if len(runs) == 1 else t("lab.notices.named", run=charts.run_name(label), text=text)
 
 
 def _frame_at(run: Run, epoch: int) -> Frame:
@@ -161,52 +175,66 @@ def network_at_epoch(qs: QueryState, runs: dict[str, Run], data: SplitData) -> N
     epochs = sorted({frame.epoch for run in runs.values() for frame in run.frames})
     two_d = data.X_train.shape[1] == 2
     if not two_d:
-        st.caption(f"No decision boundary to draw: the data has {data.X_train.shape[1]} features, the map "
-                   "needs 2. The weights still show what each regularizer does.")
+        st.caption(t("lab.network.no_boundary", features=data.X_train.shape[1]))
 
     @st.fragment
     def at_epoch() -> None:
         epoch = _shown_epoch(qs.get("epoch"), epochs)
         if not two_d:
             st.session_state[PICKED] = epoch
-            epoch = st.select_slider("Epoch", epochs, key=PICKED,
+            epoch = st.select_slider(t("lab.network.epoch"), epochs, key=PICKED,
                                      on_change=lambda: _choose(qs, st.session_state[PICKED], epochs))
         wide = len(runs) == 1
         for column, (label, run) in zip(st.columns(len(runs)), runs.items(), strict=True):
             frame = _frame_at(run, epoch)
             with column:
-                st.markdown(f"**{'' if wide else label + ', '}epoch {frame.epoch}**")
+                heading = (t("lab.network.at", epoch=frame.epoch) if wide
+                           else t("lab.network.run_at", run=charts.run_name(label), epoch=frame.epoch))
+                st.markdown(f"**{heading}**")
                 if two_d:
                     player(charts.boundary_scene(run, data, epochs, epoch), key=f"{PLAYER}.{label}",
                            on_stop=partial(_stopped, qs, label, epochs))
+                    _boundary_text(run, data, frame)
                 histograms = charts.histogram_data(frame)
-                st.altair_chart(charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 150),
-                                width="content")
+                described(charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 150),
+                          charts.histogram_table(histograms),
+                          charts.histogram_summary(histograms, frame.epoch), width="content")
                 st.dataframe(charts.layer_table(frame), width="stretch")
         qs.sync()
 
     at_epoch()
 
 
+def _boundary_text(run: Run, data: SplitData, frame: Frame) -> None:
+    """The boundary player's text alternative: a sentence on the network at the epoch shown, and the
+    map's cells as a table."""
+    assert run.extent is not None, "a run on 2-D data has a decision-boundary extent"
+    cells = charts.boundary_data(frame, run.extent, data.class_names)
+    st.caption(charts.boundary_summary(cells, run, frame.epoch))
+    with st.expander(t("a11y.data"), icon=":material/table:"):
+        st.dataframe(charts.boundary_table(cells), hide_index=True, width="stretch")
+
+
 def curves(runs: dict[str, Run]) -> None:
     *_, run = runs.values()
     markers = charts.markers_data(run)
     window = charts.patience_window(run)
-    metrics = [("loss", "loss")] + ([("acc", "accuracy")] if run.task == "classification" else [])
+    metrics = [("loss", t("lab.charts.loss"))] + (
+        [("acc", t("lab.charts.accuracy"))] if run.task == "classification" else [])
     for column, (metric, title) in zip(st.columns(len(metrics)), metrics, strict=True):
-        column.altair_chart(charts.curves_chart(charts.curves_data(runs, metric), markers, title, window),
-                            width="stretch")
-    st.caption("Shaded: the generalization gap between the curves" + (_waited(run) if window else "."))
+        data = charts.curves_data(runs, metric)
+        described(charts.curves_chart(data, markers, title, window), charts.curves_table(data, title),
+                  charts.curves_summary(data, title, accuracy=metric == "acc"), where=column)
+    st.caption(_shaded(run) if window else t("lab.curves.shaded"))
 
 
-def _waited(run: Run) -> str:
-    """What the green patience window means for this run."""
+def _shaded(run: Run) -> str:
+    """What the shading means, with the green patience window of this run."""
     if run.stopped_epoch is not None:
-        return "; green: the patience window early stopping waited through before stopping."
+        return t("lab.curves.shaded_stopped")
     if run.diverged_at is not None:
-        return "; green: the epochs early stopping waited since the best one, until the loss diverged."
-    return (f"; green: the epochs since the best one, fewer than the patience of {run.config.patience}, so "
-            "training ran to the end.")
+        return t("lab.curves.shaded_diverged")
+    return t("lab.curves.shaded_waited", patience=run.config.patience)
 
 
 def early_stopping(runs: dict[str, Run], data: SplitData) -> None:
@@ -214,47 +242,57 @@ def early_stopping(runs: dict[str, Run], data: SplitData) -> None:
     *_, run = runs.values()
     if run.best is None or run.extent is None:
         return
-    st.subheader("Restored by early stopping")
+    st.subheader(t("lab.early.heading"))
     points = charts.points_data(data)
     left, right = st.columns(2)
-    for column, frame, title in ((left, run.frames[-1], f"last epoch {run.frames[-1].epoch}"),
-                                 (right, run.best, f"restored best epoch {run.best.epoch}")):
+    for column, frame, title in ((left, run.frames[-1], t("lab.early.last", epoch=run.frames[-1].epoch)),
+                                 (right, run.best, t("lab.early.best", epoch=run.best.epoch))):
         cells = charts.boundary_data(frame, run.extent, data.class_names)
-        column.altair_chart(charts.boundary_chart(cells, points, data.class_names, title), width="content")
+        described(charts.boundary_chart(cells, points, data.class_names, title), charts.boundary_table(cells),
+                  charts.boundary_summary(cells, run, frame.epoch), where=column, width="content")
 
 
 def weights_and_norms(runs: dict[str, Run]) -> None:
     *_, run = runs.values()
     schedule = run.config.schedule
     norms, rates = st.columns(2) if schedule != "constant" else (st.container(), None)
-    norms.altair_chart(charts.norm_chart(runs), width="stretch")
-    norms.caption("L2 and weight decay pull this down; L1 drives single weights to exactly zero "
-                  "(table above).")
+    data = charts.norm_data(runs)
+    described(charts.norm_chart(data), charts.norm_table(data), charts.norm_summary(data), where=norms)
+    norms.caption(t("lab.weights.norm_caption"))
     if rates is not None:
-        rates.altair_chart(charts.lr_chart(charts.lr_data(runs), schedule), width="stretch")
-        rates.caption("The learning rate the optimizer used in each epoch, η·(schedule's multiplier).")
+        lr = charts.lr_data(runs)
+        described(charts.lr_chart(lr, schedule_names()[schedule]), charts.lr_table(lr), charts.lr_summary(lr),
+                  where=rates)
+        rates.caption(t("lab.weights.lr_caption"))
 
 
 def batchnorm(runs: dict[str, Run]) -> None:
     with_bn = {label: run for label, run in runs.items() if run.frames[-1].batchnorm}
     for label, run in with_bn.items():
         frame = run.frames[-1]
-        st.subheader("Batch normalization: batch vs running statistics")
-        st.metric("mean |train-mode output − eval-mode output| on the training set", f"{frame.mode_gap:.4f}")
-        st.altair_chart(charts.batchnorm_chart(charts.batchnorm_data(frame)), width="content")
-        st.caption(f"{label}, epoch {frame.epoch}. In training each batch is normalized by its own "
-                   "statistics; in eval by the running averages, so one input can give two outputs.")
+        st.subheader(t("lab.batchnorm.heading"))
+        st.metric(t("lab.batchnorm.mode_gap"), f"{frame.mode_gap:.4f}")
+        stats = charts.batchnorm_data(frame)
+        described(charts.batchnorm_chart(stats), charts.batchnorm_table(stats),
+                  charts.batchnorm_summary(stats), width="content")
+        st.caption(t("lab.batchnorm.caption", run=charts.run_name(label), epoch=frame.epoch))
 
 
 def comparison(runs: dict[str, Run]) -> None:
     if len(runs) < 2:
         return
-    st.subheader("A vs B: same data, split, initial weights and seed")
+    st.subheader(t("lab.comparison.heading"))
     table = summary(runs)
     accuracies = [column for column in ("train acc", "val acc") if column in table]
     table[accuracies] = table[accuracies].map(fmt.points)
-    formats = {column: fmt.PERCENT_COLUMN if column in accuracies else "%.4g" for column in table
+    headers = {"epochs": t("lab.comparison.epochs"), "train loss": t("lab.comparison.train_loss"),
+               "val loss": t("lab.comparison.val_loss"), "gap (val − train loss)": t("lab.comparison.gap"),
+               "train acc": t("lab.comparison.train_acc"), "val acc": t("lab.comparison.val_acc"),
+               "weight norm": t("lab.comparison.weight_norm"),
+               "zero weights": t("lab.comparison.zero_weights")}
+    formats = {headers[column]: fmt.PERCENT_COLUMN if column in accuracies else "%.4g" for column in table
                if column not in ("epochs", "zero weights")}
+    table = table.rename(columns=headers, index=charts.run_name).rename_axis(t("lab.comparison.run"))
     st.dataframe(table, width="stretch", column_config={
         column: st.column_config.NumberColumn(format=shape) for column, shape in formats.items()})
 
@@ -263,16 +301,17 @@ def confusion(runs: dict[str, Run], data: SplitData) -> None:
     *_, run = runs.values()
     if run.confusion is not None and data.n_classes > 2:
         cells = charts.confusion_data(run.confusion, data.class_names)
-        st.altair_chart(charts.confusion_chart(cells, data.class_names), width="content")
+        described(charts.confusion_chart(cells, data.class_names), charts.confusion_table(cells),
+                  charts.confusion_summary(cells), width="content")
 
 
 def export(runs: dict[str, Run], data: SplitData, source: dict) -> None:
     *_, run = runs.values()
     config = run.config
-    with st.expander("Export this run: settings, metrics, PyTorch code"):
+    with st.expander(t("lab.export.title")):
         left, right = st.columns(2)
-        left.download_button("Settings (JSON)", config_json(config, source), "lab_run.json",
+        left.download_button(t("lab.export.json"), config_json(config, source), "lab_run.json",
                              "application/json")
-        right.download_button("Metrics per epoch (CSV)", metrics_csv(run), "lab_metrics.csv", "text/csv")
+        right.download_button(t("lab.export.csv"), metrics_csv(run), "lab_metrics.csv", "text/csv")
         code = pytorch_code(config, data, source)
         st.code(code, language="python")

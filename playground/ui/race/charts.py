@@ -28,13 +28,33 @@ FLOOR = 1e-12          # log-scale charts show values below this at this value
 BANDS = ("#fbfbfb", "#f0f0f0", "#e4e4e4", "#d7d7d7", "#c9c9c9", "#bbbbbb", "#acacac", "#9c9c9c", "#8b8b8b",
          "#797979")  # light greys, low to high loss, so the Okabe–Ito paths stand out on every band
 OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00")
+#: A dash pattern per method on the curves, so lines differ by more than colour (solid first).
+DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 4), (10, 4), (6, 2, 2, 2, 2, 2))
+MARKERS = 8            # point markers per method on a curve, staggered so methods' markers do not stack
+RULE_COLOR = "#888888"  # the scrubbed step's rule: a mid grey, seen on the light and the dark theme
+#: The basin maps sit on a fixed light card, as the race map does: their black (diverged) cells and the
+#: marks written on the regions read the same on Streamlit's light and dark themes.
+CARD, INK = "#FFFFFF", "#31333F"
 
 
-def method_scales(methods: Sequence[str]) -> tuple[alt.Scale, alt.Scale]:
-    """Colour and shape per method, by position in the race (distinct for up to 8 methods)."""
+def method_scales(methods: Sequence[str]) -> tuple[alt.Scale, alt.Scale, alt.Scale]:
+    """Colour, marker shape and dash pattern per method, by position in the race (distinct for up
+    to 8 methods; the shapes are the race map's markers)."""
     methods = list(methods)
     return (alt.Scale(domain=methods, range=[color_of(i) for i in range(len(methods))]),
-            alt.Scale(domain=methods, range=[shape_of(i) for i in range(len(methods))]))
+            alt.Scale(domain=methods, range=[shape_of(i) for i in range(len(methods))]),
+            alt.Scale(domain=methods, range=[list(DASHES[i % len(DASHES)]) for i in range(len(methods))]))
+
+
+def markers(frame: pd.DataFrame, methods: Sequence[str]) -> pd.DataFrame:
+    """The rows of ``frame`` that carry a point marker on the curves: about MARKERS per method,
+    evenly spaced, each method's shifted by a fraction of the spacing."""
+    rows = []
+    for i, name in enumerate(methods):
+        own = frame[frame["method"] == name]
+        stride = max(1, len(own) // MARKERS)
+        rows.append(own.iloc[(i * stride) // max(len(methods), 1)::stride])
+    return pd.concat(rows) if rows else frame.iloc[:0]
 
 
 def thinned(steps: int, upto: int | None = None) -> np.ndarray:
@@ -127,20 +147,25 @@ def lrs_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
 def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
                 height: int = 240) -> alt.LayerChart | alt.FacetChart:
     """``field`` against step on a log axis (symlog where values reach 0 or below), with a rule at
-    the scrubbed step."""
-    colors, shapes = method_scales(methods)
+    the scrubbed step. Each method's line has its own dash and carries its race-map marker. The
+    chart's title names the axis: a long vertical axis title would squeeze a short chart's plot."""
+    colors, shapes, dashes = method_scales(methods)
     scale = alt.Scale(type="log") if (frame[field] > 0).all() else alt.Scale(type="symlog")
     step_title = t("race.charts.step")
     lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
-        x=alt.X("step:Q", title=step_title), y=alt.Y(f"{field}:Q", scale=scale, title=title),
+        x=alt.X("step:Q", title=step_title), y=alt.Y(f"{field}:Q", scale=scale, title=None),
         color=alt.Color("method:N", scale=colors, legend=None),
-        strokeDash=alt.StrokeDash("method:N", legend=None),
+        strokeDash=alt.StrokeDash("method:N", scale=dashes, legend=None),
         tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")),
                  alt.Tooltip("step:Q", title=step_title),
                  alt.Tooltip(f"{field}:Q", format=".4g", title=title)])
-    rule = alt.Chart(pd.DataFrame({"step": [step]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+    rule = alt.Chart(pd.DataFrame({"step": [step]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(
         x="step:Q")
-    return alt.layer(lines, rule).properties(height=height)
+    points = alt.Chart(markers(frame, methods)).mark_point(filled=True, size=45, opacity=1).encode(
+        x="step:Q", y=alt.Y(f"{field}:Q", scale=scale),
+        color=alt.Color("method:N", scale=colors, legend=None),
+        shape=alt.Shape("method:N", scale=shapes, legend=None))
+    return alt.layer(lines, rule, points).properties(height=height)
 
 
 def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, tol: float,
@@ -213,8 +238,9 @@ def basins_frame(maps: Mapping[str, BasinMap], surface: Surface) -> pd.DataFrame
 
 def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, size: int = 230,
                  columns: int = 3) -> alt.FacetChart:
-    """Small multiples, one per method: each start's cell coloured by where it ended
-    (``field="outcome"``) or by how many steps it took to converge (``field="steps"``)."""
+    """Small multiples, one per method, on a fixed light card: each start's cell coloured by where it
+    ended (``field="outcome"``, each region also marked with its outcome's :func:`glyph`) or by how
+    many steps it took to converge (``field="steps"``)."""
     (x0, x1), (y0, y1) = surface.domain
     names = list(outcome_names(surface).values())
     if field == "outcome":
@@ -222,7 +248,7 @@ def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, s
         color = alt.Color("outcome:N", scale=alt.Scale(domain=names, range=[*palette, "#000000", "#BBBBBB"]),
                           legend=alt.Legend(title=t("race.basins.ends_in"), orient="bottom", columns=3,
                                             labelLimit=260))
-        data = frame
+        data = frame.assign(mark=region_marks(frame, surface, grid, size / grid))
     else:
         color = alt.Color("steps:Q", scale=alt.Scale(scheme="viridis", reverse=True),
                           legend=alt.Legend(title=t("race.basins.steps_to_converge"), orient="bottom"))
@@ -235,9 +261,45 @@ def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, s
                               alt.Tooltip("x:Q", format=".2f"), alt.Tooltip("y:Q", format=".2f"),
                               alt.Tooltip("outcome:N", title=t("race.basins.ends_in")),
                               alt.Tooltip("steps:Q", title=t("race.basins.steps_to_converge"))],
-    ).properties(width=size, height=size)
-    return base.facet(facet=alt.Facet("method:N", title=None, sort=list(dict.fromkeys(frame["method"]))),
-                      columns=columns)
+    )
+    layers = [base]
+    if field == "outcome":  # each region's mark: black on a white halo, readable on every colour
+        text = alt.Chart().encode(x="x:Q", y="y:Q", text="mark:N").transform_filter("datum.mark != ''")
+        halo = text.mark_text(fontSize=12, fontWeight="bold", fill="white", stroke="white", strokeWidth=3,
+                              strokeJoin="round")
+        layers += [halo, text.mark_text(fontSize=12, fontWeight="bold", fill="black")]
+    chart = alt.layer(*layers, data=data).properties(width=size, height=size).facet(
+        facet=alt.Facet("method:N", title=None, sort=list(dict.fromkeys(frame["method"]))), columns=columns)
+    return chart.configure(background=CARD, padding=8).configure_axis(
+        labelColor=INK, titleColor=INK, domainColor=INK, tickColor=INK).configure_legend(
+        labelColor=INK, titleColor=INK).configure_header(labelColor=INK, titleColor=INK)
+
+
+def glyph(label: int) -> str:
+    """The mark an outcome's region carries besides its colour: the minimum's number, ✕ or –."""
+    return str(label + 1) if label >= 0 else "✕" if label == DIVERGED else "–"
+
+
+def region_marks(frame: pd.DataFrame, surface: Surface, grid: int, cell: float,
+                 size: float = 14.0) -> list[str]:
+    """A mark per row of :func:`basins_frame`'s ``frame`` ("" for most): on each method's map, the
+    outcome's :func:`glyph` on the cell deepest inside its widest patch, for each outcome with a
+    patch wide enough for a ``size``-pixel mark when a cell is ``cell`` pixels wide."""
+    codes = {name: code for code, name in outcome_names(surface).items()}
+    marks = np.full(len(frame), "", dtype=object)
+    for name in dict.fromkeys(frame["method"]):
+        rows = np.flatnonzero((frame["method"] == name).to_numpy())
+        labels = frame["outcome"].iloc[rows].map(codes).to_numpy().reshape(grid, grid)
+        for value in np.unique(labels):
+            inside = labels == value
+            depth = np.zeros(labels.shape, int)
+            while inside.any():  # peel the patch a cell at a time: a cell's depth is the peels it survives
+                depth += inside
+                padded = np.pad(inside, 1, constant_values=False)
+                inside &= padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+            if (2 * depth.max() - 1) * cell >= size:
+                marks[rows[int(np.argmax(depth))]] = glyph(int(value))
+    return list(marks)
 
 
 def success_frame(maps: Mapping[str, BasinMap]) -> pd.DataFrame:

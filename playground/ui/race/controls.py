@@ -122,8 +122,10 @@ def pick_run(qs: QueryState, surface: Surface) -> tuple[tuple[float, float], int
     """Start, steps and run options; returns (start, steps, options, tolerance)."""
     (x0, x1), (y0, y1) = surface.domain
     left, right = st.columns(2)
-    x = qs.number("x", t("race.controls.start_x"), surface.start[0], lo=x0, hi=x1, where=left)
-    y = qs.number("y", t("race.controls.start_y"), surface.start[1], lo=y0, hi=y1, where=right)
+    x = qs.number("x", t("race.controls.start_x"), surface.start[0], lo=x0, hi=x1, where=left,
+                  help=t("race.alt.start_help"))
+    y = qs.number("y", t("race.controls.start_y"), surface.start[1], lo=y0, hi=y1, where=right,
+                  help=t("race.alt.start_help"))
     st.caption(t("race.controls.click_to_start"))
     steps = qs.number("steps", t("race.controls.steps"), 300, lo=10, hi=MAX_STEPS, step=50)
     with st.expander(t("race.controls.schedule")):

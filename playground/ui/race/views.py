@@ -22,10 +22,11 @@ from playground.trajectories.basins import DEFAULT_TOL
 from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
 from playground.ui import format as fmt
+from playground.ui.a11y import described
 from playground.ui.budget import within_budget
 from playground.ui.i18n import t
 from playground.ui.player import clicked_at, player, stopped_at
-from playground.ui.race import charts
+from playground.ui.race import charts, summaries
 from playground.ui.race.compute import (
     CUSTOM,
     PARITY_TOL,
@@ -139,19 +140,31 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
         player(charts.map_scene(grid, paths, surface, spec.start, step), key=PLAYER, on_stop=_stopped,
                on_click=lambda: _clicked(surface))
         st.caption(t("race.charts.map_caption"))
+        _map_text(paths, surface, step)
     with right:
         curves = charts.curves_frame(paths)
-        st.altair_chart(charts.curve_chart(curves, "loss", t("race.charts.loss"), step, methods),
-                        width="stretch")
-        st.altair_chart(charts.curve_chart(curves, "grad_norm", t("race.charts.grad_norm"), step, methods),
-                        width="stretch")
+        described(charts.curve_chart(curves, "loss", t("race.charts.loss"), step, methods),
+                  summaries.table(curves, "loss"), summaries.loss_summary(curves, paths))
+        described(charts.curve_chart(curves, "grad_norm", t("race.charts.grad_norm"), step, methods),
+                  summaries.table(curves, "grad_norm"), summaries.grad_summary(curves, paths, tol))
         st.caption(t("race.charts.log_caption"))
         if spec.options.plateau or spec.options.schedule.kind != "constant":
-            st.altair_chart(charts.curve_chart(charts.lrs_frame(paths), "lr", t("race.charts.lr"), step,
-                                               methods, height=180), width="stretch")
+            lrs = charts.lrs_frame(paths)
+            described(charts.curve_chart(lrs, "lr", t("race.charts.lr"), step, methods, height=180),
+                      summaries.table(lrs, "lr"), summaries.lr_summary(paths))
             st.caption(t("race.charts.lr_caption"))
     _summary(spec, surface, paths, step, tol)
     st.caption(t("race.charts.look_for"))
+
+
+def _map_text(paths: Mapping[str, Trajectory], surface: Surface, step: int) -> None:
+    """The map's text alternative: where each method is at the shown step, that data as a table, and
+    how to set the start without a mouse."""
+    frame = summaries.map_frame(paths, surface, step)
+    st.caption(summaries.map_summary(paths, frame, step))
+    with st.expander(t("a11y.data"), icon=":material/table:"):
+        st.dataframe(summaries.table(frame, "loss", "distance"), hide_index=True, width="stretch")
+    st.caption(t("race.alt.keyboard", x=t("race.controls.start_x"), y=t("race.controls.start_y")))
 
 
 def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int,
@@ -254,7 +267,10 @@ def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) ->
                                                   format=fmt.PERCENT_COLUMN),
         "median steps to converge": st.column_config.NumberColumn(t("race.basins.median_steps"))})
     frame = charts.basins_frame(maps, surface)
-    st.altair_chart(charts.basins_chart(frame, surface, colour, grid), width="content")
+    data = summaries.table(frame, "outcome") if colour == "outcome" else summaries.table(
+        frame[frame["steps"] >= 0], "steps")  # as drawn: cells that never converged are blank by steps
+    described(charts.basins_chart(frame, surface, colour, grid), data,
+              summaries.basins_summary(maps, surface, colour), width="content")
     st.caption(t("race.basins.caption", tol=spec.options.tol or DEFAULT_TOL))
 
 

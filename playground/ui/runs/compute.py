@@ -10,6 +10,7 @@ import streamlit as st
 from playground.datasets.images import ImageSet, data_root, load
 from playground.train.executor import engine_from_env
 from playground.train.runs import Limits, RunQueue
+from playground.ui.i18n import t
 from playground.ui.runs.keys import OWNER
 
 
@@ -26,11 +27,13 @@ def session_id() -> str:
     return st.session_state.setdefault(OWNER, secrets.token_urlsafe(16))
 
 
-@st.cache_resource(max_entries=2, show_spinner="Reading the dataset…")
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _cached(name: str, root: str) -> ImageSet:
     return load(name, root)
 
 
 def dataset(name: str) -> ImageSet:
-    """The image set, read once per process (at most two kept: CIFAR-10 alone is 180 MB)."""
-    return _cached(name, str(data_root()))
+    """The image set, read once per process (at most two kept: CIFAR-10 alone is 180 MB); a read
+    that takes longer than half a second says so in the page's language."""
+    with st.spinner(t("runs.reading")):
+        return _cached(name, str(data_root()))

@@ -2,7 +2,9 @@
 
 The live panel is a fragment that re-renders itself every half second while this session has
 a run queued or training; it only reads the runs' state (the worker threads never call
-Streamlit) and triggers a full rerun when a run ends, so its results appear.
+Streamlit) and triggers a full rerun when a run ends, so its results appear. The workers report in
+English (or in numbers); the page puts it in its language when it draws it (see ``messages``).
+Every chart comes with its text alternative (``playground.ui.a11y.described``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from playground.datasets.download import Progress as DownloadProgress
 from playground.datasets.images import (
-    DATASETS,
     DatasetError,
     ImageSet,
     MissingDataset,
@@ -26,8 +29,11 @@ from playground.train import Progress, RunConfig, RunResult, export
 from playground.train.loop import seconds_text, total_steps
 from playground.train.runs import Limits, QueueFull, Run, RunQueue
 from playground.ui import format as fmt
+from playground.ui.a11y import described
+from playground.ui.i18n import t
 from playground.ui.runs import charts
 from playground.ui.runs.keys import COMPARED, SHOWN
+from playground.ui.runs.messages import translate
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
           "failed": st.error, "cancelled": st.info}
@@ -36,37 +42,39 @@ STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.inf
 def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
     """Explain where the files go, and offer to download them (reporting failure plainly). A
     hosted server does not download from the page: many sessions would fetch the same 170 MB."""
+    title = t(f"runs.datasets.{name}")
     if hosted:
-        st.error(f"{DATASETS[name].title} is not installed on this server, and a hosted server does not "
-                 f"download datasets from the page. The administrator must put its files in "
-                 f"PLAYGROUND_DATA (here {_code(data_root())}):\n\n{_path_list(error.paths)}")
+        st.error(t("runs.missing.hosted", title=title, folder=_code(data_root()),
+                   paths=_path_list(error.paths)))
         return
     notice = st.empty()
-    notice.error(f"{DATASETS[name].title} is not on this machine. Missing files:\n\n{_path_list(error.paths)}"
-                 f"\n\nPress Download below, or copy the files to exactly these paths. {_elsewhere(name)}")
-    if st.button(f"Download {name}", icon=":material/download:"):
-        bar = st.progress(0.0, text="Connecting…")
+    notice.error(t("runs.missing.local", title=title, paths=_path_list(error.paths),
+                   elsewhere=_elsewhere(name)))
+    if st.button(t("runs.missing.download", name=name), icon=":material/download:"):
+        bar = st.progress(0.0, text=t("runs.missing.connecting"))
 
-        def show(progress: DownloadProgress) -> None:
+        def show(progress: DownloadProgress) -> None:  # called by load() in this script's own thread
             done, total = progress.done, max(progress.total, 1)
-            bar.progress(min(done / total, 1.0),
-                         text=f"{progress.filename}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+            bar.progress(min(done / total, 1.0), text=t("runs.missing.progress", file=progress.filename,
+                                                        done=done / 1e6, total=total / 1e6))
         try:
             load(name, download=True, progress=show)
         except DatasetError as failure:
             bar.empty()
-            notice.error(f"Download failed:\n\n```text\n{failure}\n```\n\nStill missing:\n\n"
-                         f"{_path_list(missing_files(name))}\n\nCheck the connection and press Download "
-                         f"again, or download the files on another machine and copy them to exactly these "
-                         f"paths. {_elsewhere(name)}")
+            # the failure's own lines (each mirror's network error) stay as the downloader wrote them
+            notice.error(t("runs.missing.failed", failure=failure, paths=_path_list(missing_files(name)),
+                           elsewhere=_elsewhere(name)))
         else:
             st.rerun()
 
 
+def damaged(name: str, error: DatasetError) -> None:
+    """A dataset whose files are there but unreadable: which file, and what is wrong with it."""
+    st.error(t("runs.missing.damaged", dataset=name, error=translate(str(error))))
+
+
 def _elsewhere(name: str) -> str:
-    return (f"IDX files may stay .gz. The command line fetches them too (`python -m playground.train "
-            f"--dataset {name} --download`); set PLAYGROUND_DATA to use another folder than "
-            f"{_code(data_root())}.")
+    return t("runs.missing.elsewhere", name=name, folder=_code(data_root()))
 
 
 def _path_list(paths: list[Path]) -> str:
@@ -85,20 +93,24 @@ def schedule(limits: Limits, config: RunConfig, data: ImageSet) -> None:
     """η(t) of the run these settings launch (within the server's caps), before it is launched."""
     config, _ = limits.apply(config)
     steps = total_steps(config, data)
-    st.altair_chart(charts.lr_chart(charts.lr_frame(config, steps, [])), width="stretch")
-    st.caption(f"The learning rate of each of this run's {steps:,} optimizer steps ({config.schedule} "
-               f"schedule, peak {fmt.number(config.lr)}); early stopping may end the run sooner.")
+    _lr(charts.lr_frame(config, steps, []))
+    st.caption(t("runs.schedule_caption", steps=steps, schedule=t(f"runs.schedules.{config.schedule}"),
+                 peak=fmt.number(config.lr)))
+
+
+def _lr(frame: pd.DataFrame, where: DeltaGenerator | None = None) -> None:
+    described(charts.lr_chart(frame), charts.lr_table(frame), charts.lr_summary(frame), where=where)
 
 
 def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> None:
     """Submit ``config`` within the server's caps, saying which caps applied or why it cannot run."""
     config, notes = queue.limits.apply(config)
     for note in notes:
-        st.info(note)
+        st.info(translate(note))
     try:
         queue.submit(owner, config, data)
     except (QueueFull, ValueError) as error:
-        st.error(str(error))
+        st.error(translate(str(error)))
 
 
 def live(queue: RunQueue, owner: str, shown: set[str]) -> None:
@@ -123,14 +135,14 @@ def _progress(queue: RunQueue, owner: str, run: Run) -> None:
         top, button = st.columns([5, 1])
         latest = run.latest
         if run.status == "queued":
-            top.markdown(f"**{run.label}**: waiting for a free slot (position {queue.position(run)}).")
+            top.markdown(t("runs.live.queued", label=run.label, position=queue.position(run)))
         elif latest is None:
-            top.markdown(f"**{run.label}**: preparing data and model…")
+            top.markdown(t("runs.live.preparing", label=run.label))
         else:
             top.progress(latest.step / latest.total_steps,
-                         text=f"**{run.label}**: epoch {latest.epoch}/{run.config.epochs}, "
-                              f"step {latest.step:,}/{latest.total_steps:,}")
-        if button.button("Stop", key=f"stop-{run.id}", icon=":material/stop_circle:"):
+                         text=t("runs.live.progress", label=run.label, epoch=latest.epoch,
+                                epochs=run.config.epochs, step=latest.step, steps=latest.total_steps))
+        if button.button(t("runs.live.stop"), key=f"stop-{run.id}", icon=":material/stop_circle:"):
             queue.stop(owner, run.id)
         if latest is not None:
             _live_metrics(run, latest)
@@ -140,83 +152,107 @@ def _live_metrics(run: Run, latest: Progress) -> None:
     epochs = charts.live_epochs_frame(run.progress)
     tested = [p.test_accuracy for p in run.progress if p.kind == "epoch" and p.test_accuracy is not None]
     cols = st.columns(4)
-    cols[0].metric("Training loss", fmt.number(latest.loss))
-    cols[1].metric("Training accuracy", fmt.percent(latest.accuracy))
-    cols[2].metric("Images / s", f"{latest.images_per_s:,.0f}")
+    cols[0].metric(t("runs.metrics.training_loss"), fmt.number(latest.loss))
+    cols[1].metric(t("runs.metrics.training_accuracy"), fmt.percent(latest.accuracy))
+    cols[2].metric(t("runs.metrics.images_per_s"), f"{latest.images_per_s:,.0f}")
     if tested:
         change = tested[-1] - tested[-2] if len(tested) > 1 else None
-        cols[3].metric("Last epoch's test accuracy", fmt.percent(tested[-1]),
-                       delta=fmt.delta(change, percent=True), help="The change is from the epoch before.")
-    st.caption(f"On {latest.device}; training loss and accuracy are means over the steps since the "
-               f"previous report.")
+        cols[3].metric(t("runs.metrics.last_test_accuracy"), fmt.percent(tested[-1]),
+                       delta=fmt.delta(change, percent=True), help=t("runs.metrics.change_help"))
+    st.caption(t("runs.live.device", device=translate(latest.device)))
     chart, table = st.columns([3, 2])
-    chart.altair_chart(charts.steps_chart(charts.steps_frame(run.progress)), width="stretch")
-    chart.altair_chart(charts.lr_chart(charts.lr_frame(run.config, latest.total_steps, run.progress)),
-                       width="stretch")
+    steps = charts.steps_frame(run.progress)
+    described(charts.steps_chart(steps), charts.steps_table(steps), charts.steps_summary(steps), where=chart)
+    _lr(charts.lr_frame(run.config, latest.total_steps, run.progress), where=chart)
     if len(epochs):
         table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240), column_config={
-            "test loss": st.column_config.NumberColumn(format="%.4g"),
-            "test accuracy": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})
+            "epoch": st.column_config.NumberColumn(t("runs.columns.epoch")),
+            "test loss": st.column_config.NumberColumn(t("runs.columns.test_loss"), format="%.4g"),
+            "test accuracy": st.column_config.NumberColumn(t("runs.columns.test_accuracy"),
+                                                           format=fmt.PERCENT_COLUMN)})
 
 
 def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     """The chosen run's curves, confusion matrix, per-class accuracy, mistakes and exports."""
     by_label = {run.label: run for run in reversed(runs)}
-    run = by_label[st.selectbox("Run", list(by_label), key=SHOWN)]
+    run = by_label[st.selectbox(t("runs.results.run"), list(by_label), key=SHOWN)]
     result = run.result
     assert result is not None, "only runs that have ended, each with its result, are shown"
-    STATUS.get(result.status, st.info)(result.message)
+    STATUS.get(result.status, st.info)(translate(result.message))
     if not result.epochs:
         return
     cols = st.columns(3)
-    cols[0].metric("Test accuracy", fmt.percent(result.test_accuracy))
-    cols[1].metric("Training time", seconds_text(result.seconds))
-    cols[2].metric("Images / s", f"{result.epochs[-1]['images_per_s']:,.0f}")
-    st.caption(f"Trained on {result.device}; images per second over the last epoch, evaluation excluded.")
-    st.altair_chart(charts.curves_chart(charts.epochs_frame(result)))
+    cols[0].metric(t("runs.metrics.test_accuracy"), fmt.percent(result.test_accuracy))
+    cols[1].metric(t("runs.metrics.training_time"), seconds_text(result.seconds))
+    cols[2].metric(t("runs.metrics.images_per_s"), f"{result.epochs[-1]['images_per_s']:,.0f}")
+    st.caption(t("runs.results.device", device=translate(result.device)))
+    curves = charts.epochs_frame(result)
+    described(charts.curves_chart(curves), charts.curves_table(curves), charts.curves_summary(curves),
+              width="content")
     if run.latest is not None and run.config.schedule != "constant":
-        st.altair_chart(charts.lr_chart(charts.lr_frame(run.config, run.latest.total_steps, run.progress)),
-                        width="stretch")
-        st.caption("The line is the schedule the run was given; the points, the learning rate it reported.")
+        _lr(charts.lr_frame(run.config, run.latest.total_steps, run.progress))
+        st.caption(t("runs.results.lr_caption"))
     left, right = st.columns([3, 2])
-    left.altair_chart(charts.confusion_chart(charts.confusion_frame(result), result.classes), width="stretch")
+    confusion = charts.confusion_frame(result)
+    described(charts.confusion_chart(confusion, result.classes), charts.confusion_table(confusion),
+              charts.confusion_summary(confusion), where=left)
     right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
-                    column_config={"accuracy": st.column_config.ProgressColumn(
-                        format=fmt.PERCENT_COLUMN, min_value=0.0, max_value=100.0)})
+                    column_config={
+                        "class": st.column_config.TextColumn(t("runs.columns.class")),
+                        "accuracy": st.column_config.ProgressColumn(
+                            t("runs.columns.accuracy"), format=fmt.PERCENT_COLUMN, min_value=0.0,
+                            max_value=100.0),
+                        "test examples": st.column_config.NumberColumn(t("runs.columns.test_examples"))})
     _mistakes(run.config.dataset, result, load_data)
     cols = st.columns(3)
-    cols[0].download_button("Metrics (CSV)", export.metrics_csv(result), f"run{run.number}-metrics.csv",
+    cols[0].download_button(t("runs.results.csv"), export.metrics_csv(result), f"run{run.number}-metrics.csv",
                             "text/csv", icon=":material/download:")
-    cols[1].download_button("Metrics (JSON)", export.metrics_json(result), f"run{run.number}-metrics.json",
-                            "application/json", icon=":material/download:")
-    cols[2].download_button("Weights (safetensors)", export.weights_safetensors(result),
+    cols[1].download_button(t("runs.results.json"), export.metrics_json(result),
+                            f"run{run.number}-metrics.json", "application/json", icon=":material/download:")
+    cols[2].download_button(t("runs.results.weights"), export.weights_safetensors(result),
                             f"run{run.number}.safetensors", "application/octet-stream",
                             icon=":material/download:")
 
 
 def _mistakes(dataset: str, result: RunResult, load_data: Callable[[str], ImageSet]) -> None:
-    st.markdown("**Misclassified test images**: predicted (true)")
+    """The misclassified test images, each captioned predicted (true); as text, a sentence and the
+    list of them."""
+    st.markdown(t("runs.results.mistakes"))
     try:
         images, captions = charts.mistake_tiles(load_data(dataset), result)
     except DatasetError as error:
-        st.warning(f"The test images are no longer readable: {error}")
+        st.warning(t("runs.results.unreadable", error=translate(str(error))))
         return
-    if images:
-        st.image(images, caption=captions, width=96)
-    else:
-        st.caption("None: every test image was classified correctly.")
+    if not images:
+        st.caption(t("runs.results.no_mistakes"))
+        return
+    st.image(images, caption=captions, width=96)
+    confusion = result.confusion or []
+    wrong = sum(map(sum, confusion)) - sum(row[i] for i, row in enumerate(confusion))
+    st.caption(t("runs.alt.mistakes_all", wrong=f"{wrong:,}") if len(images) == wrong else
+               t("runs.alt.mistakes", shown=len(images), wrong=f"{wrong:,}"))
+    with st.expander(t("a11y.data"), icon=":material/table:"):
+        st.dataframe(charts.mistakes_table(result), hide_index=True, width="stretch")
 
 
 def compare(runs: list[Run]) -> None:
     """Overlay the test-accuracy curves of chosen runs (e.g. Adam vs SGD+momentum, dropout on/off)."""
     labels = [run.label for run in runs if run.result and run.result.epochs]
     if len(labels) < 2:
-        st.caption("Finish two or more runs to compare them here.")
+        st.caption(t("runs.compare.too_few"))
         return
-    chosen = st.multiselect("Runs to compare", labels, default=labels[-4:], key=COMPARED)
+    chosen = st.multiselect(t("runs.compare.runs"), labels, default=labels[-4:], key=COMPARED)
     picked = {run.label: run.result for run in runs if run.result is not None and run.label in chosen}
     if picked:
-        st.altair_chart(charts.overlay_chart(charts.overlay_frame(picked)), width="stretch")
+        overlay = charts.overlay_frame(picked)
+        described(charts.overlay_chart(overlay), charts.overlay_table(overlay),
+                  charts.overlay_summary(overlay))
+        text, number = st.column_config.TextColumn, st.column_config.NumberColumn
         st.dataframe(charts.summary_frame(picked), hide_index=True, column_config={
-            "lr": st.column_config.NumberColumn(format="%.4g"),
-            "test accuracy": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)})
+            "run": text(t("runs.columns.run")), "status": text(t("runs.columns.status")),
+            "optimizer": text(t("runs.columns.optimizer")), "lr": number(t("runs.columns.lr"), format="%.4g"),
+            "dropout": number(t("runs.columns.dropout")),
+            "batchnorm": st.column_config.CheckboxColumn(t("runs.columns.batchnorm")),
+            "epochs": number(t("runs.columns.epochs")),
+            "test accuracy": number(t("runs.columns.test_accuracy"), format=fmt.PERCENT_COLUMN),
+            "seconds": number(t("runs.columns.seconds")), "device": text(t("runs.columns.device"))})

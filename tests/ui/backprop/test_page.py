@@ -20,6 +20,11 @@ def metric(at, label_start: str):
     return next(m for m in at.metric if m.label.startswith(label_start))
 
 
+def table_with(at, column: str):
+    """The first table on the page with ``column`` (the charts' data tables come after theirs)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
 def test_the_chain_steps_backward_node_by_node_with_next_and_previous():
     at = open_page(PAGE)
     assert not at.exception
@@ -74,7 +79,7 @@ def test_a_planted_bug_is_caught_and_located_next_to_the_bug_free_gap():
     assert clean.delta == "✓ correct" and bugged.delta.startswith("✗ wrong")
     assert float(bugged.value) > 1e4 * float(clean.value)
     assert "lands in W2" in bugged.label and "× the bug-free error" in bugged.delta
-    check = at.dataframe[-1].value.set_index("parameter")
+    check = table_with(at, "parameter").set_index("parameter")
     assert check.loc["W2", "verdict"] == "✗ wrong" and check.loc["W2", "planted bug lands here"]
     assert check.loc["W1", "verdict"] == "✓ correct"
     assert at.query_params["bug"] == "z_for_h"
@@ -82,7 +87,7 @@ def test_a_planted_bug_is_caught_and_located_next_to_the_bug_free_gap():
 
 def test_the_transposed_weight_bug_lands_in_w1_and_hides_when_w2_is_a_vector():
     at = open_page(PAGE, net="mlp", loss="mse", bug="transposed")
-    check = at.dataframe[-1].value.set_index("parameter")
+    check = table_with(at, "parameter").set_index("parameter")
     assert list(check.index[check["verdict"] == "✗ wrong"]) == ["W1", "b1"]
     assert "lands in W1, b1" in metric(at, "relative error with the bug").label
     assert not at.info

@@ -23,6 +23,11 @@ def metric(at, label_start: str):
     return next(m for m in at.metric if m.label.startswith(label_start))
 
 
+def per_layer(at) -> pd.DataFrame:
+    """The per-layer numbers at initialization (the charts' data tables come before it)."""
+    return next(d.value for d in at.dataframe if "grad_norm" in d.value.columns)
+
+
 def chart_data(at, color: str) -> pd.DataFrame:
     """The data of the chart coloured by the column ``color``."""
     chart = next(c.proto for c in at.get("vega_lite_chart")
@@ -35,7 +40,7 @@ def test_a_deep_sigmoid_net_shows_a_vanishing_gradient_and_relu_he_cures_it():
     assert not at.exception
     assert metric(at, "first ÷ last").delta == "vanishing"
     assert float(metric(at, "first ÷ last").value) < 1e-3
-    layers = at.dataframe[0].value
+    layers = per_layer(at)
     assert list(layers["layer"]) == list(range(1, 21))
     assert layers["grad_norm"].iloc[0] < 1e-3 * layers["grad_norm"].iloc[-1]
     next(b for b in at.button if b.label == "ReLU + He").click().run()
@@ -49,7 +54,7 @@ def test_activation_std_is_charted_layer_by_step_over_training():
     heatmap = chart_data(at, "act_std")
     cells = sorted(zip(heatmap.step, heatmap.layer, strict=True))
     assert cells == [(s, layer) for s in range(4) for layer in range(1, 6)]
-    at_init = at.dataframe[0].value
+    at_init = per_layer(at)
     first_step = heatmap[heatmap.step == 0].sort_values("layer")
     assert first_step.act_std.tolist() == pytest.approx(at_init.act_std.tolist(), rel=1e-12)
     assert heatmap[heatmap.step == 3].act_std.tolist() != first_step.act_std.tolist()  # training moved it

@@ -26,8 +26,13 @@ def metrics(at) -> dict[str, float]:
             for m in at.metric if m.label in HEADLINE}
 
 
-def layer_zeros(at, table: int = 0) -> int:
-    return int(at.dataframe[table].value["exact zeros"].sum())
+def layer_table(at) -> pd.DataFrame:
+    """The first run's table of weights per layer (the charts' data tables come before it)."""
+    return next(d.value for d in at.dataframe if "exact zeros" in d.value)
+
+
+def layer_zeros(at) -> int:
+    return int(layer_table(at)["exact zeros"].sum())
 
 
 def chart_table(at, column: str) -> pd.DataFrame:
@@ -57,7 +62,7 @@ def test_default_page_overfits_and_shows_numbers_tables_and_code():
     assert not at.exception and not at.error
     numbers = metrics(at)
     assert numbers["gap"] > 0.3 and numbers["train loss"] < 0.1 and numbers["zero weights"] == 0
-    assert list(at.dataframe[0].value.index) == ["hidden 1", "hidden 2", "output"]
+    assert list(layer_table(at).index) == ["hidden 1", "hidden 2", "output"]
     assert "No regularizer is on" in " ".join(c.value for c in at.caption)
     assert "torch.optim.Adam(" in at.code[0].value and "nn.Linear(2, 32)" in at.code[0].value
     assert at.session_state["lab.runs"]["run"].epochs_run == 150
@@ -299,12 +304,12 @@ def test_the_boundary_player_gets_every_recorded_epoch_and_the_epoch_it_stops_on
     run = at.session_state["lab.runs"]["run"]
     assert scene["frames"] == [frame.epoch for frame in run.frames] and scene["frame"] == 150
     assert len(scene["grid"]["colour"]) == len(run.frames)  # one boundary per recorded epoch, sent once
-    final_zeros = at.dataframe[0].value
+    final_zeros = layer_table(at)
     middle = scene["frames"][len(scene["frames"]) // 2]
     send_player_event(at, "lab.player.run", "stop", middle)
     assert not at.exception and epoch_shown(at) == middle and at.query_params["epoch"] == str(middle)
     assert player_scene(at, "lab.player.run")["frame"] == middle
-    assert not at.dataframe[0].value.equals(final_zeros)  # the weight table moved to that epoch too
+    assert not layer_table(at).equals(final_zeros)  # the weight table moved to that epoch too
     send_player_event(at, "lab.player.run", "stop", 150)  # back at the end: the link needs no epoch
     assert epoch_shown(at) == 150 and "epoch" not in at.query_params
 

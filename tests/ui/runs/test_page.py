@@ -30,6 +30,11 @@ def metric(at, label):
     return next((m.value for m in at.metric if m.label == label), None)
 
 
+def table(at, column):
+    """The first table on the page with ``column`` (charts' data tables sit among the page's own)."""
+    return next(frame.value for frame in at.dataframe if column in frame.value.columns)
+
+
 def chart_titles(at):
     """Each chart's title (a layered chart's is on its layers)."""
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
@@ -87,7 +92,7 @@ def test_a_short_digits_run_finishes_and_shows_its_results():
     assert float(metric(at, "Test accuracy").rstrip("%")) > 50
     assert any(c.value.startswith("Trained on CPU") for c in at.caption)
     assert any(s.value.startswith("Finished 1 epoch in") for s in at.success)
-    per_class = at.dataframe[0].value
+    per_class = table(at, "test examples")
     assert list(per_class["class"]) == [str(d) for d in range(10)] and per_class["test examples"].sum() == 359
     assert [b.label for b in at.get("download_button")] == ["Metrics (CSV)", "Metrics (JSON)",
                                                             "Weights (safetensors)"]
@@ -109,7 +114,7 @@ def test_two_runs_can_be_compared():
 def test_a_long_run_shows_each_epoch_live_and_stop_keeps_it_in_the_history():
     at = launch(open_page(PAGE, epochs="100", device="cpu"))
     poll(at, lambda at: metric(at, "Last epoch's test accuracy") is not None)
-    epochs = at.dataframe[0].value
+    epochs = table(at, "test loss")
     assert list(epochs.columns) == ["epoch", "test loss", "test accuracy"] and epochs["epoch"].iloc[0] == 1
     assert any(c.value.startswith("On CPU (") for c in at.caption)
     next(b for b in at.button if b.label == "Stop").click()

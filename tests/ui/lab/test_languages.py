@@ -1,0 +1,57 @@
+"""The lab in Chinese: its sidebar, headings, numbers' labels and charts speak Chinese, while the
+link keeps its language-independent values; switching language keeps every setting."""
+
+from __future__ import annotations
+
+import re
+
+from playground.ui.i18n import catalogue
+from tests.ui.helpers import open_page
+
+ZH = catalogue("zh")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+SETTINGS = {"epochs": "30", "hidden": "16", "compare": "true", "l1": "true", "data": "circles",
+            "schedule": "step"}
+
+
+def test_the_lab_in_chinese_shows_chinese_sidebar_labels_and_headings():
+    at = open_page("lab", lang="zh", **SETTINGS)
+    assert not at.exception and not at.error
+    sections = ("data", "network", "regularizers", "training")
+    assert [h.value for h in at.sidebar.subheader] == [ZH[f"lab.controls.{name}"] for name in sections]
+    dataset = at.selectbox(key="lab.data")
+    assert dataset.label == ZH["lab.controls.dataset"] and dataset.value == "circles"
+    assert ZH["lab.datasets.circles"] in dataset.proto.options and "circles" not in dataset.proto.options
+    assert at.radio(key="lab.l1_kind").label == ZH["policy.l_one.label"]
+    assert at.toggle(key="lab.compare").label == ZH["lab.controls.compare"]
+    assert at.number_input(key="lab.epochs").label == ZH["lab.controls.epochs"]
+    headings = [h.value for h in at.main.subheader]
+    assert [ZH["lab.comparison.heading"], ZH["lab.page.network"], ZH["lab.page.curves"]] == headings
+    assert all(CHINESE.search(text) for text in headings)
+    assert {m.label for m in at.metric} >= {ZH["lab.headline.val_loss"], ZH["lab.headline.zero_weights"]}
+    assert all(CHINESE.search(c.value) for c in at.main.caption)  # explanations and every chart's sentence
+    assert at.query_params["data"] == "circles" and at.query_params["schedule"] == "step"
+
+
+def test_switching_language_keeps_the_settings_and_relabels_them():
+    at = open_page("lab", lang="zh", **SETTINGS)
+    at.button_group(key="_i18n.lang").set_value("en").run()
+    assert not at.exception and not at.error
+    dataset, schedule = at.selectbox(key="lab.data"), at.selectbox(key="lab.schedule")
+    assert dataset.label == "Dataset" and dataset.value == "circles" and "circles" in dataset.options
+    l1_kind = at.radio(key="lab.l1_kind")
+    assert schedule.value == "step" and l1_kind.value == "proximal"
+    assert l1_kind.options == ["L1 proximal step (exact zeros)", "L1 penalty (subgradient)"]
+    assert [h.value for h in at.main.subheader][0] == "A vs B: same data, split, initial weights and seed"
+    assert at.query_params["data"] == "circles" and "lang" not in at.query_params
+    at.button_group(key="_i18n.lang").set_value("zh").run()  # and back
+    assert not at.exception and at.selectbox(key="lab.data").value == "circles"
+    assert at.selectbox(key="lab.schedule").options[1] == ZH["lab.schedules.step"]
+
+
+def test_mistakes_the_sidebar_can_make_are_explained_in_chinese():
+    at = open_page("lab", lang="zh", hidden="1,1,1,1,1,1,1", bn="true", batch="1", epochs="5")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        ZH["lab.controls.bad_hidden"].format(error=ZH["lab.errors.hidden_layers"].format(most=6, layers=7)),
+        ZH["lab.errors.batchnorm_batch"]]
