@@ -43,3 +43,14 @@ def send_player_event(at: AppTest, key: str, event: str, value) -> None:
     states.widgets.append(WidgetState(id=_make_trigger_id(_player(at, key).proto.id, "events"),
                                       json_trigger_value=payload))
     at._run(states)
+
+
+def described_charts(node) -> list[tuple]:
+    """Every chart on the page as (chart, the element after it, the one after that)."""
+    found = []
+    kids = list(getattr(node, "children", {}).values())
+    for i, kid in enumerate(kids):
+        if kid.type == "vega_lite_chart":
+            found.append((kid, *(kids[i + 1:i + 3] + [None, None])[:2]))
+        found += described_charts(kid)
+    return found

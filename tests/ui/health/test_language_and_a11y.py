@@ -12,23 +12,12 @@ from streamlit import dataframe_util
 from playground.ui.format import number
 from playground.ui.health.controls import PRESETS
 from playground.ui.i18n import catalogue
-from tests.ui.helpers import open_page
+from tests.ui.helpers import described_charts, open_page
 
 PAGE = "health"
 EN, ZH = catalogue("en"), catalogue("zh")
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
-
-def described_charts(node) -> list[tuple]:
-    """Every chart on the page as (chart, the element after it, the one after that)."""
-    found = []
-    kids = list(getattr(node, "children", {}).values())
-    for i, kid in enumerate(kids):
-        if kid.type == "vega_lite_chart":
-            found.append((kid, *(kids[i + 1:i + 3] + [None, None])[:2]))
-        found += described_charts(kid)
-    return found
 
 
 def chart_frame(chart) -> pd.DataFrame:
