@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import expect
 
 from playground.lessons import LESSONS
 from playground.ui.classroom import classroom_link
@@ -32,8 +33,8 @@ def test_a_lesson_runs_from_its_first_step_to_its_end(page, base_url, key):
         prediction = page.get_by_test_id("stRadio").filter(has_text=EN["lesson.predict"])
         prediction.get_by_test_id("stRadioOption").nth(step.expect).click()
         page.get_by_text(EN["lesson.right"]).wait_for()
-        wait_for_app(page)
-        assert f"lesson={key}.{number}" in page.url and f"guess={step.expect + 1}" in page.url
+        page.wait_for_url(f"**guess={step.expect + 1}**")
+        assert f"lesson={key}.{number}" in page.url
         if number == 1:
             screenshot(page, f"lesson_{key}")
         if number < len(lesson.steps):
@@ -49,14 +50,16 @@ def test_a_classroom_link_locks_on_the_page_and_in_the_address_bar(page, base_ur
     wait_for_app(page)
     sidebar = page.get_by_test_id("stSidebar")
     steps = sidebar.get_by_label("Steps", exact=True)
-    assert steps.input_value() == "200" and steps.is_disabled()
+    expect(steps).to_have_value("200")  # (polls: the widget may draw before its value arrives)
+    expect(steps).to_be_disabled()
     assert not sidebar.get_by_label("Gradient noise σ (mini-batch imitation)").count()  # hidden
     screenshot(page, "classroom_link")
     page.goto(_url(base_url, "race", {**link, "steps": "5000"}))  # a student edits the address bar
     wait_for_app(page)
     page.get_by_text(EN["classroom.altered"]).wait_for()
     steps = page.get_by_test_id("stSidebar").get_by_label("Steps", exact=True)
-    assert steps.input_value() == "300" and not steps.is_disabled()  # the default, not the edit
+    expect(steps).to_have_value("300")  # the default, not the edit
+    expect(steps).to_be_enabled()
     assert "lock=" not in page.url and "steps=5000" not in page.url
 
 
