@@ -67,7 +67,7 @@ def test_the_graph_is_read_out_and_follows_the_backward_step():
     assert f"{len(gradients_after(steps, 2))} of {len(graph.nodes)} nodes have a gradient" in sentence
 
 
-def test_the_error_vs_h_chart_has_its_summary_and_data_and_names_the_best_h():
+def test_the_difference_vs_h_chart_has_its_summary_and_data_and_names_the_best_h():
     at = open_page(PAGE, net="mlp", act="tanh")
     (chart, caption, expander) = described_charts(at.main)[0]
     assert caption.type == "caption" and expander.type == "expander" and expander.label == EN["a11y.data"]
