@@ -54,3 +54,8 @@ def described_charts(node) -> list[tuple]:
             found.append((kid, *(kids[i + 1:i + 3] + [None, None])[:2]))
         found += described_charts(kid)
     return found
+
+
+def metric(at: AppTest, label_start: str):
+    """The page's metric whose label starts with ``label_start``."""
+    return next(m for m in at.metric if m.label.startswith(label_start))

@@ -7,14 +7,10 @@ from playground.lessons import LESSONS
 from playground.ui.backprop import charts
 from playground.ui.i18n import catalogue
 from playground.ui.lessons import FACTS, GUESS
-from tests.ui.helpers import open_page
+from tests.ui.helpers import metric, open_page
 
 PAGE = "backprop"
 EN = catalogue("en")
-
-
-def metric(at, label_start: str):
-    return next(m for m in at.metric if m.label.startswith(label_start))
 
 
 def test_the_page_waits_for_the_prediction_and_keeps_the_steps_settings_in_its_link():

@@ -7,17 +7,13 @@ import re
 import pytest
 
 from playground.backprop.mlp import drawn
-from tests.ui.helpers import open_page
+from tests.ui.helpers import metric, open_page
 
 PAGE = "backprop"
 
 
 def graph_dot(at) -> str:
     return at.get("graphviz_chart")[0].proto.spec
-
-
-def metric(at, label_start: str):
-    return next(m for m in at.metric if m.label.startswith(label_start))
 
 
 def table_with(at, column: str):

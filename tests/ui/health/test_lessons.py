@@ -8,16 +8,12 @@ import pytest
 from playground.lessons import LESSONS
 from playground.ui.i18n import catalogue
 from playground.ui.lessons import FACTS
-from tests.ui.helpers import open_page
+from tests.ui.helpers import metric, open_page
 
 PAGE = "health"
 EN = catalogue("en")
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
-
-
-def metric(at, label_start: str):
-    return next(m for m in at.metric if m.label.startswith(label_start))
 
 
 def test_the_page_waits_for_the_prediction_then_reveals_the_run_it_draws():

@@ -11,16 +11,12 @@ from streamlit import dataframe_util
 
 from playground.ui.health.controls import PRESETS
 from playground.ui.home.experiments import EXPERIMENTS
-from tests.ui.helpers import open_page
+from tests.ui.helpers import metric, open_page
 
 PAGE = "health"
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tiny matrix products
-
-
-def metric(at, label_start: str):
-    return next(m for m in at.metric if m.label.startswith(label_start))
 
 
 def per_layer(at) -> pd.DataFrame:
