@@ -27,7 +27,8 @@ from tests.ui.helpers import open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r"{\w+(?::[^}]*)?}")  # a field to fill, with or without a format: {tol:g}
-USED = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+# a key named in code: t("key"), said("key"), or a SaidError subclass raised with it
+USED = re.compile(r"""\b(?:t|said|[A-Z]\w*Error)\(\s*["']([a-z0-9_]+\.[a-z0-9_.]+)["']""")
 TERMS = {  # an English term in a text: the standard Chinese term its translation must use
     "backprop": "反向传播", "chain rule": "链式法则", "momentum": "动量", "learning rate": "学习率",
     "regulariz": "正则化", "weight decay": "权重衰减", "early stopping": "早停", "batchnorm": "批归一化",

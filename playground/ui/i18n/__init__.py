@@ -1,8 +1,8 @@
 """English and 简体中文: every user-facing string comes from one catalogue per language.
 
-The catalogues are ``en.toml`` and ``zh.toml`` beside this module: tables of keys (``[home]`` then
-``title = "…"`` is the key ``home.title``), the same keys in both, with ``{name}`` fields filled
-by :func:`t`. Formulas and code stay identical in both languages.
+The catalogues are ``playground/i18n/en.toml`` and ``zh.toml`` (:mod:`playground.i18n`); :func:`t`
+fills a key's ``{name}`` fields, and :func:`say` renders what a pure module said
+(:class:`~playground.i18n.Said`) in the page's language.
 
 Which language a page speaks: the one chosen with the sidebar's switch in this session, else the
 link's ``lang`` (``en`` or ``zh``), else the browser's (``st.context.locale``), else English. A
@@ -12,33 +12,17 @@ shared link opens in the language it was shared in.
 
 from __future__ import annotations
 
-import functools
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-LANGUAGES = {"en": "English", "zh": "中文"}
-DEFAULT = "en"
+from playground.i18n import DEFAULT, LANGUAGES, Said, catalogue
+
+__all__ = ["DEFAULT", "LANGUAGES", "CHOSEN", "PARAM", "catalogue", "t", "say", "language", "browser_language",
+           "link_params", "language_switch"]
 PARAM = "lang"  # the link's query parameter
 CHOSEN = "_i18n.lang"  # session key of the sidebar switch
-
-
-@functools.cache
-def catalogue(lang: str) -> dict[str, str]:
-    """Every key of ``lang``'s catalogue with its text."""
-    with open(Path(__file__).parent / f"{lang}.toml", "rb") as file:
-        return dict(_flat(tomllib.load(file)))
-
-
-def _flat(table: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    items: list[tuple[str, str]] = []
-    for name, value in table.items():
-        key = f"{prefix}{name}"
-        items += _flat(value, f"{key}.") if isinstance(value, dict) else [(key, str(value))]
-    return items
 
 
 def browser_language() -> str:
@@ -61,6 +45,11 @@ def t(key: str, **values: Any) -> str:
     """The text of ``key`` in the page's language, its ``{fields}`` filled from ``values``."""
     text = catalogue(language())[key]
     return text.format(**values) if values else text
+
+
+def say(said: Said) -> str:
+    """What a pure module said, in the page's language."""
+    return said.text(language())
 
 
 def link_params() -> dict[str, str]:
