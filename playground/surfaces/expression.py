@@ -44,7 +44,7 @@ class _Parser:
     def nested(self, position: int) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise ExpressionError(f"nesting deeper than {MAX_DEPTH} levels at position {position}")
+            raise ExpressionError("formula.too_deep", depth=MAX_DEPTH, position=position)
 
     def expect_end_of(self, closer: str, opener: Token | None) -> None:
         """After a complete sub-formula the next token must close it: say precisely why it does not."""
@@ -53,16 +53,16 @@ class _Parser:
             return
         before = self.tokens[self.index - 1]
         if token.kind in _STARTS_ATOM or token.text == "(":
-            raise ExpressionError(f"missing operator between '{before.text}' and '{token.text}' at position "
-                                  f"{token.position} (write * to multiply)")
+            raise ExpressionError("formula.missing_operator", before=before.text, after=token.text,
+                                  position=token.position)
         if token.kind == "end":
             assert opener is not None, "at the end only a ')' can be missing, and it closes an opener"
-            raise ExpressionError(f"missing ')' to close the '(' at position {opener.position}")
+            raise ExpressionError("formula.missing_close", position=opener.position)
         if token.text == ",":
-            raise ExpressionError(f"unexpected ',' at position {token.position}: "
-                                  "functions take exactly one argument")
-        what = "no '(' to close" if token.text == ")" else "expected an operator"
-        raise ExpressionError(f"unexpected '{token.text}' at position {token.position} ({what})")
+            raise ExpressionError("formula.comma", position=token.position)
+        if token.text == ")":
+            raise ExpressionError("formula.unopened", position=token.position)
+        raise ExpressionError("formula.expected_operator", token=token.text, position=token.position)
 
     def formula(self) -> Node:
         node = self.sum()
@@ -100,11 +100,9 @@ class _Parser:
         self.depth -= 1
         folded = simplify(exponent)
         if isinstance(folded, Num) and not math.isfinite(folded.value):
-            raise ExpressionError(f"the exponent at position {start} is not a finite number "
-                                  "(it divides by zero or overflows)")
+            raise ExpressionError("formula.exponent_not_finite", position=start)
         if isinstance(folded, Num) and not abs(folded.value) <= MAX_EXPONENT:
-            raise ExpressionError(f"exponent too large at position {start}: a constant exponent must lie "
-                                  f"between -{MAX_EXPONENT:g} and {MAX_EXPONENT:g}")
+            raise ExpressionError("formula.exponent_too_large", position=start, limit=f"{MAX_EXPONENT:g}")
         return Binary("^", base, exponent)
 
     def atom(self) -> Node:
@@ -125,20 +123,20 @@ class _Parser:
             self.depth -= 1
             return node
         if token.kind == "end":
-            after = f" after '{self.tokens[self.index - 2].text}'" if self.index > 1 else ""
-            raise ExpressionError(f"formula ends too early{after}: expected a number, x, y or '(' "
-                                  f"at position {token.position}")
-        raise ExpressionError(f"unexpected '{token.text}' at position {token.position}: "
-                              "expected a number, x, y, a function or '('")
+            if self.index > 1:
+                raise ExpressionError("formula.ends_after", after=self.tokens[self.index - 2].text,
+                                      position=token.position)
+            raise ExpressionError("formula.ends", position=token.position)
+        raise ExpressionError("formula.expected_atom", token=token.text, position=token.position)
 
     def call_argument(self, function: Token) -> Node:
         opener = self.advance()
         if opener.text != "(":
-            raise ExpressionError(f"function '{function.text}' at position {function.position} needs "
-                                  f"parentheses, e.g. {function.text}(x)")
+            raise ExpressionError("formula.needs_parentheses", function=function.text,
+                                  position=function.position)
         if self.token.text == ")":
-            raise ExpressionError(f"{function.text}() at position {function.position} needs one argument, "
-                                  f"e.g. {function.text}(x)")
+            raise ExpressionError("formula.needs_argument", function=function.text,
+                                  position=function.position)
         self.nested(opener.position)
         argument = self.sum()
         self.expect_end_of(")", opener)
@@ -150,11 +148,11 @@ class _Parser:
 def parse_tree(text: str) -> Node:
     """The formula's tree exactly as typed (no simplification), or an :class:`ExpressionError`."""
     if not isinstance(text, str):
-        raise ExpressionError(f"a formula must be text, not {type(text).__name__}")
+        raise ExpressionError("formula.not_text", kind=type(text).__name__)
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"formula is longer than {MAX_LENGTH} characters ({len(text)})")
+        raise ExpressionError("formula.too_long", limit=MAX_LENGTH, length=len(text))
     if not text.strip():
-        raise ExpressionError("formula is empty: type an expression in x and y, e.g. x**2 + 3*y**2")
+        raise ExpressionError("formula.empty")
     return _Parser(tokenize(text)).formula()
 
 
@@ -166,7 +164,7 @@ def parse(text: str, domain: Domain = DEFAULT_DOMAIN) -> Surface:
     """
     (x_lo, x_hi), (y_lo, y_hi) = domain
     if not (all(map(math.isfinite, (x_lo, x_hi, y_lo, y_hi))) and x_lo < x_hi and y_lo < y_hi):
-        raise ExpressionError(f"the plot window {domain} needs finite bounds with min < max")
+        raise ExpressionError("formula.bad_window", window=str(domain))
     tree = parse_tree(text)
     f = simplify(tree)
     value = compile_trees([f])
@@ -177,8 +175,8 @@ def parse(text: str, domain: Domain = DEFAULT_DOMAIN) -> Surface:
         slope = np.add(*(np.broadcast_to(g, gx.shape) for g in gradient(np, gx, gy)))
     usable = np.isfinite(z) & np.isfinite(slope)
     if not usable.any():
-        raise ExpressionError(f"the formula is not finite anywhere in the plot window x in [{x_lo:g}, "
-                              f"{x_hi:g}], y in [{y_lo:g}, {y_hi:g}] (e.g. log or sqrt of negatives)")
+        raise ExpressionError("formula.nowhere_finite", x_lo=f"{x_lo:g}", x_hi=f"{x_hi:g}", y_lo=f"{y_lo:g}",
+                              y_hi=f"{y_hi:g}")
     best = np.argmin(np.where(usable, z, np.inf))
     minimum = (float(gx.flat[best]), float(gy.flat[best]))
     return Surface(

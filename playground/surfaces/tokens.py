@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from playground.i18n import SaidError, said
 from playground.surfaces.nodes import CONSTANTS, TYPED_FUNCTIONS
 
 MAX_NUMBER = 1e6
 
 
-class ExpressionError(ValueError):
-    """A formula that cannot become a surface; the message says what is wrong and where."""
+class ExpressionError(SaidError):
+    """A formula that cannot become a surface; it says what is wrong and where (``formula.*`` keys)."""
 
 
 @dataclass(frozen=True)
@@ -30,14 +31,14 @@ _TOKEN = re.compile(r"""
 _PREFIXED = re.compile(r"0[xXoObB][0-9A-Fa-f_]+")  # 0x10, 0o17, 0b101: Python's non-decimal literals
 _GLUED = re.compile(r"[0-9A-Za-z_.]*")  # a number with letters, digits or underscores stuck to it
 
-_HINTS = {
-    "=": "comparisons and assignments are not supported", "<": "comparisons are not supported",
-    ">": "comparisons are not supported", "!": "comparisons are not supported",
-    ".": "attribute access is not supported", "'": "text in quotes is not supported",
-    '"': "text in quotes is not supported", "[": "lists and indexing are not supported",
-    "%": "use only + - * / and ** (or ^)", "@": "use only + - * / and ** (or ^)",
-    ";": "write a single formula", "\n": "write the formula on one line",
-    "\r": "write the formula on one line",
+_HINTS = {  # what to say of a character outside the vocabulary
+    "=": said("formula.hints.assignment"), "<": said("formula.hints.comparison"),
+    ">": said("formula.hints.comparison"), "!": said("formula.hints.comparison"),
+    ".": said("formula.hints.attribute"), "'": said("formula.hints.quotes"),
+    '"': said("formula.hints.quotes"), "[": said("formula.hints.indexing"),
+    "%": said("formula.hints.operators"), "@": said("formula.hints.operators"),
+    ";": said("formula.hints.single"), "\n": said("formula.hints.one_line"),
+    "\r": said("formula.hints.one_line"),
 }
 
 
@@ -48,10 +49,11 @@ def _name_kind(name: str, position: int) -> str:
         return "const"
     if name in TYPED_FUNCTIONS:
         return "function"
-    known = ("x", "y", *CONSTANTS, *TYPED_FUNCTIONS)
-    hint = f"did you mean '{name.lower()}'? " if name.lower() in known else ""
-    raise ExpressionError(f"unknown name '{name}' at position {position}; {hint}"
-                          f"use x, y, pi, e or a function: {', '.join(TYPED_FUNCTIONS)}")
+    known, functions = ("x", "y", *CONSTANTS, *TYPED_FUNCTIONS), ", ".join(TYPED_FUNCTIONS)
+    if name.lower() in known:
+        raise ExpressionError("formula.unknown_name_like", name=name, position=position, like=name.lower(),
+                              functions=functions)
+    raise ExpressionError("formula.unknown_name", name=name, position=position, functions=functions)
 
 
 def _check_decimal(text: str, start: int, end: int) -> None:
@@ -59,14 +61,13 @@ def _check_decimal(text: str, start: int, end: int) -> None:
     separators instead of reporting the letters after them as an unknown name."""
     prefixed = _PREFIXED.match(text, start)
     if prefixed:
-        raise ExpressionError(f"'{prefixed.group()}' at position {start + 1}: write numbers in decimal "
-                              "(no 0x, 0o or 0b prefixes)")
+        raise ExpressionError("formula.prefixed", number=prefixed.group(), position=start + 1)
     if text.startswith("_", end):
         match = _GLUED.match(text, start)
         assert match is not None, "the pattern also matches the empty string"
         glued = match.group()
-        raise ExpressionError(f"'{glued}' at position {start + 1}: write numbers without underscores, "
-                              f"e.g. {glued.replace('_', '')}")
+        raise ExpressionError("formula.underscores", number=glued, position=start + 1,
+                              plain=glued.replace("_", ""))
 
 
 def tokenize(text: str) -> list[Token]:
@@ -78,17 +79,16 @@ def tokenize(text: str) -> list[Token]:
         if match is None:
             char = text[position]
             shown = repr(char) if char.isprintable() and char.isascii() else f"{char!r} (U+{ord(char):04X})"
-            fallback = ("the allowed operators are + - * / ** ^ ( )" if char.isascii() else
-                        "formulas use plain ASCII letters, digits and operators (no look-alike symbols)")
-            hint = _HINTS.get(char, fallback)
-            raise ExpressionError(f"unexpected character {shown} at position {position + 1}: {hint}")
+            fallback = said("formula.hints.allowed") if char.isascii() else said("formula.hints.ascii")
+            raise ExpressionError("formula.unexpected_character", shown=shown, position=position + 1,
+                                  hint=_HINTS.get(char, fallback))
         kind, lexeme = match.lastgroup, match.group()
         assert kind is not None, "every alternative of the pattern is a named group"
         if kind == "number":
             _check_decimal(text, position, match.end())
             if not float(lexeme) <= MAX_NUMBER:
-                raise ExpressionError(f"number {lexeme} at position {position + 1} is too large "
-                                      "(numbers must be at most 1e6)")
+                raise ExpressionError("formula.too_large", number=lexeme, position=position + 1,
+                                      limit=f"{MAX_NUMBER:g}")
         if kind == "name":
             kind = _name_kind(lexeme, position + 1)
         if kind != "space":

@@ -214,7 +214,7 @@ def overlay_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("test_accuracy:Q", title=accuracy, axis=alt.Axis(format="%"), scale=alt.Scale(zero=False)),
         color=alt.Color("run:N", scale=colors, legend=alt.Legend(orient="bottom", columns=2, labelLimit=400,
                                                                  title=None)),
-        shape=alt.Shape("run:N", scale=shapes),
+        shape=alt.Shape("run:N", scale=shapes, title=None),
         tooltip=[alt.Tooltip("run:N", title=t("runs.charts.run")), alt.Tooltip("epoch:Q", title=epoch),
                  alt.Tooltip("accuracy_shown:N", title=accuracy)],
     ).properties(height=300, autosize=FIT_WIDTH)

@@ -78,6 +78,13 @@ def test_a_bad_formula_is_explained_and_the_last_good_surface_stays():
     assert summary(at)["final loss"].tolist() == before["final loss"].tolist()
 
 
+def test_a_bad_formula_is_explained_in_the_pages_language():
+    at = open_page(PAGE, surface="custom", formula="x**2 % y", lang="zh")
+    (shown,) = [e.value for e in at.error]
+    assert "第 6 个字符处出现意外的字符 '%'" in shown and "只能使用 + - * / 和 **（或 ^）" in shown
+    assert not any(word in shown for word in ("unexpected", "position", "use only"))
+
+
 def test_url_round_trip_sets_every_widget():
     query = {"surface": "himmelblau", "methods": "SGD,Adam,RMSprop", "Adam.lr": "0.05", "Adam.beta1": "0.8",
              "steps": "120", "x": "1.5", "y": "-1.0", "schedule": "cosine", "noise": "0.5", "seed": "3",
