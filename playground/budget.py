@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from playground.datasets.toy import SplitData
+from playground.i18n import Said, said
 from playground.regularization.config import LabConfig
 from playground.surfaces import Surface
 
@@ -131,7 +132,7 @@ def race_estimate(surface: Surface, methods: int, starts: int, steps: int, drawn
 
 def verdict(estimate: Estimate, hosted: bool) -> Verdict:
     """Whether to run ``estimate``'s work here, and what to tell the student first."""
-    took = _duration(estimate.seconds)
+    took = duration(estimate.seconds)
     if hosted and estimate.seconds > HOSTED_SECONDS:
         return Verdict(False, f"This asks for about {took} of computing ({estimate.work}); a shared server "
                               f"computes at most {HOSTED_SECONDS:g} s per change, so it was not started. "
@@ -142,9 +143,10 @@ def verdict(estimate: Estimate, hosted: bool) -> Verdict:
     return Verdict(True, "")
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> Said:
+    """How long ``seconds`` is, as a person reads it: "12 s", "0.3 s", "3 min", "1.5 h"."""
     if seconds < 90:
-        return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.1g} s"
+        return said("durations.seconds", value=f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.1g}")
     if seconds < 90 * 60:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:,.1f} h"
+        return said("durations.minutes", value=f"{seconds / 60:.0f}")
+    return said("durations.hours", value=f"{seconds / 3600:,.1f}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from playground import budget
-from playground.budget import HOSTED_SECONDS, Estimate, lab_estimate, race_estimate, verdict
+from playground.budget import HOSTED_SECONDS, Estimate, duration, lab_estimate, race_estimate, verdict
 from playground.datasets.toy import make_toy
 from playground.regularization.config import LabConfig
 from playground.surfaces import SURFACES
@@ -72,3 +72,10 @@ def test_a_race_is_charged_its_steps_and_its_contour_map_and_named_as_a_race(mon
     judged = verdict(estimate, hosted=True)
     assert not judged.allowed and "6 methods × 300 steps on this surface" in judged.message
     assert judged.message.endswith("Lower the steps or the number of methods, or simplify the formula.")
+
+
+@pytest.mark.parametrize(("seconds", "english", "chinese"), [
+    (0.34, "0.3 s", "0.3 秒"), (12.4, "12 s", "12 秒"), (150.0, "2 min", "2 分钟"),
+    (5400.0, "1.5 h", "1.5 小时"), (3600 * 1234.5, "1,234.5 h", "1,234.5 小时")])
+def test_a_duration_reads_in_seconds_minutes_or_hours_in_either_language(seconds, english, chinese):
+    assert str(duration(seconds)) == english and duration(seconds).text("zh") == chinese

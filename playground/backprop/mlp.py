@@ -32,6 +32,7 @@ import torch.nn.functional as F
 
 from playground.backprop.gradcheck import GradCheckReport, gradient_check, relative_error
 from playground.backprop.graph import INPUT, PARAM, Graph, Node, element, grad, spread
+from playground.i18n import Said, said
 
 Array = np.ndarray
 
@@ -281,41 +282,41 @@ def gradient_checks(net: TinyMLP, X: Array, Y: Array, bug: str, hs: Sequence[flo
     return [gradient_check(lambda: net.forward(X, Y).loss, net.params(), analytic, h) for h in hs]
 
 
-def _exact_reason(net: TinyMLP, X: Array, Y: Array, bug: str) -> str:
+def _exact_reason(net: TinyMLP, X: Array, Y: Array, bug: str) -> Said:
     """Why ``bug`` computes exactly the right gradient on (X, Y): each clause is checked on the numbers."""
     f = net.forward(X, Y)
     delta_O = net.output_delta(f, Y)
     if not delta_O.any():
-        return "∂L/∂O is 0 on every example, so every gradient is 0, with the bug or without"
+        return said("gradcheck_why.no_output_gradient")
     if bug == "one_over_m":
-        return f"every gradient is 0, and {len(Y)} × 0 = 0"
+        return said("gradcheck_why.times_zero", m=len(Y))
     if bug == "z_for_h":
         if np.array_equal(f.Z, f.H):
-            return f"H = Z on every example (every {net.activation} unit works where it is the identity)"
-        return "wherever H ≠ Z, the ∂L/∂O it multiplies is 0"
+            return said("gradcheck_why.identity", activation=net.activation)
+        return said("gradcheck_why.h_differs")
     if bug == "activation":
-        reached = int(np.count_nonzero(delta_O @ net.W2_back()))
-        return (f"φ'(Z) = 1 at all {reached} entries of Z that a gradient reaches, "
-                "so leaving it out changes nothing")
+        return said("gradcheck_why.derivative_one", reached=int(np.count_nonzero(delta_O @ net.W2_back())))
     n_hidden, n_out = net.W2.shape
     if np.array_equal(net.W2_back(bug), net.W2.T):
-        kind = "a vector, and a reshaped vector is its transpose" if 1 in (n_hidden, n_out) else "symmetric"
-        return f"W2 is {n_hidden}×{n_out}, {kind}"
+        if 1 in (n_hidden, n_out):
+            return said("gradcheck_why.vector", rows=n_hidden, columns=n_out)
+        return said("gradcheck_why.symmetric", rows=n_hidden, columns=n_out)
     if not ACTIVATIONS[net.activation].derivative(f.Z).any():
-        return (f"φ'(Z) = 0 for every hidden unit on every example (no {net.activation} unit is active), so "
-                "nothing flows back to W1 and b1, through W2ᵀ or its wrong reshape")
-    return "wherever the reshaped W2 differs from W2ᵀ, what it carries back is multiplied by φ'(Z) = 0"
+        return said("gradcheck_why.inactive", activation=net.activation)
+    return said("gradcheck_why.reshape_times_zero")
 
 
-def why_it_passes(net: TinyMLP, X: Array, Y: Array, bug: str, report: GradCheckReport) -> str:
+def why_it_passes(net: TinyMLP, X: Array, Y: Array, bug: str, report: GradCheckReport) -> Said:
     """Why the check of ``bug`` on (X, Y), ``report``, does not say wrong, read off the numbers: the bug
     computes exactly the right gradient here (and what made it so), or it changes the gradient by too
     little for the check to call it wrong."""
     right, planted = net.backward(X, Y), net.backward(X, Y, bug)
     landing = BUGS[bug][1]
     if all(np.array_equal(right[name], planted[name]) for name in landing):
-        return f"on these numbers it computes exactly the right gradient: {_exact_reason(net, X, Y, bug)}"
+        return said("gradcheck_why.exact", reason=_exact_reason(net, X, Y, bug))
     change = relative_error(*(np.concatenate([grads[n].ravel() for n in landing])
                               for grads in (planted, right)))
-    return (f"it does change {', '.join(landing)}, but only by a relative {change:.1e}, and over all "
-            f"parameters the check measures {report.relative_error:.1e}: {report.verdict}, not wrong")
+    # the verdict's word is the one the page's charts use (backprop.verdicts.correct, .suspicious)
+    verdict = Said(f"backprop.verdicts.{report.verdict}")
+    return said("gradcheck_why.too_little", params=", ".join(landing), change=change,
+                error=report.relative_error, verdict=verdict)

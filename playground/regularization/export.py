@@ -7,13 +7,15 @@ the script verbatim, called with the run's seed; or the uploaded CSV, read from 
 same initial weights (drawn under ``torch.manual_seed``, as :func:`~playground.regularization.
 mlp.build_mlp` does), the same dropout masks and mini-batch order (each from its own seeded
 generator), the same penalties, decay, schedule and early stopping (again the lab's own code,
-copied verbatim). Its final losses equal the lab's to float32 round-off.
+copied verbatim). Its final losses equal the lab's to float32 round-off. The CSV reader says what is
+wrong with a file by catalogue key; the script carries the English text of those keys.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import pprint
 import re
 import textwrap
 from collections.abc import Mapping
@@ -26,6 +28,7 @@ import pandas as pd
 
 from playground.datasets import tabular, toy
 from playground.datasets.toy import SplitData
+from playground.i18n import catalogue
 from playground.optim import METHODS
 from playground.regularization import early_stopping, features, trainer
 from playground.regularization.config import LabConfig
@@ -55,6 +58,19 @@ from __future__ import annotations
 
 '''
 SECTION = "\n\n# ---- {title} ----\n\n"
+CSV_SAYS = '''\
+# What the CSV reader says about a bad file, in English (the lab says it in the page's language)
+CSV_TEXT = {texts}
+
+
+def said(key: str, **fields) -> str:
+    return CSV_TEXT[key].format(**fields)
+
+
+class SaidError(ValueError):
+    def __init__(self, key: str, **fields) -> None:
+        super().__init__(said(key, **fields))
+'''
 RUN = '''
 torch.set_flush_denormal(True)  # as the lab: subnormal floats count as zero (fast on every CPU)
 data = {data}
@@ -135,12 +151,13 @@ RESTORE = "    stopper.restore(model)  # as Keras 3: the best weights at the end
 
 
 def _verbatim(*parts: ModuleType | type | Any) -> tuple[list[str], str]:
-    """The import lines and the code of ``parts`` (modules, classes, functions): a module loses its
-    docstring, and ``from __future__`` and playground imports are dropped (the script has it all)."""
+    """The import lines and the code of ``parts`` (modules, classes, functions, or code as text): a
+    module loses its docstring, and ``from __future__`` and playground imports are dropped (the
+    script has it all)."""
     imports: list[str] = []
     code: list[str] = []
     for part in parts:
-        source = inspect.getsource(part)
+        source = part if isinstance(part, str) else inspect.getsource(part)
         if inspect.ismodule(part):
             source = re.sub(r'\A(""".*?"""|r""".*?""")\n', "", source, flags=re.S)
         lines = []
@@ -195,13 +212,14 @@ def _penalty(config: LabConfig) -> str:
     return f"        loss = loss + ({' + '.join(terms)})  # the penalties, on weights only\n"
 
 
-def _data(source: Mapping[str, Any]) -> tuple[list[ModuleType], str]:
+def _data(source: Mapping[str, Any]) -> tuple[list[ModuleType | str], str]:
     """The verbatim code that makes the run's data, and the call that makes it."""
     if source["dataset"] == "csv":
         call = (f"to_split(read_csv(open({source['file']!r}, 'rb').read()), {source['label']!r}, "
                 f"{source['task']!r}, {source['validation_fraction']!r}, {source['seed']!r})"
                 "  # the file you uploaded, beside this script")
-        return [toy, tabular], call
+        texts = {key: text for key, text in catalogue("en").items() if key.startswith("csv.")}
+        return [toy, CSV_SAYS.format(texts=pprint.pformat(texts, width=110)), tabular], call
     call = (f"make_toy({source['dataset']!r}, {source['points']!r}, {source['noise']!r}, "
             f"{source['validation_fraction']!r}, seed={source['seed']!r})")
     return [toy], call

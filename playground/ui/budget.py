@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.budget import HOSTED_SECONDS, Estimate, _duration, verdict
+from playground.budget import HOSTED_SECONDS, Estimate, duration, verdict
 from playground.train.runs import hosted_mode
-from playground.ui.i18n import t
+from playground.ui.i18n import say, t
 
 
 def within_budget(estimate: Estimate) -> bool:
@@ -14,7 +14,7 @@ def within_budget(estimate: Estimate) -> bool:
     True otherwise, after a warning when the work is long. The notice is the verdict's, in the page's
     language (``estimate``'s own words, what is counted and what to lower, are the page's to translate)."""
     judged = verdict(estimate, hosted_mode())
-    took = _duration(estimate.seconds)
+    took = say(duration(estimate.seconds))
     if not judged.allowed:
         st.error(t("budget.refused", took=took, work=estimate.work, limit=HOSTED_SECONDS,
                    lower=estimate.lower), icon=":material/hourglass_disabled:")

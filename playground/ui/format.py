@@ -5,7 +5,7 @@ Pure functions, no Streamlit, so any page (and its tests) can use them::
     percent(0.80783)   -> "80.8%"     accuracies and other fractions: one decimal, always
     number(2.302585)   -> "2.303"     losses, learning rates, anything else: 4 significant digits
     number(0.000123)   -> "1.23e-4"   below 1e-3 (and from 1e4 up) in scientific notation
-    delta(0.012, percent=True) -> "+1.2 pp"   a change for ``st.metric(delta=...)``
+    delta(0.012, "{value} pp") -> "+1.2 pp"   a change for ``st.metric(delta=...)``
     delta(0.0)         -> None        no "↑ +0" for a change that rounds to zero
     points(0.80783)    -> 80.783      a table's percentage column, shown with PERCENT_COLUMN
 
@@ -15,7 +15,8 @@ same one decimal as ``percent``.
 
 No function ever writes "-0", "0.000" or "nan%". ``None`` (a value not measured yet, e.g. the
 accuracy of a class with no test examples) is written as ``MISSING``. Signs are ASCII "+" and
-"-", which is what ``st.metric`` reads to pick its arrow and colour.
+"-", which is what ``st.metric`` reads to pick its arrow and colour; words a page translates (the
+unit of percentage points) come in from its catalogue, which puts the number first.
 """
 
 from __future__ import annotations
@@ -60,17 +61,18 @@ def number(x: float | None) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
-def delta(x: float | None, percent: bool = False) -> str | None:
-    """A change for ``st.metric``'s delta, signed: "+0.0123", "-2.5e-4"; with ``percent`` the
-    change of a fraction in percentage points, one decimal: 0.012 → "+1.2 pp". None (no delta
+def delta(x: float | None, unit: str | None = None) -> str | None:
+    """A change for ``st.metric``'s delta, signed: "+0.0123", "-2.5e-4"; with ``unit``, how the page's
+    language writes percentage points (``units.percentage_points``, e.g. "{value} pp"), the change
+    of a fraction in percentage points, one decimal: 0.012 → "+1.2 pp". None (no delta
     shown) when there is no change to show: None, NaN, or a change that rounds to zero (exactly
     0 for a number, under 0.05 points for a percentage)."""
     if x is None or math.isnan(x):
         return None
     sign = "+" if x > 0 else "-"
-    if percent:
+    if unit is not None:
         points = round(abs(x) * 100, 1)
-        return None if points == 0 else f"{sign}{points:.1f} pp"
+        return None if points == 0 else unit.format(value=f"{sign}{points:.1f}")
     return None if x == 0 else sign + number(abs(x))
 
 

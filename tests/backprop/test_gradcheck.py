@@ -25,6 +25,7 @@ from playground.backprop.mlp import (
     param_names,
     why_it_passes,
 )
+from playground.i18n import catalogue
 from playground.ui.backprop.controls import LARGEST
 from playground.ui.backprop.views import BATCH
 
@@ -140,7 +141,7 @@ def test_the_note_on_a_passing_transposed_bug_gives_the_reason_that_held_on_ever
             if report.verdict == WRONG:
                 assert happened == "no reason", (n_in, n_hidden, n_out, activation, loss, seed, label)
                 continue
-            note = why_it_passes(example.net, X, Y, "transposed", report)
+            note = str(why_it_passes(example.net, X, Y, "transposed", report))
             assert happened in note, (n_in, n_hidden, n_out, activation, loss, seed, label, note)
             found.append(happened)
     # What a rule of thumb ("W2 is a vector") misses: 360 one-output softmax nets pass because no gradient
@@ -155,4 +156,7 @@ def test_a_bug_that_changes_the_gradient_too_little_is_not_said_to_give_the_righ
     report = gradient_checks(tiny, X, Y, "transposed", [1e-6])[0]
     assert report.verdict != WRONG
     note = why_it_passes(tiny, X, Y, "transposed", report)
-    assert note.startswith("it does change W1, b1") and f"{report.relative_error:.1e}" in note
+    assert str(note).startswith("it does change W1, b1") and f"{report.relative_error:.1e}" in str(note)
+    chinese, verdict_word = note.text("zh"), catalogue("zh")[f"backprop.verdicts.{report.verdict}"]
+    assert chinese.startswith("它确实改变了 W1, b1")
+    assert f"{report.relative_error:.1e}：{verdict_word}，" in chinese

@@ -1,12 +1,17 @@
-"""CSV uploads: a good file becomes a standardized split; every bad file gets a clear message."""
+"""CSV uploads: a good file becomes a standardized split; every bad file gets a clear message, in
+English and in Chinese."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 
 from playground.datasets.tabular import CSVError, read_csv, standardize, to_split
 from playground.datasets.toy import SplitData
+from playground.i18n import Said, catalogue
 
 GOOD = b"height,weight,species\n1,10,cat\n2,20,dog\n3,30,cat\n4,40,dog\n5,50,cat\n6,60,dog\n"
 
@@ -89,18 +94,48 @@ def test_values_near_the_float32_limit_standardize_to_finite_numbers():
     assert np.isfinite(features).all() and np.abs(features).max() < 10
 
 
+# training values 0 and 1e-30 have a tiny spread; the validation value 1e10 lands at 2e40
+OVERFLOWING = SplitData(np.array([[1.0, 0.0], [2.0, 1e-30]], np.float32), np.array([0, 1]),
+                        np.array([[3.0, 1e10]], np.float32), np.array([0]), "classification", ("x", "y"),
+                        ("fine", "tiny spread"))
+
+
 def test_a_column_that_overflows_when_standardized_is_named():
-    # training values 0 and 1e-30 have a tiny spread; the validation value 1e10 lands at 2e40
-    data = SplitData(np.array([[1.0, 0.0], [2.0, 1e-30]], np.float32), np.array([0, 1]),
-                     np.array([[3.0, 1e10]], np.float32), np.array([0]), "classification", ("x", "y"),
-                     ("fine", "tiny spread"))
     with pytest.raises(CSVError, match="Column 'tiny spread' overflows when standardized"):
-        standardize(data)
+        standardize(OVERFLOWING)
 
 
 def test_unknown_label_column_is_reported():
     with pytest.raises(CSVError, match="There is no column named 'label'"):
         to_split(read_csv(GOOD), "label")
+
+
+def said_keys(said: Said) -> set[str]:
+    """``said``'s key and those of the Saids among its fields (a row count)."""
+    return {said.key}.union(*(said_keys(v) for v in said.fields.values() if isinstance(v, Said)))
+
+
+def refusal(read: Callable[[], object]) -> CSVError:
+    with pytest.raises(CSVError) as error:
+        read()
+    return error.value
+
+
+def test_every_message_the_reader_can_give_reads_in_chinese():
+    refusals = [refusal(lambda raw=raw: to_split(read_csv(raw), "b")) for raw, _ in BAD_FILES.values()]
+    refusals += [refusal(lambda: to_split(read_csv(GOOD), "label")),
+                 refusal(lambda: standardize(OVERFLOWING)),
+                 refusal(lambda: to_split(read_csv(b"a,b\n1,2\n"), "b", task="regression"))]
+    assert set().union(*(said_keys(e.said) for e in refusals)) == {
+        key for key in catalogue("zh") if key.startswith("csv.")}  # every message has been said
+    for refused in refusals:
+        chinese = refused.said.text("zh")
+        assert re.search(r"[\u4e00-\u9fff]", chinese) and chinese != str(refused), str(refused)
+
+
+def test_the_chinese_message_keeps_the_column_the_rows_and_the_row_to_fix():
+    refused = refusal(lambda: to_split(read_csv(b"a,c,b\n1,2,x\n3\n4,,y\n"), "b"))
+    assert refused.said.text("zh") == "列 'c' 中有 2 行缺少数值（第一处在数据第 2 行）。"
 
 
 def test_a_bad_csv_raises_what_value_checks_catch():

@@ -93,6 +93,17 @@ def test_the_script_reads_the_uploaded_csv_from_its_file(tmp_path, monkeypatch):
     assert_reproduces(LabConfig(hidden=(8,), epochs=EPOCHS), source, data)
 
 
+def test_the_scripts_csv_reader_says_what_is_wrong_in_english(tmp_path, monkeypatch):
+    (tmp_path / "points.csv").write_bytes(b"a,b\n1,2\n2,3\n3,4\n4,5\n")
+    source = {"dataset": "csv", "file": "points.csv", "label": "b", "task": "regression",
+              "validation_fraction": 0.5, "seed": 0}
+    data = to_split(read_csv((tmp_path / "points.csv").read_bytes()), "b", "regression", 0.5, 0)
+    monkeypatch.chdir(tmp_path)  # the script reads the file beside itself
+    script = run_script(pytorch_code(LabConfig(hidden=(4,), epochs=1), data, source))
+    with pytest.raises(script.CSVError, match=r"^Column 'b' has missing labels in 2 rows\.$"):
+        script.to_split(script.read_csv(b"a,b\n1,\n2,\n3,4\n"), "b", "regression")
+
+
 def test_the_script_is_plain_pytorch_with_the_chosen_settings():
     config = LabConfig(hidden=(8, 6), optimizer="NAG", lr=0.05, knobs={"momentum": 0.8}, l1=1e-3, l2=1e-3,
                        dropout=0.2, batchnorm=True, early_stopping=True, patience=4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.components.v2.bidi_component.main import _make_trigger_id
@@ -59,3 +60,22 @@ def described_charts(node) -> list[tuple]:
 def metric(at: AppTest, label_start: str):
     """The page's metric whose label starts with ``label_start``."""
     return next(m for m in at.metric if m.label.startswith(label_start))
+
+
+ENGLISH = re.compile(r"[A-Za-z][a-z']+(?:[ ,:;()-]+[A-Za-z][a-z']+){2,}")  # three English words in a row
+CODE = re.compile(r"`[^`]*`|\$[^$]*\$")  # code and formulas read the same in every language
+READ = {"markdown", "caption", "info", "warning", "error", "success", "title", "header", "subheader", "text"}
+
+
+def english_phrases(node) -> list[str]:
+    """Runs of three or more English words in what the page shows (texts, labels, help), outside
+    code and formulas: on a page in another language, each is an untranslated phrase."""
+    found = []
+    shown = [getattr(node, "value", None)] if getattr(node, "type", "") in READ else []
+    shown += [getattr(node, name, None) for name in ("label", "help", "caption", "placeholder")]
+    for text in shown:
+        if isinstance(text, str):
+            found += ENGLISH.findall(CODE.sub("", text))
+    for kid in getattr(node, "children", {}).values():
+        found += english_phrases(kid)
+    return found

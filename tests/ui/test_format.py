@@ -5,7 +5,10 @@ import math
 
 import pytest
 
+from playground.i18n import catalogue
 from playground.ui import format as fmt
+
+PP = catalogue("en")["units.percentage_points"]
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -23,9 +26,14 @@ def test_number_has_four_significant_digits_and_scientific_notation_when_tiny_or
 
 
 def test_a_delta_that_rounds_to_zero_is_not_shown():
-    assert fmt.delta(0.0) is None and fmt.delta(0.0004, percent=True) is None and fmt.delta(None) is None
-    assert fmt.delta(0.012, percent=True) == "+1.2 pp" and fmt.delta(-0.012, percent=True) == "-1.2 pp"
+    assert fmt.delta(0.0) is None and fmt.delta(0.0004, PP) is None and fmt.delta(None) is None
+    assert fmt.delta(0.012, PP) == "+1.2 pp" and fmt.delta(-0.012, PP) == "-1.2 pp"
     assert fmt.delta(-0.00025) == "-2.5e-4" and fmt.delta(0.5) == "+0.5"
+
+
+def test_a_change_in_percentage_points_reads_in_chinese_with_its_sign_first():
+    # st.metric reads the leading sign for its arrow, in every language
+    assert fmt.delta(-0.012, catalogue("zh")["units.percentage_points"]) == "-1.2 个百分点"
 
 
 def test_table_columns_hold_percentage_points_shown_as_percent_writes_them():

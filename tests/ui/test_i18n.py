@@ -23,7 +23,7 @@ from playground.ui.pages import PAGES
 from playground.ui.race.controls import SCHEDULE_CHOICES
 from playground.ui.runs.messages import CLASSES, MESSAGES
 from playground.ui.runs.views import STATUS
-from tests.ui.helpers import open_page
+from tests.ui.helpers import english_phrases, open_page
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELD = re.compile(r"{\w+(?::[^}]*)?}")  # a field to fill, with or without a format: {tol:g}
@@ -104,3 +104,17 @@ def test_every_page_opens_in_chinese(page):
     assert not at.exception
     assert at.title[0].value == (catalogue("zh")["home.title"] if page == "home" else
                                  catalogue("zh")[f"pages.{page}.title"])
+    assert english_phrases(at._tree) == []
+
+
+@pytest.mark.parametrize("query", [{"tab": "Inside the optimizer"}, {"tab": "Basins"},
+                                   {"surface": "custom", "formula": "x**2 + y**2"},
+                                   {"surface": "custom", "formula": "x**2 % y"}])
+def test_the_race_speaks_chinese_beyond_its_first_view(query):
+    at = open_page("race", lang="zh", **query)
+    assert not at.exception and english_phrases(at._tree) == []
+
+
+def test_the_phrase_check_finds_english():
+    at = open_page("race", lang="en", tab="Basins")
+    assert len(english_phrases(at._tree)) > 20

@@ -12,7 +12,7 @@ from playground.backprop.gradcheck import WRONG, GradCheckReport
 from playground.backprop.mlp import BUGS, Example, batch, gradient_checks, why_it_passes
 from playground.ui.a11y import described
 from playground.ui.backprop import charts
-from playground.ui.i18n import t
+from playground.ui.i18n import say, t
 from playground.ui.urlstate import QueryState
 
 EXPONENTS = [e / 2 for e in range(-24, -1)]  # h from 1e-12 to 1e-1 in half decades
@@ -83,7 +83,7 @@ def gradient_checking(qs: QueryState, example: Example) -> Checks:
         _verdict_metric(bugged_col, t("backprop.check.with_bug", params=", ".join(landing)), report,
                         charts.error_jump(clean.relative_error, report.relative_error))
         if report.verdict != WRONG:
-            st.info(t("backprop.check.passes", why=why_it_passes(example.net, X, Y, bug, report)))
+            st.info(t("backprop.check.passes", why=say(why_it_passes(example.net, X, Y, bug, report))))
     st.dataframe(charts.gradcheck_table(report, landing), hide_index=True,
                  column_config={charts.relative_error_column(): st.column_config.NumberColumn(format="%.2e")})
     st.caption(t("backprop.check.caption"))

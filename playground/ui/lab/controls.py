@@ -18,7 +18,7 @@ from playground.regularization.mlp import ACTIVATIONS, INITS, MAX_HIDDEN_LAYERS,
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
 from playground.ui import policy
-from playground.ui.i18n import t
+from playground.ui.i18n import say, t
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
@@ -101,8 +101,8 @@ def _upload(qs: QueryState, settings: Settings) -> None:
             st.session_state[label] = columns[-1]
         chosen = st.selectbox(t("lab.upload.label_column"), columns, key=label)
         settings.data = to_split(frame, chosen, task, val, seed)
-    except CSVError as error:  # the reader's own words (English), after the file's name
-        settings.errors.append(t("lab.upload.unreadable", file=upload.name, error=error))
+    except CSVError as error:  # what the reader said, in the page's language, after the file's name
+        settings.errors.append(t("lab.upload.unreadable", file=upload.name, error=say(error.said)))
         return
     settings.source = {"dataset": "csv", "file": upload.name, "sha256": hashlib.sha256(raw).hexdigest(),
                        "label": chosen, "task": task, "validation_fraction": val, "seed": seed}

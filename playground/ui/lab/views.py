@@ -102,7 +102,7 @@ def _shown(name: str, value: float, delta: float | None) -> tuple[str, str | Non
     significant digits."""
     if name == "val accuracy":
         shown_delta = None if delta is None else round(value, 3) - round(value - delta, 3)
-        return fmt.percent(value), fmt.delta(shown_delta, percent=True)
+        return fmt.percent(value), fmt.delta(shown_delta, t("units.percentage_points"))
     if name == "zero weights":
         return f"{value:,.0f}", fmt.delta(delta)
     return fmt.number(value), fmt.delta(delta)

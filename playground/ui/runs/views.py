@@ -158,7 +158,8 @@ def _live_metrics(run: Run, latest: Progress) -> None:
     if tested:
         change = tested[-1] - tested[-2] if len(tested) > 1 else None
         cols[3].metric(t("runs.metrics.last_test_accuracy"), fmt.percent(tested[-1]),
-                       delta=fmt.delta(change, percent=True), help=t("runs.metrics.change_help"))
+                       delta=fmt.delta(change, t("units.percentage_points")),
+                       help=t("runs.metrics.change_help"))
     st.caption(t("runs.live.device", device=translate(latest.device)))
     chart, table = st.columns([3, 2])
     steps = charts.steps_frame(run.progress)

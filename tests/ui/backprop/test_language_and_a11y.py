@@ -1,5 +1,6 @@
-"""The stepper in Chinese (its words translated, its link's values not), and its charts readable without
-sight: the graph read out in a sentence, the error-vs-h chart with its summary and its data."""
+"""The stepper in Chinese (its words translated, why a planted bug passes included; its link's values
+not), and its charts readable without sight: the graph read out in a sentence, the error-vs-h chart
+with its summary and its data."""
 
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ def test_the_stepper_speaks_chinese_and_keeps_its_links_values():
     assert {"节点", "类型", "核对"} <= set(tables[1].columns)
     assert set(tables[1]["类型"]) == {"输入", "参数", "运算"}  # a node's kind
     assert "结论" in tables[-2].columns and "✗ 错误" in set(tables[-2]["结论"])
+
+
+def test_why_a_planted_bug_passes_is_said_in_chinese():
+    at = open_page(PAGE, lang="zh", net="mlp", seed="1", n_in="1", n_hidden="2", n_out="2", loss="mse",
+                   bug="transposed")  # both hidden ReLU units are off on all four examples
+    assert not at.exception
+    why = ZH["gradcheck_why.exact"].format(reason=ZH["gradcheck_why.inactive"].format(activation="relu"))
+    assert [i.value for i in at.info] == [ZH["backprop.check.passes"].format(why=why)]
 
 
 def test_switching_the_language_keeps_the_planted_bug_and_the_link():

@@ -1,10 +1,12 @@
-"""The lab in Chinese: its sidebar, headings, numbers' labels and charts speak Chinese, while the
-link keeps its language-independent values; switching language keeps every setting."""
+"""The lab in Chinese: its sidebar, headings, numbers' labels and charts speak Chinese, and so do a
+refused upload's reason and how long a run will take, while the link keeps its language-independent
+values; switching language keeps every setting."""
 
 from __future__ import annotations
 
 import re
 
+from playground import budget
 from playground.ui.i18n import catalogue
 from tests.ui.helpers import open_page
 
@@ -55,3 +57,18 @@ def test_mistakes_the_sidebar_can_make_are_explained_in_chinese():
     assert [e.value for e in at.error] == [
         ZH["lab.controls.bad_hidden"].format(error=ZH["lab.errors.hidden_layers"].format(most=6, layers=7)),
         ZH["lab.errors.batchnorm_batch"]]
+
+
+def test_a_file_the_reader_refuses_is_explained_in_chinese():
+    at = open_page("lab", lang="zh", data="your CSV", task="regression", epochs="20", hidden="16")
+    at.file_uploader[0].set_value(("one.csv", b"a,b\n1,2\n", "text/csv")).run()
+    assert not at.exception
+    refusal = ZH["csv.too_few_rows"].format(least=3, rows=ZH["csv.row"].format(count=1))
+    assert ZH["lab.upload.unreadable"].format(file="one.csv", error=refusal) in [e.value for e in at.error]
+
+
+def test_how_long_a_run_takes_is_said_in_chinese_units(monkeypatch):
+    monkeypatch.setattr(budget, "WARN_SECONDS", 0.01)
+    at = open_page("lab", lang="zh", epochs="20", hidden="16")
+    (notice,) = [w.value for w in at.warning if w.value.startswith(ZH["budget.long"].split("{")[0])]
+    assert re.search(r"\d 秒", notice) and not re.search(r"\d s\b", notice)  # "0.1 秒", not "0.1 s"
