@@ -5,8 +5,8 @@ CIFAR-10 from its binary version (``cifar-10-batches-bin/*.bin``; the pickled py
 never read). Every file is validated by structure before a byte of it is used: IDX magic
 numbers (2049 labels, 2051 images), header counts that agree with each other and with the file
 length, 28×28 MNIST-format images and at least one record in every file, CIFAR records of
-exactly 3,073 bytes, labels in range. A bad file raises
-:class:`DatasetError` naming the file and the fault, never a half-read dataset.
+exactly 3,073 bytes, labels in range. A bad file raises :class:`DamagedFileError` naming the file
+and the fault (said by key, for a page to say in its language), never a half-read dataset.
 
 Layout under the data root (``$PLAYGROUND_DATA``, else ``~/.cache/playground``)::
 
@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from playground.i18n import SaidError
+
 if TYPE_CHECKING:  # download imports this module; the type is only needed for the hints
     from playground.datasets.download import Progress
 
@@ -42,6 +44,10 @@ DIGIT_CLASSES = tuple(str(d) for d in range(10))
 
 class DatasetError(ValueError):
     """A dataset file is missing, truncated, mislabelled or not the format its name says."""
+
+
+class DamagedFileError(SaidError, DatasetError):
+    """A dataset file that is there but unreadable: ``.said`` names the file and the fault."""
 
 
 class MissingDataset(DatasetError):
@@ -157,22 +163,23 @@ def read_idx(path: str | os.PathLike, magic: int) -> np.ndarray:
     """The uint8 array of one IDX file (gzipped or not), after checking its header against its length."""
     path = Path(path)
     data = _read_bytes(path)
-    kind = "labels" if magic == IDX_LABELS else "images"
     if len(data) < 4:
-        raise DatasetError(f"{path}: file is empty or shorter than an IDX header ({len(data)} bytes)")
+        raise DamagedFileError("runs.messages.idx_short", path=path, size=len(data))
     found = int.from_bytes(data[:4], "big")
     if found != magic:
-        raise DatasetError(f"{path}: not an IDX {kind} file (magic number {found}, expected {magic})")
+        raise (DamagedFileError("runs.messages.idx_magic_labels", path=path, found=found, magic=magic)
+               if magic == IDX_LABELS else
+               DamagedFileError("runs.messages.idx_magic_images", path=path, found=found, magic=magic))
     ndim = data[3]
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise DatasetError(f"{path}: truncated inside the IDX header ({len(data)} bytes)")
+        raise DamagedFileError("runs.messages.idx_header", path=path, size=len(data))
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     expected = header + int(np.prod(dims))
     if len(data) != expected:
-        problem = "truncated" if len(data) < expected else "has trailing bytes"
-        raise DatasetError(f"{path}: {problem}: the header promises {' × '.join(map(str, dims))} values "
-                           f"({expected:,} bytes) but the file holds {len(data):,} bytes")
+        sizes = dict(path=path, dims=" × ".join(map(str, dims)), expected=expected, size=len(data))
+        raise (DamagedFileError("runs.messages.idx_truncated", **sizes) if len(data) < expected else
+               DamagedFileError("runs.messages.idx_trailing", **sizes))
     return np.frombuffer(data, np.uint8, offset=header).reshape(dims)
 
 
@@ -182,13 +189,13 @@ def read_idx_pair(images_path: Path, labels_path: Path, classes: int) -> tuple[t
     images, labels = read_idx(images_path, IDX_IMAGES), read_idx(labels_path, IDX_LABELS)
     height, width = images.shape[1:]
     if (height, width) != IDX_SIZE:
-        raise DatasetError(f"{images_path}: images are {height}×{width} pixels; MNIST-format sets are "
-                           f"{IDX_SIZE[0]}×{IDX_SIZE[1]} in both the training and the test file")
+        raise DamagedFileError("runs.messages.idx_size", path=images_path, height=height, width=width,
+                               expected="×".join(map(str, IDX_SIZE)))
     if len(images) == 0:
-        raise DatasetError(f"{images_path}: holds no images (0 records)")
+        raise DamagedFileError("runs.messages.idx_empty", path=images_path)
     if len(images) != len(labels):
-        raise DatasetError(f"{images_path} holds {len(images):,} images but {labels_path} holds "
-                           f"{len(labels):,} labels")
+        raise DamagedFileError("runs.messages.idx_count", images_file=images_path, images=len(images),
+                               labels_file=labels_path, labels=len(labels))
     _check_labels(labels_path, labels, classes)
     return torch.from_numpy(images.copy())[:, None], torch.from_numpy(labels.astype(np.int64))
 
@@ -199,10 +206,9 @@ def read_cifar_batch(path: str | os.PathLike) -> tuple[torch.Tensor, torch.Tenso
     path = Path(path)
     data = _read_bytes(path)
     if not data:
-        raise DatasetError(f"{path}: file is empty")
+        raise DamagedFileError("runs.messages.cifar_empty", path=path)
     if len(data) % CIFAR_RECORD:
-        raise DatasetError(f"{path}: {len(data):,} bytes is not a whole number of {CIFAR_RECORD:,}-byte "
-                           f"CIFAR-10 records (truncated or not a CIFAR-10 binary batch)")
+        raise DamagedFileError("runs.messages.cifar_records", path=path, size=len(data), record=CIFAR_RECORD)
     records = np.frombuffer(data, np.uint8).reshape(-1, CIFAR_RECORD)
     _check_labels(path, records[:, 0], len(CIFAR_CLASSES))
     images = torch.from_numpy(records[:, 1:].reshape(-1, 3, 32, 32).copy())
@@ -213,7 +219,7 @@ def read_class_names(path: Path, count: int) -> tuple[str, ...]:
     names = tuple(line.strip() for line in _read_bytes(path).decode("utf-8", "replace").splitlines()
                   if line.strip())
     if len(names) != count:
-        raise DatasetError(f"{path}: expected {count} class names, one per line, found {len(names)}")
+        raise DamagedFileError("runs.messages.class_names", path=path, count=count, found=len(names))
     return names
 
 
@@ -229,8 +235,8 @@ def _load_cifar(folder: Path) -> ImageSet:
 def _check_labels(path: Path, labels: np.ndarray, classes: int) -> None:
     if len(labels) and int(labels.max()) >= classes:
         bad = int(np.argmax(labels >= classes))
-        raise DatasetError(f"{path}: label {int(labels[bad])} at record {bad:,} is out of range "
-                           f"(expected 0-{classes - 1})")
+        raise DamagedFileError("runs.messages.label_range", path=path, label=int(labels[bad]), record=bad,
+                               last=classes - 1)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -239,9 +245,10 @@ def _read_bytes(path: Path) -> bytes:
         raw = path.read_bytes()
         return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise DatasetError(f"{path}: corrupt or truncated gzip data ({error})") from error
+        raise DamagedFileError("runs.messages.gzip", path=path, reason=str(error)) from error
     except OSError as error:
-        raise DatasetError(f"{path}: cannot be read ({error.strerror or error})") from error
+        reason = error.strerror or str(error)
+        raise DamagedFileError("runs.messages.unreadable", path=path, reason=reason) from error
 
 
 def _existing(path: Path) -> Path | None:

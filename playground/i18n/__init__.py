@@ -67,3 +67,16 @@ class SaidError(ValueError):
     def __init__(self, key: str, **fields: Any) -> None:
         self.said = Said(key, fields)
         super().__init__(str(self.said))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # rebuilt from the key and its values: by default an exception pickles its English text as
+        # its one argument, and a worker process or a Ray task hands its errors back pickled
+        return _rebuilt, (type(self), self.said.key, dict(self.said.fields))
+
+
+class SettingsError(SaidError):
+    """Settings a person chose that cannot build or train a network (the lab's, a training run's)."""
+
+
+def _rebuilt(kind: type[SaidError], key: str, fields: dict[str, Any]) -> SaidError:
+    return kind(key, **fields)

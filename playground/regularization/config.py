@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from playground.datasets.toy import SplitData
+from playground.i18n import SettingsError
 from playground.optim import METHODS
 from playground.regularization.features import PLAIN
 from playground.regularization.mlp import MLPConfig
@@ -47,13 +48,15 @@ class LabConfig:
     frames: int = 40  # how many epochs get weight histograms and a decision-boundary grid
 
     def validate(self) -> None:
+        """Raise ValueError for settings that cannot train. Those the lab's sidebar can choose raise
+        a SettingsError, said by key; its widgets' bounds and choices rule the others out (they
+        guard code and the CLI, in English)."""
         if not 1 <= self.epochs <= MAX_EPOCHS:
             raise ValueError(f"epochs must be between 1 and {MAX_EPOCHS}, got {self.epochs}")
         if self.batch_size < 0:
             raise ValueError("batch size must be >= 0 (0 means the full training set)")
         if self.batchnorm and self.batch_size == 1:
-            raise ValueError("batch normalization needs batches of at least 2 examples (batch size 1 has "
-                             "no batch statistics)")
+            raise SettingsError("lab_settings.batchnorm_batch")
         if min(self.l1, self.l2, self.weight_decay) < 0:
             raise ValueError("penalty strengths must be >= 0")
         if not self.lr > 0:
@@ -64,8 +67,7 @@ class LabConfig:
         check_l1_kind(self.l1_kind)
         decay_in_force(self.optimizer, self.decay)  # raises for an unknown kind
         if self.schedule in WARMING and self.warmup >= self.epochs:
-            raise ValueError(f"the warmup ({self.warmup} epochs) must be shorter than the run "
-                             f"({self.epochs} epochs)")
+            raise SettingsError("lab_settings.warmup", warmup=self.warmup, epochs=self.epochs)
         self.lr_schedule  # noqa: B018 - constructing it validates the kind, step size and gamma
         self.network(1, 1).validate()
 

@@ -13,6 +13,7 @@ from itertools import pairwise
 
 from torch import nn
 
+from playground.i18n import SettingsError
 from playground.seeding import Dropout, seeded
 
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -33,13 +34,14 @@ class MLPConfig:
     batchnorm: bool = False
 
     def validate(self) -> None:
-        """Raise ValueError, with a message a student can act on, for an impossible network."""
+        """Raise ValueError, with a message a student can act on, for an impossible network: a
+        SettingsError, said by key, for the hidden widths a person types into the lab."""
         if self.inputs < 1 or self.outputs < 1:
             raise ValueError(f"inputs and outputs must be at least 1, got {self.inputs} and {self.outputs}")
         if len(self.hidden) > MAX_HIDDEN_LAYERS:
-            raise ValueError(f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden)}")
+            raise SettingsError("lab_settings.hidden_layers", most=MAX_HIDDEN_LAYERS, layers=len(self.hidden))
         if any(not 1 <= width <= MAX_WIDTH for width in self.hidden):
-            raise ValueError(f"each hidden layer needs 1 to {MAX_WIDTH} units, got {list(self.hidden)}")
+            raise SettingsError("lab_settings.hidden_widths", most=MAX_WIDTH, widths=list(self.hidden))
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}; choose from {', '.join(ACTIVATIONS)}")
         if self.init not in INITS:
@@ -85,12 +87,11 @@ def initialize(model: nn.Module, init: str) -> None:
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
-    """Hidden widths from text like "64, 64" (empty: no hidden layer), or ValueError saying why not."""
+    """Hidden widths from text like "64, 64" (empty: no hidden layer), or SettingsError saying why not."""
     parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
     try:
         widths = tuple(int(part) for part in parts)
     except ValueError:
-        raise ValueError(f"hidden layers must be whole numbers separated by commas, like 64, 64 "
-                         f"(got {text[:40]!r})") from None
+        raise SettingsError("lab_settings.hidden_numbers", text=repr(text[:40])) from None
     MLPConfig(1, 1, widths).validate()
     return widths

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 
 import torch
 
+from playground.i18n import SettingsError
 from playground.optim import METHODS
 from playground.regularization.flat import flatten_
 from playground.regularization.penalties import penalized_weights
@@ -53,13 +54,13 @@ def decay_in_force(method: str, wanted: str) -> str:
 
 
 def check(method: str, lr: float, tuned: Mapping[str, float | bool] | None = None) -> None:
-    """Raise ValueError, prefixed with the method's name, for settings its optimizer refuses
-    (e.g. Nesterov without momentum)."""
+    """Raise SettingsError, with the method's name, for settings its optimizer refuses (e.g.
+    Nesterov without momentum); the reason is the optimizer's own, in English."""
     kwargs = optimizer_kwargs(method, lr, tuned)
     try:
         METHODS[method].make([torch.zeros(1, requires_grad=True)], **kwargs)
     except ValueError as error:
-        raise ValueError(f"{method}: {error}") from None
+        raise SettingsError("lab_settings.optimizer_refuses", method=method, reason=str(error)) from None
 
 
 def optimizer_kwargs(method: str, lr: float, tuned: Mapping[str, float | bool] | None = None,

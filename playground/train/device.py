@@ -6,6 +6,8 @@ import gc
 
 import torch
 
+from playground.i18n import Said, said
+
 CHOICES = ("auto", "cuda", "mps", "cpu")
 
 
@@ -41,14 +43,14 @@ def amp_dtype(device: torch.device) -> torch.dtype | None:
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
 
-def describe(device: torch.device) -> str:
+def describe(device: torch.device) -> Said:
     """A human name: the GPU's model, or the CPU with its thread count."""
     if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)} (CUDA)"
+        return said("runs.messages.cuda", name=torch.cuda.get_device_name(device))
     if device.type == "mps":
-        return "Apple GPU (MPS)"
+        return said("runs.messages.mps")
     threads = torch.get_num_threads()
-    return f"CPU ({threads} thread{'s' if threads > 1 else ''})"
+    return said("runs.messages.cpu", threads=threads) if threads > 1 else said("runs.messages.cpu_one")
 
 
 def release_memory(device: torch.device) -> None:

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from playground.i18n import Said, said
 from playground.train.augment import mirror_translate_views
 
 
 class StopRequested(Exception):
-    """The user asked the run to stop; ``str()`` says where it was (e.g. "during evaluation")."""
+    """The user asked the run to stop; ``where`` says where it was (e.g. during evaluation)."""
+
+    def __init__(self, where: Said) -> None:
+        super().__init__(where)
+        self.where = where
 
 
 def never() -> bool:
@@ -44,7 +49,7 @@ def evaluate(model: torch.nn.Module, images: torch.Tensor, labels: torch.Tensor,
     try:
         for start in range(0, len(images), batch_size):
             if should_stop():
-                raise StopRequested("during evaluation")
+                raise StopRequested(said("runs.messages.during_evaluation"))
             x, y = prepare(images[start:start + batch_size]), labels[start:start + batch_size]
             with autocast():
                 views = mirror_translate_views(x) if tta else [(1.0, x)]

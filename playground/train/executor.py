@@ -28,8 +28,9 @@ from typing import Any
 import torch
 
 from playground.datasets.images import ImageSet
+from playground.i18n import said
 from playground.threads import torch_threads
-from playground.train.loop import Progress, RunConfig, RunResult, train
+from playground.train.loop import Progress, RunConfig, RunResult, failed, train
 
 POLL = 0.1  # seconds between looks at the stop event and the progress queue
 
@@ -98,11 +99,9 @@ class ProcessEngine:
                 if self._pool is pool:
                     self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
-            return RunResult(config, "failed", "The training process died before it could report (killed, "
-                             "out of memory, or crashed). The server is fine: try a smaller batch or "
-                             "model.", "")
+            return RunResult(config, "failed", said("runs.messages.process_died"), None)
         except Exception as error:  # the job raised: report it, as the in-thread trainer's caller does
-            return RunResult(config, "failed", f"The run failed: {error}", "")
+            return failed(config, error)
 
 
 def engine_from_env(workers: int, environ: Mapping[str, str] = os.environ) -> Trainer:

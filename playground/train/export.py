@@ -25,13 +25,13 @@ def metrics_csv(result: RunResult) -> str:
 
 
 def metrics_json(result: RunResult) -> str:
-    """Everything but the weights: config, status, device, per-step and per-epoch metrics,
-    confusion matrix and per-class accuracy."""
+    """Everything but the weights: config, status, message and device (in English), per-step and
+    per-epoch metrics, confusion matrix and per-class accuracy."""
     return json.dumps({
-        "config": result.config.to_dict(), "status": result.status, "message": result.message,
-        "device": result.device, "seconds": result.seconds, "classes": list(result.classes),
-        "epochs": result.epochs, "steps": result.steps, "confusion": result.confusion,
-        "per_class_accuracy": result.per_class_accuracy,
+        "config": result.config.to_dict(), "status": result.status, "message": str(result.message),
+        "device": "" if result.device is None else str(result.device), "seconds": result.seconds,
+        "classes": list(result.classes), "epochs": result.epochs, "steps": result.steps,
+        "confusion": result.confusion, "per_class_accuracy": result.per_class_accuracy,
     }, indent=1)
 
 

@@ -4,7 +4,8 @@
 describes, keeps the whole dataset on the device, and reports :class:`Progress` to
 ``callback`` about twenty times an epoch and after every epoch's test evaluation. It never
 raises for what a user can cause: a diverging loss, a stop request or running out of GPU
-memory end the run with a status and a message in the returned :class:`RunResult`. A stop is
+memory end the run with a status and a message (a :class:`~playground.i18n.Said`, which a page says
+in its language) in the returned :class:`RunResult`. A stop is
 noticed within one batch: before every training step, every evaluation batch, and between
 the setup stages (data to the device, whitening).
 """
@@ -20,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.datasets.images import DATASETS, ImageSet, load
+from playground.i18n import Said, SaidError, SettingsError, said
 from playground.optim import METHODS
 from playground.regularization import optimizers
 from playground.regularization.early_stopping import EarlyStopping
@@ -77,8 +79,7 @@ class RunConfig:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(allowed)}")
         if self.model == "fast" and self.dataset == "digits":
-            raise ValueError("the fast CIFAR net needs images of at least 24×24 pixels; digits are 8×8: "
-                             "use the MLP or the CNN")
+            raise SettingsError("runs.messages.fast_needs_large")
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
         if self.epochs < 1 or self.batch_size < 1:
@@ -122,15 +123,15 @@ class Progress:
     elapsed: float
     test_loss: float | None = None
     test_accuracy: float | None = None
-    device: str = ""       # the device the run trains on, as describe() names it
+    device: Said | None = None  # the device the run trains on, as describe() names it
 
 
 @dataclass
 class RunResult:
     config: RunConfig
     status: str            # finished, early-stopped, stopped, diverged, failed
-    message: str
-    device: str
+    message: Said
+    device: Said | None    # as describe() names it; None when the run failed before it had one
     classes: tuple[str, ...] = ()
     steps: list[dict] = field(default_factory=list)
     epochs: list[dict] = field(default_factory=list)
@@ -168,21 +169,37 @@ def train(config: RunConfig, callback: Callable[[Progress], None] | None = None,
     try:
         return _Run(config, device, data, callback or _ignore, should_stop or ev.never).run()
     except ev.StopRequested as stop:  # during setup; once training has begun the run reports it
-        return RunResult(config, "stopped", f"Stopped by request {stop}, before training began.",
+        return RunResult(config, "stopped", said("runs.messages.stopped_before", where=stop.where),
                          describe(device), data.classes)
     except torch.OutOfMemoryError:
         pass  # handled below, once the traceback no longer pins the run's tensors
     release_memory(device)
-    smaller = max(1, config.batch_size // 2)
-    return RunResult(config, "failed", f"Out of memory on {describe(device)} with batch size "
-                     f"{config.batch_size}: try a smaller batch ({smaller} or less) or a smaller model.",
-                     describe(device))
+    out_of_memory = said("runs.messages.out_of_memory", device=describe(device), batch=config.batch_size,
+                         smaller=max(1, config.batch_size // 2))
+    return RunResult(config, "failed", out_of_memory, describe(device))
+
+
+def failed(config: RunConfig, error: BaseException) -> RunResult:
+    """The result of a run whose job raised ``error``: its words as we said them (a damaged file,
+    a refusal), else the exception's own."""
+    words = error.said if isinstance(error, SaidError) else str(error)
+    return RunResult(config, "failed", said("runs.messages.run_failed", error=words), None)
 
 
 def seconds_text(seconds: float) -> str:
     """A duration as the pages write it: three significant digits below 100 s ("0.0213 s", "12.3 s"),
     whole seconds above ("3,601 s"), never "0.0 s" for a run that took 21 ms."""
     return f"{seconds:.3g} s" if seconds < 100 else f"{seconds:,.0f} s"
+
+
+def finished(epochs: int, seconds: float, accuracy: float | None) -> Said:
+    """How a run that trained all its ``epochs`` in ``seconds`` ended (``accuracy``: None untested)."""
+    took = seconds_text(seconds)
+    if accuracy is None:
+        return (said("runs.messages.finished_one_untested", seconds=took) if epochs == 1 else
+                said("runs.messages.finished_untested", epochs=epochs, seconds=took))
+    return (said("runs.messages.finished_one", seconds=took, accuracy=accuracy) if epochs == 1 else
+            said("runs.messages.finished", epochs=epochs, seconds=took, accuracy=accuracy))
 
 
 def _ignore(progress: Progress) -> None:
@@ -225,7 +242,7 @@ class _Run:
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
         self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=_validation(config),
                                seed=config.seed)
-        self._check_stop("while moving the data to the device")
+        self._check_stop(said("runs.messages.moving_data"))
         model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
                             dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
         self.model = model.to(device)
@@ -234,7 +251,7 @@ class _Run:
             self.model = self.model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
         if isinstance(self.model, FastNet):
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
-            self._check_stop("while whitening the first layer")
+            self._check_stop(said("runs.messages.whitening"))
         self.optimizer = make_optimizer(self.model, config)
         self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
         self.total_steps = self.steps_per_epoch * config.epochs
@@ -249,10 +266,12 @@ class _Run:
         self.autocast = lambda: torch.autocast(device.type, dtype=dtype, enabled=dtype is not None)
         # float16's narrow range flushes small gradients to zero unless the loss is scaled up first
         self.scaler = torch.amp.GradScaler(device.type, enabled=dtype == torch.float16)
-        self.result = RunResult(config, "finished", "", describe(device), data.classes)
+        # the message is a placeholder until the run ends and says how
+        self.result = RunResult(config, "finished", finished(config.epochs, 0.0, None), describe(device),
+                                data.classes)
         self.step, self.epoch, self.started = 0, 0, time.perf_counter()
 
-    def _check_stop(self, where: str) -> None:
+    def _check_stop(self, where: Said) -> None:
         if self.should_stop():
             raise ev.StopRequested(where)
 
@@ -262,14 +281,11 @@ class _Run:
             self._train_epochs()
         except ev.StopRequested as stop:  # the weights so far are kept
             result.status = "stopped"
-            result.message = f"Stopped by request {stop} at step {self.step} (epoch {self.epoch})."
+            result.message = said("runs.messages.stopped", where=stop.where, step=self.step, epoch=self.epoch)
         result.state_dict = {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
         result.seconds = time.perf_counter() - self.started
         if result.status == "finished":
-            accuracy = result.test_accuracy
-            epochs = "1 epoch" if config.epochs == 1 else f"{config.epochs} epochs"
-            result.message = f"Finished {epochs} in {seconds_text(result.seconds)}" + (
-                f": test accuracy {accuracy:.1%}." if accuracy is not None else ".")
+            result.message = finished(config.epochs, result.seconds, result.test_accuracy)
         return result
 
     def _evaluate(self, images: torch.Tensor, labels: torch.Tensor, tta: bool = False) -> ev.Evaluation:
@@ -294,9 +310,8 @@ class _Run:
                 result.epochs[-1]["val_loss"] = val.loss
                 if stopper.update(epoch, val.loss, self.model):
                     result.status = "early-stopped"
-                    result.message = (f"Early stopping after epoch {epoch}: the validation loss has not "
-                                      f"improved for {config.patience} epochs; restored epoch "
-                                      f"{stopper.best_epoch}'s weights.")
+                    result.message = said("runs.messages.early_stopped", epoch=epoch,
+                                          patience=config.patience, best=stopper.best_epoch)
                     break
         if stopper is not None and stopper.restore(self.model) and result.status != "diverged":
             self._record_predictions(self._evaluate(self.data.test_x, self.data.test_y, tta=config.tta))
@@ -309,7 +324,7 @@ class _Run:
         count, window_started = 0, time.perf_counter()
         report_every = max(1, self.steps_per_epoch // REPORTS_PER_EPOCH)
         for index, (x, y) in enumerate(self.data.batches(config.batch_size, self.generator), start=1):
-            self._check_stop("during training")
+            self._check_stop(said("runs.messages.during_training"))
             if config.augment:
                 x = flip_crop(x, pad=2, generator=self.generator)
             with self.autocast():
@@ -371,11 +386,11 @@ class _Run:
 
     def _diverged(self, epoch: int, value: float) -> None:
         config = self.config
+        facts = dict(step=self.step, epoch=epoch, value=value, lr=config.lr, optimizer=config.optimizer,
+                     lower=config.lr / 10)
         self.result.status = "diverged"
-        self.result.message = (
-            f"Training diverged at step {self.step} (epoch {epoch}): the loss became {value}. The learning "
-            f"rate {config.lr:g} is too high for {config.optimizer} here; try {config.lr / 10:g}"
-            + (", or turn on gradient clipping." if not config.clip else "."))
+        self.result.message = (said("runs.messages.diverged_clipped", **facts) if config.clip else
+                               said("runs.messages.diverged", **facts))
 
 
 def make_optimizer(model: torch.nn.Module, config: RunConfig) -> torch.optim.Optimizer:

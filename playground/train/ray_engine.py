@@ -20,8 +20,9 @@ from collections.abc import Callable
 from typing import Any
 
 from playground.datasets.images import ImageSet
+from playground.i18n import said
 from playground.train import executor
-from playground.train.loop import Progress, RunConfig, RunResult, train
+from playground.train.loop import Progress, RunConfig, RunResult, failed, train
 
 FORCE_AFTER = 5.0  # seconds after a stop request before the task is cancelled outright
 
@@ -92,14 +93,13 @@ class RayEngine:
             self._pump(reports, callback)
             return ray.get(task)
         except ray.exceptions.TaskCancelledError:
-            return RunResult(config, "stopped", "Stopped by request: the job did not stop by itself within "
-                             f"{FORCE_AFTER:g} s and was cancelled; no weights were kept.", "")
+            forced = said("runs.messages.stopped_forced", seconds=FORCE_AFTER)
+            return RunResult(config, "stopped", forced, None)
         except ray.exceptions.RayTaskError as error:  # the job raised: its own exception, not Ray's wrapper
-            return RunResult(config, "failed", f"The run failed: {error.cause}", "")
+            return failed(config, error.cause)
         except ray.exceptions.RayError as error:  # the worker or its node died
-            return RunResult(config, "failed", f"The Ray worker training this run died "
-                             f"({type(error).__name__}): killed, out of memory, or its node went away. Try "
-                             "a smaller batch or model.", "")
+            died = said("runs.messages.ray_died", error=type(error).__name__)
+            return RunResult(config, "failed", died, None)
         finally:
             for actor in (reports.actor, flag):
                 ray.kill(actor)

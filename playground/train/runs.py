@@ -22,13 +22,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from playground.datasets.images import ImageSet
+from playground.i18n import Said, SaidError, said
 from playground.threads import torch_threads, training_threads
-from playground.train.loop import Progress, RunConfig, RunResult, train
+from playground.train.loop import Progress, RunConfig, RunResult, failed, train
 
 ACTIVE = ("queued", "running")
 
 
-class QueueFull(ValueError):
+class QueueFullError(SaidError):
     """The session or the server is at its limit of runs."""
 
 
@@ -62,16 +63,16 @@ class Limits:
                    number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ),
                    forget_after=number("PLAYGROUND_FORGET_AFTER", 1800))
 
-    def apply(self, config: RunConfig) -> tuple[RunConfig, list[str]]:
+    def apply(self, config: RunConfig) -> tuple[RunConfig, list[Said]]:
         """``config`` within the hosted caps, and notes telling the user which caps apply."""
         if not self.hosted:
             return config, []
         notes = []
         if config.epochs > self.max_epochs:
-            notes.append(f"Hosted mode: epochs capped at {self.max_epochs}.")
+            notes.append(said("runs.messages.hosted_epochs", epochs=self.max_epochs))
         train_cap = min(config.max_train or self.max_train, self.max_train)
         test_cap = min(config.max_test or self.max_test, self.max_test)
-        notes.append(f"Hosted mode: at most {train_cap:,} training and {test_cap:,} test images.")
+        notes.append(said("runs.messages.hosted_images", train=train_cap, test=test_cap))
         return replace(config, epochs=min(config.epochs, self.max_epochs), max_train=train_cap,
                        max_test=test_cap), notes
 
@@ -115,18 +116,16 @@ class RunQueue:
         self._numbers = itertools.count(1)
 
     def submit(self, owner: str, config: RunConfig, data: ImageSet | None = None) -> Run:
-        """Queue a run for ``owner``; it starts at once when a slot is free. QueueFull otherwise."""
+        """Queue a run for ``owner``; it starts at once when a slot is free. QueueFullError otherwise."""
         config.validate()
         with self._lock:
             mine = [run for run in self._runs.values() if run.owner == owner and run.active]
             if len(mine) >= self.limits.max_per_session:
-                raise QueueFull(f"You already have {len(mine)} run(s) queued or training (the limit per "
-                                f"session is {self.limits.max_per_session}); stop one or wait for it to "
-                                f"finish.")
+                raise QueueFullError("runs.messages.session_full", count=len(mine),
+                                     limit=self.limits.max_per_session)
             if len(self._waiting) >= self.limits.max_queued:
-                raise QueueFull(f"The server is busy: {len(self._waiting)} runs are already waiting for "
-                                f"{self.limits.max_running} training slot(s), the most it queues. Try again "
-                                f"in a few minutes.")
+                raise QueueFullError("runs.messages.server_busy", waiting=len(self._waiting),
+                                     slots=self.limits.max_running)
             run = Run(secrets.token_urlsafe(12), owner, next(self._numbers), config, data)
             self._runs[run.id] = run
             self._waiting.append(run)
@@ -179,7 +178,7 @@ class RunQueue:
                 result = self._trainer(run.config, callback=run.progress.append,
                                        should_stop=run.stop_requested.is_set, data=run.data)
         except Exception as error:  # a worker must always hand a result back
-            result = RunResult(run.config, "failed", f"The run failed: {error}", "")
+            result = failed(run.config, error)
         with self._lock:
             run.result, run.status, run.data = result, result.status, None
             self._start_waiting()

@@ -65,24 +65,27 @@ def write_cifar(folder: Path, per_batch: int = 20, seed: int = 0) -> Path:
 
 
 
-CRASH, RAISE, WAIT = 1, 2, 3  # RunConfig seeds that make scripted_trainer misbehave
+CRASH, RAISE, WAIT, DAMAGED = 1, 2, 3, 4  # RunConfig seeds that make scripted_trainer misbehave
 
 
 def scripted_trainer(config, callback, should_stop, data):
     """A stand-in for train() in a worker process, scripted by ``config.seed``: CRASH dies as an
-    out-of-memory kill would (no exception, no result), RAISE raises, WAIT reports once and trains
-    until asked to stop; any other seed reports once and answers with its process id and torch
-    thread count."""
+    out-of-memory kill would (no exception, no result), RAISE raises, DAMAGED finds a damaged
+    dataset file, WAIT reports once and trains until asked to stop; any other seed reports once and
+    answers with its process id and torch thread count."""
     import os
     import time
 
     import torch
 
+    from playground.datasets.images import DamagedFileError
     from playground.train.loop import Progress, RunResult
     if config.seed == CRASH:
         os._exit(9)
     if config.seed == RAISE:
         raise RuntimeError("the batch does not fit")
+    if config.seed == DAMAGED:
+        raise DamagedFileError("runs.messages.idx_empty", path="t10k-images-idx3-ubyte")
     callback(Progress("step", 1, 1, 1, 0.5, 0.5, config.lr, 1.0, 0.0))
     while config.seed == WAIT and not should_stop():
         time.sleep(0.01)

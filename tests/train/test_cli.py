@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +29,9 @@ def test_command_line_trains_and_writes_metrics_and_weights(tmp_path):
                           env={**os.environ, "PLAYGROUND_DATA": str(tmp_path / "data")})
     assert done.returncode == 0, done.stderr
     assert "epoch 2 [" in done.stderr and "test acc" in done.stderr
+    # how it ended, and where, in English
+    assert "\nfinished: Finished 2 epochs in " in done.stderr
+    assert re.search(r"\ndevice: (CPU \(\d+ threads?\)|.+ \(CUDA\)|Apple GPU \(MPS\))\n", done.stderr)
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["status"] == "finished" and metrics["config"]["optimizer"] == "Adam"
     assert len(metrics["epochs"]) == 2 and metrics["epochs"][-1]["test_accuracy"] > 0.5

@@ -14,7 +14,7 @@ from playground.train import RunConfig
 from playground.train.executor import ProcessEngine, engine_from_env
 from playground.train.loop import train
 from playground.train.runs import Limits, RunQueue
-from tests.train.fakes import CRASH, RAISE, scripted_trainer, stop_after_first_report
+from tests.train.fakes import CRASH, DAMAGED, RAISE, scripted_trainer, stop_after_first_report
 
 
 @pytest.fixture(scope="module")
@@ -39,14 +39,21 @@ def test_a_job_trains_in_another_process_on_the_callers_thread_count(engine):
 
 def test_a_crashed_worker_fails_its_job_and_the_next_job_runs(engine):
     result, _ = run(engine, seed=CRASH)
-    assert result.status == "failed" and "training process died" in result.message
-    assert "The server is fine" in result.message
+    assert result.status == "failed" and "training process died" in str(result.message)
+    assert "The server is fine" in str(result.message)
     assert run(engine)[0].status == "finished"
 
 
 def test_a_job_that_raises_is_reported_with_its_message(engine):
     result, _ = run(engine, seed=RAISE)
-    assert (result.status, result.message) == ("failed", "The run failed: the batch does not fit")
+    assert (result.status, str(result.message)) == ("failed", "The run failed: the batch does not fit")
+
+
+def test_a_damaged_file_met_in_the_worker_is_said_in_either_language(engine):
+    result, _ = run(engine, seed=DAMAGED)
+    assert str(result.message) == "The run failed: t10k-images-idx3-ubyte: holds no images (0 records)"
+    assert result.message.text("zh") == "训练失败：t10k-images-idx3-ubyte：不包含任何图像（0 条记录）"
+    assert run(engine)[0].status == "finished"  # the pool survived the error's trip back
 
 
 def test_a_stop_request_reaches_the_running_worker_within_a_second(engine):
@@ -64,6 +71,10 @@ def test_the_real_digits_run_reports_live_through_the_queue_and_returns_its_weig
             assert time.monotonic() < deadline, "the digits job did not finish"
             time.sleep(0.1)
         assert job.result.status == "finished" and job.result.test_accuracy > 0.5
+        # the run's words come back from the worker by key, to be said in either language
+        assert str(job.result.message).startswith("Finished 2 epochs in")
+        assert job.result.message.text("zh").startswith("完成 2 轮训练")
+        assert str(job.progress[-1].device).startswith("CPU (")
         assert [p.epoch for p in job.progress if p.kind == "epoch"] == [1, 2]
         assert job.result.state_dict and all(t.device.type == "cpu" for t in job.result.state_dict.values())
     finally:

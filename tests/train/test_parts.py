@@ -13,7 +13,7 @@ from playground.train.augment import flip_crop, mirror_translate_views
 from playground.train.device import amp_dtype, describe, pick_device
 from playground.train.evaluate import confusion_matrix, per_class_accuracy
 from playground.train.export import metrics_csv, metrics_json, weights_safetensors
-from playground.train.loop import RunResult
+from playground.train.loop import RunResult, finished
 from playground.train.models import FastNet, build_model
 
 
@@ -66,7 +66,7 @@ def test_confusion_rows_are_true_classes():
 
 def test_device_choice_and_description():
     assert pick_device("auto").type in ("cuda", "mps", "cpu")
-    assert describe(torch.device("cpu")).startswith("CPU (")
+    assert str(describe(torch.device("cpu"))).startswith("CPU (")
     with pytest.raises(ValueError, match="unknown device"):
         pick_device("tpu")
 
@@ -81,10 +81,14 @@ def test_mixed_precision_is_bfloat16_where_the_gpu_supports_it_else_float16(monk
 
 def test_exports_hold_the_metrics_and_the_weights():
     state = {"w": torch.ones(2, 3), "b": torch.zeros(3)}
-    result = RunResult(RunConfig(), "finished", "ok", "CPU", ("a", "b"), epochs=[
+    cpu = describe(torch.device("cpu"))
+    result = RunResult(RunConfig(), "finished", finished(1, 2.0, 0.6), cpu, ("a", "b"), epochs=[
         {"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.5, "test_loss": 0.9, "test_accuracy": 0.6,
          "lr": 0.1, "seconds": 2.0, "images_per_s": 100.0}], confusion=[[3, 1], [0, 2]], state_dict=state)
     assert metrics_csv(result).splitlines()[1].startswith("1,1.0,0.5,0.9,0.6,,0.1,2.0,100.0")
     document = json.loads(metrics_json(result))
     assert document["per_class_accuracy"] == [0.75, 1.0] and document["config"]["optimizer"] == "Adam"
+    # the run's words in English, as the command line prints them
+    assert document["message"] == "Finished 1 epoch in 2 s: test accuracy 60.0%."
+    assert document["device"].startswith("CPU (")
     assert torch.equal(load_safetensors(weights_safetensors(result))["w"], state["w"])

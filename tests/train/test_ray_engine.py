@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from playground.train import RunConfig
-from tests.train.fakes import CRASH, RAISE, scripted_trainer, stop_after_first_report
+from tests.train.fakes import CRASH, DAMAGED, RAISE, scripted_trainer, stop_after_first_report
 
 ray = pytest.importorskip("ray")
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,9 +44,12 @@ def test_a_job_runs_as_a_ray_task_and_reports_back(engine):
 
 def test_a_job_that_raises_or_whose_worker_dies_is_a_failed_run(engine):
     raised, _ = run(engine, seed=RAISE)
-    assert (raised.status, raised.message) == ("failed", "The run failed: the batch does not fit")
+    assert (raised.status, str(raised.message)) == ("failed", "The run failed: the batch does not fit")
+    damaged, _ = run(engine, seed=DAMAGED)  # an error said by key comes back said by key
+    assert damaged.message.text("zh") == "训练失败：t10k-images-idx3-ubyte：不包含任何图像（0 条记录）"
     crashed, _ = run(engine, seed=CRASH)
-    assert crashed.status == "failed" and crashed.message.startswith("The Ray worker training this run died")
+    assert crashed.status == "failed"
+    assert str(crashed.message).startswith("The Ray worker training this run died")
     assert run(engine)[0].status == "finished"
 
 

@@ -10,7 +10,7 @@ import pytest
 from playground.datasets import load
 from playground.train import RunConfig
 from playground.train.loop import RunResult
-from playground.train.runs import Limits, QueueFull, RunQueue
+from playground.train.runs import Limits, QueueFullError, RunQueue
 
 
 class GatedTrainer:
@@ -36,7 +36,7 @@ def test_limits_hold_with_several_sessions():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=2, max_per_session=2), trainer=trainer)
     a1, a2 = queue.submit("alice", RunConfig()), queue.submit("alice", RunConfig())
-    with pytest.raises(QueueFull, match="limit per session is 2"):
+    with pytest.raises(QueueFullError, match="limit per session is 2"):
         queue.submit("alice", RunConfig())
     b1, c1 = queue.submit("bob", RunConfig()), queue.submit("carol", RunConfig())
     assert [r.status for r in (a1, a2, b1, c1)] == ["running", "running", "queued", "queued"]
@@ -50,7 +50,7 @@ def test_the_waiting_list_is_bounded_over_all_sessions():
     trainer = GatedTrainer()
     queue = RunQueue(Limits(max_running=2, max_per_session=2, max_queued=3), trainer=trainer)
     runs = [queue.submit(f"session-{i}", RunConfig()) for i in range(5)]  # 2 training, 3 waiting
-    with pytest.raises(QueueFull, match="3 runs are already waiting for 2 training slot"):
+    with pytest.raises(QueueFullError, match="3 runs are already waiting for 2 training slot"):
         queue.submit("latecomer", RunConfig())
     assert queue.stop("session-4", runs[4].id)  # a waiting run cancelled frees a place
     latecomer = queue.submit("latecomer", RunConfig())
@@ -87,7 +87,7 @@ def test_a_crashing_trainer_still_hands_back_a_failed_result():
 
     run = RunQueue(trainer=broken).submit("alice", RunConfig())
     wait_until(lambda: not run.active)
-    assert run.status == "failed" and "boom" in run.result.message
+    assert run.status == "failed" and str(run.result.message) == "The run failed: boom"
 
 
 def test_a_real_run_reports_progress_and_stops_within_a_second():
@@ -108,7 +108,8 @@ def test_hosted_limits_come_from_the_environment_and_cap_the_config():
     assert Limits.from_env({}).max_queued == 8
     config, notes = limits.apply(RunConfig(epochs=50))
     assert config.epochs == 5 and config.max_train == 10_000 and config.max_test == 2_000
-    assert any("epochs capped at 5" in note for note in notes)
+    assert [str(note) for note in notes] == ["Hosted mode: epochs capped at 5.",
+                                             "Hosted mode: at most 10,000 training and 2,000 test images."]
     assert Limits().apply(RunConfig(epochs=50)) == (RunConfig(epochs=50), [])
 
 

@@ -5,6 +5,7 @@ and a page follows the link's language, the switch, and keeps the language in it
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import LANGUAGES, catalogue
 from playground.ui.pages import PAGES
 from playground.ui.race.controls import SCHEDULE_CHOICES
-from playground.ui.runs.messages import CLASSES, MESSAGES
+from playground.ui.runs.messages import CLASSES
 from playground.ui.runs.views import STATUS
 from tests.ui.helpers import english_phrases, open_page
 
@@ -56,7 +57,6 @@ def used_keys() -> set[str]:
     keys |= {f"health.presets.{p.key}.{part}" for p in HEALTH_PRESETS for part in ("label", "story")}
     keys |= {f"runs.datasets.{name}" for name in DATASETS} | {f"runs.models.{name}" for name in MODELS}
     keys |= {f"runs.schedules.{kind}" for kind in SCHEDULES} | {f"runs.status.{status}" for status in STATUS}
-    keys |= {f"runs.messages.{name}" for name in MESSAGES}
     keys |= {f"runs.classes.{name}" for name in CLASSES.values()}
     return keys
 
@@ -79,6 +79,33 @@ def test_translations_keep_fields_and_code_and_use_the_standard_terms():
         for term, chinese in TERMS.items():
             if term in words:
                 assert chinese in zh[key], f"{key}: '{term}' should read {chinese}"
+
+
+def _unpaired_bold(text: str) -> list[str]:
+    """Each ``**`` of ``text`` that Markdown (CommonMark) will not read as opening or closing bold:
+    an opening one must not be followed by a space, nor by punctuation unless a space or punctuation
+    comes before it; a closing one the mirror image. Chinese text trips on ``**标题：**正文``."""
+    def kind(char: str) -> str:
+        if not char or char.isspace():
+            return "space"
+        return "punct" if char != "{" and unicodedata.category(char)[0] in "PS" else "letter"
+
+    text = re.sub(r"`[^`]*`", "code", text)
+    unpaired = []
+    for n, mark in enumerate(re.finditer(r"(?<!\*)\*\*(?!\*)", text)):
+        before, after = kind(text[mark.start() - 1:mark.start()]), kind(text[mark.end():mark.end() + 1])
+        outer, inner = (before, after) if n % 2 == 0 else (after, before)
+        if inner == "space" or (inner == "punct" and outer == "letter"):
+            unpaired.append(text[max(0, mark.start() - 10):mark.end() + 10])
+    return unpaired
+
+
+def test_bold_marks_open_and_close_in_both_languages():
+    assert _unpaired_bold("**这个公式无法使用：**第 6 个字符")
+    assert not _unpaired_bold("**这个公式无法使用**：第 6 个字符")
+    for lang in LANGUAGES:
+        unpaired = {key: marks for key, text in catalogue(lang).items() if (marks := _unpaired_bold(text))}
+        assert not unpaired, f"{lang}.toml: {unpaired}"
 
 
 def test_a_link_in_chinese_opens_in_chinese_and_keeps_its_language():

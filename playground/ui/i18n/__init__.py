@@ -17,10 +17,10 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from playground.i18n import DEFAULT, LANGUAGES, Said, catalogue
+from playground.i18n import DEFAULT, LANGUAGES, Said, SaidError, catalogue
 
-__all__ = ["DEFAULT", "LANGUAGES", "CHOSEN", "PARAM", "catalogue", "t", "say", "language", "browser_language",
-           "link_params", "language_switch"]
+__all__ = ["DEFAULT", "LANGUAGES", "CHOSEN", "PARAM", "catalogue", "t", "say", "said_of", "language",
+           "browser_language", "link_params", "language_switch"]
 PARAM = "lang"  # the link's query parameter
 CHOSEN = "_i18n.lang"  # session key of the sidebar switch
 
@@ -50,6 +50,12 @@ def t(key: str, **values: Any) -> str:
 def say(said: Said) -> str:
     """What a pure module said, in the page's language."""
     return said.text(language())
+
+
+def said_of(error: Exception) -> str:
+    """What went wrong, in the page's language where a module said it by key (a SaidError), else in
+    the exception's own words."""
+    return say(error.said) if isinstance(error, SaidError) else str(error)
 
 
 def link_params() -> dict[str, str]:

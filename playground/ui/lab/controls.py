@@ -14,11 +14,11 @@ from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
 from playground.regularization.config import MAX_EPOCHS, WARMING, LabConfig
 from playground.regularization.features import FEATURES, PLAIN
-from playground.regularization.mlp import ACTIVATIONS, INITS, MAX_HIDDEN_LAYERS, MAX_WIDTH, parse_hidden
+from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
 from playground.ui import policy
-from playground.ui.i18n import say, t
+from playground.ui.i18n import said_of, say, t
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
@@ -119,38 +119,13 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
                          help=t("lab.controls.features_help"))
     try:
         hidden = parse_hidden(hidden_text)
-    except ValueError as error:
-        settings.errors.append(t("lab.controls.bad_hidden", error=_hidden_error(hidden_text, error)))
+    except ValueError as error:  # nothing trains; the default widths let the other settings be checked
+        settings.errors.append(t("lab.controls.bad_hidden", error=said_of(error)))
         hidden = LabConfig.hidden
     if two_d and not features:
         settings.errors.append(t("lab.controls.no_features"))
     return {"hidden": hidden, "activation": activation, "init": init,
             "features": tuple(features) if two_d and features else PLAIN}
-
-
-def _hidden_error(text: str, error: ValueError) -> str:
-    """Why ``text`` is not a list of hidden widths, in the page's language (the reasons
-    :func:`~playground.regularization.mlp.parse_hidden` gives, in its order)."""
-    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
-    try:
-        widths = [int(part) for part in parts]
-    except ValueError:
-        return t("lab.errors.hidden_numbers", text=repr(text[:40]))
-    if len(widths) > MAX_HIDDEN_LAYERS:
-        return t("lab.errors.hidden_layers", most=MAX_HIDDEN_LAYERS, layers=len(widths))
-    if any(not 1 <= width <= MAX_WIDTH for width in widths):
-        return t("lab.errors.hidden_widths", most=MAX_WIDTH, widths=widths)
-    return str(error)
-
-
-def _settings_error(values: dict[str, Any], error: ValueError) -> str:
-    """Why these settings cannot train, in the page's language where the sidebar can cause it;
-    otherwise the settings' own check's words."""
-    if values["batchnorm"] and values["batch_size"] == 1:
-        return t("lab.errors.batchnorm_batch")
-    if values["schedule"] in WARMING and values["warmup"] >= values["epochs"]:
-        return t("lab.errors.warmup", warmup=values["warmup"], epochs=values["epochs"])
-    return t("lab.controls.bad_settings", error=error)
 
 
 def knob_controls(qs: QueryState, method: str) -> dict[str, float | bool]:
@@ -239,6 +214,6 @@ def sidebar(qs: QueryState) -> Settings:
     try:
         settings.config = LabConfig(**values)
         settings.config.validate()
-    except ValueError as error:
-        settings.errors.append(_settings_error(values, error))
+    except ValueError as error:  # a SettingsError where the sidebar can cause it, said in the page's language
+        settings.errors.append(t("lab.controls.bad_settings", error=said_of(error)))
     return settings

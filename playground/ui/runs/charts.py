@@ -14,8 +14,8 @@ import pandas as pd
 from playground.datasets.images import ImageSet
 from playground.train.loop import Progress, RunConfig, RunResult, lr_factor
 from playground.ui import format as fmt
-from playground.ui.i18n import t
-from playground.ui.runs.messages import class_name, translate
+from playground.ui.i18n import say, t
+from playground.ui.runs.messages import class_name
 from playground.ui.theme import OKABE_ITO, SHAPES, TRAIN_COLOR, VALIDATION_COLOR
 
 SPLITS = ("train", "test")
@@ -254,7 +254,8 @@ def summary_frame(results: dict[str, RunResult]) -> pd.DataFrame:
         rows.append({"run": label, "status": t(f"runs.status.{result.status}"), "optimizer": optimizer,
                      "lr": c.lr, "dropout": c.dropout, "batchnorm": c.batchnorm,
                      "epochs": len(result.epochs), "test accuracy": fmt.points(result.test_accuracy),
-                     "seconds": round(result.seconds, 1), "device": translate(result.device)})
+                     "seconds": round(result.seconds, 1),
+                     "device": say(result.device) if result.device is not None else ""})
     return pd.DataFrame(rows)
 
 

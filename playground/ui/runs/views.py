@@ -2,8 +2,8 @@
 
 The live panel is a fragment that re-renders itself every half second while this session has
 a run queued or training; it only reads the runs' state (the worker threads never call
-Streamlit) and triggers a full rerun when a run ends, so its results appear. The workers report in
-English (or in numbers); the page puts it in its language when it draws it (see ``messages``).
+Streamlit) and triggers a full rerun when a run ends, so its results appear. The workers say what
+happened by catalogue key (:class:`~playground.i18n.Said`); the page says it in its language.
 Every chart comes with its text alternative (``playground.ui.a11y.described``).
 """
 
@@ -27,13 +27,12 @@ from playground.datasets.images import (
 )
 from playground.train import Progress, RunConfig, RunResult, export
 from playground.train.loop import seconds_text, total_steps
-from playground.train.runs import Limits, QueueFull, Run, RunQueue
+from playground.train.runs import Limits, Run, RunQueue
 from playground.ui import format as fmt
 from playground.ui.a11y import described
-from playground.ui.i18n import t
+from playground.ui.i18n import said_of, say, t
 from playground.ui.runs import charts
 from playground.ui.runs.keys import COMPARED, SHOWN
-from playground.ui.runs.messages import translate
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
           "failed": st.error, "cancelled": st.info}
@@ -61,16 +60,17 @@ def missing_dataset(error: MissingDataset, name: str, hosted: bool) -> None:
             load(name, download=True, progress=show)
         except DatasetError as failure:
             bar.empty()
-            # the failure's own lines (each mirror's network error) stay as the downloader wrote them
-            notice.error(t("runs.missing.failed", failure=failure, paths=_path_list(missing_files(name)),
-                           elsewhere=_elsewhere(name)))
+            # a damaged download reads in the page's language; a failed one's own lines (each
+            # mirror's network error) stay as the downloader wrote them
+            notice.error(t("runs.missing.failed", failure=said_of(failure),
+                           paths=_path_list(missing_files(name)), elsewhere=_elsewhere(name)))
         else:
             st.rerun()
 
 
 def damaged(name: str, error: DatasetError) -> None:
     """A dataset whose files are there but unreadable: which file, and what is wrong with it."""
-    st.error(t("runs.missing.damaged", dataset=name, error=translate(str(error))))
+    st.error(t("runs.missing.damaged", dataset=name, error=said_of(error)))
 
 
 def _elsewhere(name: str) -> str:
@@ -106,11 +106,11 @@ def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> No
     """Submit ``config`` within the server's caps, saying which caps applied or why it cannot run."""
     config, notes = queue.limits.apply(config)
     for note in notes:
-        st.info(translate(note))
+        st.info(say(note))
     try:
         queue.submit(owner, config, data)
-    except (QueueFull, ValueError) as error:
-        st.error(translate(str(error)))
+    except ValueError as error:  # the queue is full, or settings no run can train with
+        st.error(said_of(error))
 
 
 def live(queue: RunQueue, owner: str, shown: set[str]) -> None:
@@ -160,7 +160,8 @@ def _live_metrics(run: Run, latest: Progress) -> None:
         cols[3].metric(t("runs.metrics.last_test_accuracy"), fmt.percent(tested[-1]),
                        delta=fmt.delta(change, t("units.percentage_points")),
                        help=t("runs.metrics.change_help"))
-    st.caption(t("runs.live.device", device=translate(latest.device)))
+    if latest.device is not None:
+        st.caption(t("runs.live.device", device=say(latest.device)))
     chart, table = st.columns([3, 2])
     steps = charts.steps_frame(run.progress)
     described(charts.steps_chart(steps), charts.steps_table(steps), charts.steps_summary(steps), where=chart)
@@ -179,14 +180,15 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     run = by_label[st.selectbox(t("runs.results.run"), list(by_label), key=SHOWN)]
     result = run.result
     assert result is not None, "only runs that have ended, each with its result, are shown"
-    STATUS.get(result.status, st.info)(translate(result.message))
+    STATUS.get(result.status, st.info)(say(result.message))
     if not result.epochs:
         return
     cols = st.columns(3)
     cols[0].metric(t("runs.metrics.test_accuracy"), fmt.percent(result.test_accuracy))
     cols[1].metric(t("runs.metrics.training_time"), seconds_text(result.seconds))
     cols[2].metric(t("runs.metrics.images_per_s"), f"{result.epochs[-1]['images_per_s']:,.0f}")
-    st.caption(t("runs.results.device", device=translate(result.device)))
+    if result.device is not None:
+        st.caption(t("runs.results.device", device=say(result.device)))
     curves = charts.epochs_frame(result)
     described(charts.curves_chart(curves), charts.curves_table(curves), charts.curves_summary(curves),
               width="content")
@@ -222,7 +224,7 @@ def _mistakes(dataset: str, result: RunResult, load_data: Callable[[str], ImageS
     try:
         images, captions = charts.mistake_tiles(load_data(dataset), result)
     except DatasetError as error:
-        st.warning(t("runs.results.unreadable", error=translate(str(error))))
+        st.warning(t("runs.results.unreadable", error=said_of(error)))
         return
     if not images:
         st.caption(t("runs.results.no_mistakes"))

@@ -1,14 +1,16 @@
 """The lab in Chinese: its sidebar, headings, numbers' labels and charts speak Chinese, and so do a
-refused upload's reason and how long a run will take, while the link keeps its language-independent
-values; switching language keeps every setting."""
+refused upload's reason, a mistake made in the sidebar and how long a run will take, while the link
+keeps its language-independent values; switching language keeps every setting."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
+
 from playground import budget
 from playground.ui.i18n import catalogue
-from tests.ui.helpers import open_page
+from tests.ui.helpers import english_phrases, open_page
 
 ZH = catalogue("zh")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -51,12 +53,35 @@ def test_switching_language_keeps_the_settings_and_relabels_them():
     assert at.selectbox(key="lab.schedule").options[1] == ZH["lab.schedules.step"]
 
 
-def test_mistakes_the_sidebar_can_make_are_explained_in_chinese():
-    at = open_page("lab", lang="zh", hidden="1,1,1,1,1,1,1", bn="true", batch="1", epochs="5")
+def _hidden(key: str, **fields: object) -> str:
+    return ZH["lab.controls.bad_hidden"].format(error=ZH[f"lab_settings.{key}"].format(**fields))
+
+
+def _settings(key: str, **fields: object) -> str:
+    return ZH["lab.controls.bad_settings"].format(error=ZH[f"lab_settings.{key}"].format(**fields))
+
+
+MISTAKES = {  # a sidebar mistake as a link's settings, and what the Chinese page says of it
+    "letters_in_widths": ({"hidden": "abc"}, [_hidden("hidden_numbers", text="'abc'")]),
+    "seven_layers": ({"hidden": "8,8,8,8,8,8,8"}, [_hidden("hidden_layers", most=6, layers=7)]),
+    "batchnorm_one": ({"bn": "true", "batch": "1"}, [_settings("batchnorm_batch")]),
+    "warmup_past_the_end": ({"schedule": "warmup_cosine", "warmup": "50"},
+                            [_settings("warmup", warmup=50, epochs=5)]),
+    # bad widths fall back to the default ones, so the other settings are still checked
+    "seven_layers_and_batchnorm_one": (
+        {"hidden": "8,8,8,8,8,8,8", "bn": "true", "batch": "1"},
+        [_hidden("hidden_layers", most=6, layers=7), _settings("batchnorm_batch")]),
+}
+
+
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_mistake_in_the_sidebar_is_explained_in_chinese_and_nothing_trains(mistake):
+    query, said = MISTAKES[mistake]
+    at = open_page("lab", lang="zh", epochs="5", **query)
     assert not at.exception
-    assert [e.value for e in at.error] == [
-        ZH["lab.controls.bad_hidden"].format(error=ZH["lab.errors.hidden_layers"].format(most=6, layers=7)),
-        ZH["lab.errors.batchnorm_batch"]]
+    assert [e.value for e in at.error] == said
+    assert not english_phrases(at._tree)
+    assert not at.metric  # no run's headline
 
 
 def test_a_file_the_reader_refuses_is_explained_in_chinese():

@@ -81,7 +81,8 @@ def test_a_bad_formula_is_explained_and_the_last_good_surface_stays():
 def test_a_bad_formula_is_explained_in_the_pages_language():
     at = open_page(PAGE, surface="custom", formula="x**2 % y", lang="zh")
     (shown,) = [e.value for e in at.error]
-    assert "第 6 个字符处出现意外的字符 '%'" in shown and "只能使用 + - * / 和 **（或 ^）" in shown
+    assert "第 6 个字符处出现意外的字符 '%'" in shown and "只能使用 `+ - * /` 和 `**`（或 `^`）" in shown
+    assert shown.startswith("**这个公式无法使用**：")  # the bold closes before the colon, as Markdown needs
     assert not any(word in shown for word in ("unexpected", "position", "use only"))
 
 

@@ -1,6 +1,7 @@
 """The Training runs page in Chinese: its labels, choices, captions, charts and a finished run's
-results read in Chinese while the link keeps its language-independent values; the English the
-training and dataset modules write reads as they wrote it in English and in Chinese in Chinese."""
+results read in Chinese while the link keeps its language-independent values; what the training
+and dataset modules say (by key) reads in English as they always wrote it, and in Chinese in Chinese:
+a run's ending, the server's caps and refusals, a device, a damaged dataset file."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import pytest
 import torch
 
 from playground.datasets import load
-from playground.datasets.images import read_idx
-from playground.train import RunConfig, RunResult, train
+from playground.datasets.images import DamagedFileError, read_idx
+from playground.i18n import SaidError
+from playground.train import RunConfig, train
 from playground.train.device import describe
-from playground.train.runs import Limits, QueueFull, RunQueue
+from playground.train.loop import failed
+from playground.train.runs import Limits, QueueFullError, RunQueue
 from playground.ui import i18n
 from playground.ui.i18n import catalogue
-from playground.ui.runs.messages import class_name, translate
+from playground.ui.runs.messages import class_name
+from tests.train.fakes import write_mnist
 from tests.ui.helpers import open_page
 from tests.ui.runs.test_page import metric, poll
 
@@ -89,58 +93,102 @@ def chinese(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def written():
-    """What the training and dataset modules write, each produced for real."""
+def said():
+    """What the training modules say, each produced for real."""
     digits = load("digits")
+
     def run(stop=False, **settings):
         config = RunConfig(**{"dataset": "digits", "device": "cpu", "epochs": 1, **settings})
         return train(config, data=digits, should_stop=lambda: stop).message
 
     # diverged (with and without clipping), finished, early-stopped, stopped before training began
-    messages = [run(optimizer="SGD", lr=1e30), run(optimizer="SGD", lr=1e30, clip=1.0), run(),
-                run(optimizer="SGD", lr=0.5, epochs=20, patience=1), run(stop=True),
-                describe(torch.device("cpu"))]
-    messages += Limits(hosted=True).apply(RunConfig(epochs=9))[1]
-    with pytest.raises(ValueError) as refused:
+    things = [run(optimizer="SGD", lr=1e30), run(optimizer="SGD", lr=1e30, clip=1.0), run(),
+              run(optimizer="SGD", lr=0.5, epochs=20, patience=1), run(stop=True),
+              describe(torch.device("cpu"))]
+    things += Limits(hosted=True).apply(RunConfig(epochs=9))[1]
+    with pytest.raises(SaidError) as refused:
         RunConfig(dataset="digits", model="fast").validate()
-    messages.append(str(refused.value))
+    things.append(refused.value.said)
     release = threading.Event()
 
     def waiting(config, callback, should_stop, data=None):
         release.wait(10)
-        return RunResult(config, "stopped", "", "")
+        return failed(config, RuntimeError("released"))
 
     queue = RunQueue(Limits(max_running=1, max_per_session=1, max_queued=1), trainer=waiting)
     queue.submit("a", RunConfig())
     for owner in ("a", "b", "c"):  # a is at its own limit; b waits; c finds the queue full
         try:
             queue.submit(owner, RunConfig())
-        except QueueFull as error:
-            messages.append(str(error))
+        except QueueFullError as error:
+            things.append(error.said)
     release.set()
-    return messages
+    return things
 
 
-def test_what_the_modules_write_reads_as_written_in_english(written):
-    assert len(written) == 11 and written[3].startswith("Early stopping after epoch")
-    assert [translate(message) for message in written] == written
+def test_what_the_modules_say_reads_in_english_as_they_always_wrote_it(said):
+    english = [str(thing) for thing in said]
+    assert len(english) == 11
+    assert english[0] == ("Training diverged at step 2 (epoch 1): the loss became nan. The learning rate "
+                          "1e+30 is too high for SGD here; try 1e+29, or turn on gradient clipping.")
+    assert english[1].endswith("is too high for SGD here; try 1e+29.")
+    assert re.fullmatch(r"Finished 1 epoch in [0-9.]+ s: test accuracy \d+\.\d%\.", english[2])
+    assert re.fullmatch(r"Early stopping after epoch \d+: the validation loss has not improved for 1 epochs; "
+                        r"restored epoch \d+'s weights\.", english[3])
+    assert english[4] == "Stopped by request while moving the data to the device, before training began."
+    assert re.fullmatch(r"CPU \((1 thread|\d+ threads)\)", english[5])
+    assert english[6:] == [
+        "Hosted mode: epochs capped at 5.", "Hosted mode: at most 10,000 training and 2,000 test images.",
+        "the fast CIFAR net needs images of at least 24×24 pixels; digits are 8×8: use the MLP or the CNN",
+        "You already have 1 run(s) queued or training (the limit per session is 1); stop one or wait for it "
+        "to finish.",
+        "The server is busy: 1 runs are already waiting for 1 training slot(s), the most it queues. Try "
+        "again in a few minutes."]
 
 
-def test_what_the_modules_write_reads_in_chinese(written, chinese):
-    for message in written:
-        translated = translate(message)
-        assert translated != message and CHINESE.search(translated), message
-    assert translate(written[0]).startswith("训练在第 2 步（第 1 轮）发散：损失变成了 nan。学习率 1e+30")
-    assert translate(written[4]) == "已按请求停止（正在把数据搬到设备上时），训练还没有开始。"
-    assert translate("The run failed: something odd") == "训练失败：something odd"  # the error's own words
+def test_what_the_modules_say_reads_in_chinese(said):
+    for thing in said:
+        assert CHINESE.search(thing.text("zh")) and not re.search(r"[a-z]{4}", thing.text("zh").replace(
+            "digits", "")), thing  # no English word left (digits is the dataset's name)
+    assert said[0].text("zh").startswith("训练在第 2 步（第 1 轮）发散：损失变成了 nan。学习率 1e+30")
+    assert said[4].text("zh") == "已按请求停止（正在把数据搬到设备上时），训练还没有开始。"
+    assert said[7].text("zh") == "托管模式：最多使用 10,000 张训练图像和 2,000 张测试图像。"
+
+
+def test_a_failure_keeps_the_exceptions_own_words_and_says_ours_in_chinese(tmp_path):
+    assert failed(RunConfig(), RuntimeError("something odd")).message.text("zh") == "训练失败：something odd"
+    path = tmp_path / "t10k-images-idx3-ubyte"
+    path.write_bytes(b"")
+    with pytest.raises(DamagedFileError) as damaged:
+        read_idx(path, 2051)
+    assert failed(RunConfig(), damaged.value).message.text("zh") == (
+        f"训练失败：{path}：文件为空，或比 IDX 文件头还短（0 字节）")
 
 
 def test_a_damaged_file_and_the_class_names_read_in_chinese(tmp_path, chinese):
     path = tmp_path / "t10k-labels-idx1-ubyte"
     path.write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x05\x01")
-    with pytest.raises(ValueError) as damaged:
+    with pytest.raises(DamagedFileError) as damaged:
         read_idx(path, 2049)
-    assert translate(str(damaged.value)) == (
+    assert str(damaged.value) == (
+        f"{path}: truncated: the header promises 5 values (13 bytes) but the file holds 9 bytes")
+    assert damaged.value.said.text("zh") == (
         f"{path}：文件被截断：文件头声明有 5 个值（13 字节），但文件只有 9 字节")
     names = ("T-shirt/top", "Ankle boot", "truck", "7")
     assert [class_name(name) for name in names] == ["T恤/上衣", "短靴", "卡车", "7"]
+
+
+def test_the_page_says_a_damaged_file_in_chinese(monkeypatch, tmp_path):
+    labels = write_mnist(tmp_path / "mnist", train=20, test=10) / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(labels.read_bytes()[:-4])  # a download cut short
+    monkeypatch.setenv("PLAYGROUND_DATA", str(tmp_path))
+    at = open_page(PAGE, lang="zh", dataset="mnist")
+    (damaged,) = [e.value for e in at.error]
+    assert damaged.startswith(f"mnist 的数据文件已损坏：{labels}：gzip 数据损坏或被截断（"), damaged
+    assert not at.exception
+
+
+def test_the_page_refuses_impossible_settings_in_chinese():
+    at = launch(open_page(PAGE, lang="zh", dataset="digits", model="fast"))
+    assert [e.value for e in at.error] == [ZH["runs.messages.fast_needs_large"]]
+    assert not at.exception
