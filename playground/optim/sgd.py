@@ -6,7 +6,7 @@ from typing import Any
 
 from playground.optim import arrays
 from playground.optim.base import Params, ScratchOptimizer
-from playground.optim.validation import check_lr, check_non_negative
+from playground.optim.validation import HyperparameterError, check_lr, check_non_negative
 
 
 def sgd(param: arrays.Array, grad: arrays.Array, state: dict, *, lr: float | arrays.Array, momentum: float,
@@ -55,7 +55,7 @@ class SGD(ScratchOptimizer):
         check_non_negative("momentum value", momentum, nan_passes=True)
         check_non_negative("weight_decay value", weight_decay, nan_passes=True)
         if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+            raise HyperparameterError("optim.nesterov")
         defaults: dict[str, Any] = dict(lr=lr, momentum=momentum, dampening=dampening,
                                         weight_decay=weight_decay, nesterov=nesterov,
                                         maximize=maximize, foreach=foreach,

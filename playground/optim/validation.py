@@ -1,12 +1,20 @@
 """Hyperparameter checks that raise exactly what torch.optim raises, with its messages.
 
 Each constructor calls these in the order torch.optim's class of the same name checks, so the
-first invalid value reported is the same one torch would report.
+first invalid value reported is the same one torch would report. The refusals a page can cause
+are :class:`HyperparameterError` (a ValueError whose English text is torch's, said by key so a
+page can say it in its own language).
 """
 
 from __future__ import annotations
 
 import torch
+
+from playground.i18n import SaidError
+
+
+class HyperparameterError(SaidError):
+    """A hyperparameter torch.optim refuses; ``str()`` is torch's own message."""
 
 
 def check_lr(lr: float | torch.Tensor, *, nan_passes: bool = False) -> None:
@@ -20,20 +28,20 @@ def check_non_negative(name: str, value: float | torch.Tensor, *, nan_passes: bo
     ``nan_passes=True`` reproduces that."""
     invalid = value < 0.0 if nan_passes else not 0.0 <= value
     if invalid:
-        raise ValueError(f"Invalid {name}: {value}")
+        raise HyperparameterError("optim.invalid", name=name, value=value)
 
 
 def check_unit_interval(name: str, value: float) -> None:
     """``0 <= value <= 1`` (Adadelta's rho)."""
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"Invalid {name}: {value}")
+        raise HyperparameterError("optim.invalid", name=name, value=value)
 
 
 def check_beta_ranges(betas: tuple[float | torch.Tensor, float | torch.Tensor]) -> None:
     """``0 <= beta < 1`` for both coefficients."""
     for index, beta in enumerate(betas):
         if not 0.0 <= beta < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
+            raise HyperparameterError("optim.invalid_beta", index=index, beta=beta)
 
 
 def check_beta_types(betas: tuple[float | torch.Tensor, float | torch.Tensor], *, foreach: bool | None,

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 import torch
 
-from playground.i18n import SettingsError
+from playground.i18n import SaidError, SettingsError
 from playground.optim import METHODS
 from playground.regularization.flat import flatten_
 from playground.regularization.penalties import penalized_weights
@@ -55,12 +55,13 @@ def decay_in_force(method: str, wanted: str) -> str:
 
 def check(method: str, lr: float, tuned: Mapping[str, float | bool] | None = None) -> None:
     """Raise SettingsError, with the method's name, for settings its optimizer refuses (e.g.
-    Nesterov without momentum); the reason is the optimizer's own, in English."""
+    Nesterov without momentum); the reason is the optimizer's own (torch.optim's words in English)."""
     kwargs = optimizer_kwargs(method, lr, tuned)
     try:
         METHODS[method].make([torch.zeros(1, requires_grad=True)], **kwargs)
     except ValueError as error:
-        raise SettingsError("lab_settings.optimizer_refuses", method=method, reason=str(error)) from None
+        reason = error.said if isinstance(error, SaidError) else str(error)
+        raise SettingsError("lab_settings.optimizer_refuses", method=method, reason=reason) from None
 
 
 def optimizer_kwargs(method: str, lr: float, tuned: Mapping[str, float | bool] | None = None,

@@ -35,11 +35,14 @@ INVALID = {
 
 
 def _outcome(cls, kwargs):
-    """What constructing ``cls`` does: ('ok', defaults) or (exception type, message)."""
+    """What constructing ``cls`` does: ('ok', defaults) or (the builtin exception type, message).
+    Ours may raise a subclass of torch's type (a HyperparameterError is a ValueError that a page
+    can say in Chinese): what counts is the builtin type a caller catches."""
     try:
         optimizer = cls([torch.zeros(2, requires_grad=True)], **kwargs)
     except Exception as error:  # noqa: BLE001 - any exception type must match torch's
-        return type(error), str(error)
+        builtin = next(kind for kind in type(error).__mro__ if kind.__module__ == "builtins")
+        return builtin, str(error)
     return "ok", optimizer.defaults
 
 

@@ -14,7 +14,7 @@ from playground.optim import METHODS, TEACHING
 from playground.schedules import SCHEDULES, Schedule
 from playground.surfaces import SURFACES, ExpressionError, Surface
 from playground.trajectories import RunOptions, configure
-from playground.ui.i18n import say, t
+from playground.ui.i18n import said_of, say, t
 from playground.ui.knobs import knob
 from playground.ui.race.compute import CUSTOM, RaceSpec, load_surface
 from playground.ui.race.keys import LAST_GOOD, NAMESPACE
@@ -93,7 +93,7 @@ def pick_methods(qs: QueryState, surface: Surface) -> dict[str, dict[str, Any]]:
                 configure(surface, name, overrides)
                 methods[name] = overrides
             except ValueError as error:
-                st.error(t("race.controls.sits_out", name=name, error=error))
+                st.error(t("race.controls.sits_out", name=name, error=said_of(error)))
     return methods
 
 

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 from playground.ui.lab import compute
-from tests.ui.helpers import open_page, player_scene, send_player_event
+from tests.ui.helpers import english_phrases, open_page, player_scene, send_player_event
 
 PAGE = "lab"
 FAST = {"epochs": "150", "hidden": "32,32"}
@@ -207,6 +207,12 @@ def test_nesterov_without_momentum_is_a_message_not_a_traceback():
     at = open_page(PAGE, opt="SGD", sgd_nesterov="true", epochs="20", hidden="16")
     assert not at.exception
     assert any("Nesterov momentum requires a momentum" in e.value for e in at.error)
+
+
+def test_nesterov_without_momentum_is_refused_in_chinese_too():
+    at = open_page(PAGE, opt="SGD", sgd_nesterov="true", epochs="20", hidden="16", lang="zh")
+    assert any("Nesterov 动量需要非零的动量系数" in e.value for e in at.error)
+    assert english_phrases(at._tree) == []
 
 
 def test_bad_uploads_end_in_messages_not_tracebacks():
