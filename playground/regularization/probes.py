@@ -1,5 +1,5 @@
-"""What the lab records about a network at a few epochs: weight histograms, the decision
-boundary on a grid, and batchnorm's batch vs running statistics.
+"""What the lab records about a network at a few epochs: weight and gradient histograms, the
+decision boundary on a grid, and batchnorm's batch vs running statistics.
 
 These are the expensive measurements, so the trainer takes them at a bounded number of
 "frames" (e.g. 40 per run), not every epoch; each frame is small (histogram counts and a
@@ -8,7 +8,7 @@ These are the expensive measurements, so the trainer takes them at a bounded num
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -20,6 +20,8 @@ SMALL = 1e-3  # |w| below this counts as "near zero"
 
 @dataclass(frozen=True)
 class LayerWeights:
+    """A layer's weight matrix in numbers; also its gradient's (:attr:`Frame.gradients`)."""
+
     name: str
     counts: np.ndarray  # histogram of the layer's weights over `edges`
     edges: np.ndarray
@@ -46,6 +48,9 @@ class Frame:
     confidence: np.ndarray | None  # (G*G,) probability of the predicted class
     batchnorm: list[BatchNormStats]
     mode_gap: float | None  # mean |train-mode output - eval-mode output| on the training set
+    # ∂L/∂W per layer for the first step taken from these weights (see the trainer); none for a
+    # frame no step was taken from (a restored network, one whose next loss was not finite)
+    gradients: list[LayerWeights] = field(default_factory=list)
 
 
 def linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
@@ -61,6 +66,15 @@ def weight_stats(name: str, w: torch.Tensor) -> LayerWeights:
     counts, edges = np.histogram(values, bins=BINS, range=(-top, top))
     return LayerWeights(name, counts, edges, int((values == 0).sum()), int((np.abs(values) < SMALL).sum()),
                         values.size, float(np.sqrt(np.square(values, dtype=np.float64).sum())))
+
+
+def gradient_stats(model: nn.Module) -> list[LayerWeights]:
+    """Each Linear layer's weight gradient as it stands (after a backward pass), in numbers."""
+    stats = []
+    for name, layer in linear_layers(model):
+        assert layer.weight.grad is not None, "a backward pass has filled the gradients"
+        stats.append(weight_stats(name, layer.weight.grad))
+    return stats
 
 
 def grid_points(extent: tuple[float, float, float, float], size: int) -> np.ndarray:

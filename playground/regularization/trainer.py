@@ -6,6 +6,13 @@ One epoch = one pass over the training set in mini-batches (``batch_size=0``: fu
     optimizer step (weight decay inside the optimizer, coupled or decoupled)
     the L1 proximal step: w ← sign(w)·max(|w| − η·λ₁, 0), so weights reach exactly zero
 
+Each epoch's first step also logs its gradient: the norm ‖∂L/∂W‖ of every layer (and at the
+frames, its histogram), where L is the loss that step minimised, penalty terms included: the
+gradient of the step taken *from* that epoch's weights. After the last epoch one more gradient
+is computed the same way, without a step (and with batchnorm's running statistics put back).
+At the end, the losses along the straight line from the initial to the final weights are
+measured (:mod:`~playground.regularization.interpolation`).
+
 Then the network is evaluated in eval mode (dropout off, running BN statistics) on both
 splits; the curves show the *data* loss (cross-entropy or MSE, no penalty terms), so runs with
 and without penalties compare fairly. Early stopping monitors the validation loss. A
@@ -21,8 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 
 import numpy as np
 import torch
@@ -33,10 +40,11 @@ from playground.datasets.toy import SplitData
 from playground.regularization.config import LabConfig
 from playground.regularization.early_stopping import EarlyStopping
 from playground.regularization.features import expand
+from playground.regularization.interpolation import Line, loss_line
 from playground.regularization.mlp import build_mlp
 from playground.regularization.optimizers import make_optimizer
 from playground.regularization.penalties import after_step_, loss_terms, penalized_weights
-from playground.regularization.probes import Frame, grid_points, take_frame
+from playground.regularization.probes import Frame, gradient_stats, grid_points, linear_layers, take_frame
 from playground.seeding import draw_dropout_from
 
 GRID = 60  # the decision-boundary grid is GRID x GRID
@@ -60,6 +68,9 @@ class Run:
     diverged_at: int | None = None
     confusion: np.ndarray | None = None  # validation confusion matrix [true, predicted]
     model: torch.nn.Module | None = None
+    # ‖∂L/∂W‖ per layer, by "epoch" and the layers' names: the first step from each epoch's weights
+    gradients: dict[str, list[float]] = field(default_factory=dict)
+    line: Line | None = None  # the losses from the initial to the final weights
 
     @property
     def epochs_run(self) -> int:
@@ -147,6 +158,7 @@ def train(data: SplitData, config: LabConfig,
     with _flush_denormals():
         generator = torch.Generator().manual_seed(config.seed)  # mini-batch order
         model = build_mlp(config.mlp(data), seed=config.seed)
+        initial = [p.detach().clone() for p in model.parameters()]  # θ_init, where the loss line starts
         # dropout masks from this run's own stream: reproducible even while other sessions train
         draw_dropout_from(model, torch.Generator().manual_seed(config.seed))
         optimizer = make_optimizer(model, config.optimizer, config.lr, config.weight_decay,
@@ -155,10 +167,13 @@ def train(data: SplitData, config: LabConfig,
         stopper = EarlyStopping(config.patience, config.min_delta, config.restore_best,
                                 config.start_from_epoch)
         every = max(1, math.ceil(config.epochs / max(1, config.frames)))
-        run = Run(config, data.task, {name: [] for name in ("epoch", *METRICS, "lr")}, [], tensors.extent)
+        layers = linear_layers(model)
+        run = Run(config, data.task, {name: [] for name in ("epoch", *METRICS, "lr")}, [], tensors.extent,
+                  gradients={name: [] for name in ("epoch", *(name for name, _ in layers))})
         # model.train()/eval() walk every module; only dropout and batchnorm behave differently
         switches = [m for m in model.modules() if isinstance(m, (nn.Dropout, nn.BatchNorm1d))]
         weights = penalized_weights(model)  # listed once: walking the modules every epoch adds up
+        grads = [layer.weight.grad for _, layer in layers]  # views of the flat gradient backward fills
 
         def training(mode: bool) -> None:
             for module in switches:
@@ -174,13 +189,23 @@ def train(data: SplitData, config: LabConfig,
                 run.history[name].append(value)
             return True
 
+        def logged(epoch: int) -> None:
+            """Log the gradient just computed from epoch ``epoch``'s weights: each layer's norm, and
+            the histograms in that epoch's frame when it has one."""
+            norms = torch.stack([torch.linalg.vector_norm(g) for g in grads if g is not None]).tolist()
+            for name, value in zip(run.gradients, (epoch, *norms), strict=True):
+                run.gradients[name].append(value)
+            if run.frames[-1].epoch == epoch:
+                run.frames[-1] = replace(run.frames[-1], gradients=gradient_stats(model))
+
         run.frames.append(tensors.frame(0, model))
         if not record(0):  # the untrained network's loss is already NaN or inf: nothing to train from
             run.diverged_at = 0
         epochs = range(1, config.epochs + 1) if run.diverged_at is None else range(0)
         for epoch in epochs:
             training(True)
-            if not (_epoch(model, optimizer, tensors, config, generator) and record(epoch)):
+            if not (_epoch(model, optimizer, tensors, config, generator, partial(logged, epoch - 1))
+                    and record(epoch)):
                 run.diverged_at = epoch
                 break
             scheduler.step()
@@ -191,7 +216,13 @@ def train(data: SplitData, config: LabConfig,
             if config.early_stopping and stopper.update(epoch, run.history["val_loss"][-1], model):
                 run.stopped_epoch = epoch
                 break
+        if run.diverged_at is None:
+            if run.frames[-1].epoch != run.epochs_run:  # early stopping stopped between frames
+                run.frames.append(tensors.frame(run.epochs_run, model))
+            training(True)
+            _last_gradient(model, optimizer, tensors, config, generator, partial(logged, run.epochs_run))
         _finish(run, model, stopper, tensors)
+        run.line = loss_line(initial, model, tensors)
     return run
 
 
@@ -208,28 +239,47 @@ def _flush_denormals() -> Iterator[None]:
         torch.set_flush_denormal(False)
 
 
+def _loss(model: torch.nn.Module, tensors: Tensors, config: LabConfig, rows: torch.Tensor) -> torch.Tensor:
+    """The loss a step minimises on the batch ``rows``: the data loss plus the penalty terms."""
+    loss = tensors.loss(model(tensors.X_train[rows]), tensors.y_train[rows])
+    terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
+    return loss if terms is None else loss + terms
+
+
 def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: LabConfig,
-           generator: torch.Generator) -> bool:
-    """One pass over the training set; False, before any step on it, if a batch loss is not finite."""
-    for rows in batches(len(tensors.X_train), config.batch_size, generator):
-        loss = tensors.loss(model(tensors.X_train[rows]), tensors.y_train[rows])
-        terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
-        if terms is not None:
-            loss = loss + terms
+           generator: torch.Generator, first: Callable[[], None]) -> bool:
+    """One pass over the training set; False, before any step on it, if a batch loss is not finite.
+    ``first()`` is called once the first batch's gradient is computed, before its step."""
+    for index, rows in enumerate(batches(len(tensors.X_train), config.batch_size, generator)):
+        loss = _loss(model, tensors, config, rows)
         if not torch.isfinite(loss):
             return False
         optimizer.zero_grad(set_to_none=False)  # in place: the parameters' grads are views of it
         loss.backward()
+        if index == 0:
+            first()
         optimizer.step()
         after_step_(model, optimizer.param_groups[0]["lr"], config.l1, config.l1_kind)
     return True
 
 
+def _last_gradient(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors,
+                   config: LabConfig, generator: torch.Generator, logged: Callable[[], None]) -> None:
+    """The gradient the next epoch's first step would take from the final weights, without the step;
+    the train-mode pass's update of batchnorm's running statistics is undone."""
+    kept = [buffer.clone() for buffer in model.buffers()]
+    loss = _loss(model, tensors, config, batches(len(tensors.X_train), config.batch_size, generator)[0])
+    if torch.isfinite(loss):
+        optimizer.zero_grad(set_to_none=False)
+        loss.backward()
+        logged()
+    with torch.no_grad():
+        for buffer, value in zip(model.buffers(), kept, strict=True):
+            buffer.copy_(value)
+
+
 def _finish(run: Run, model: torch.nn.Module, stopper: EarlyStopping, tensors: Tensors) -> None:
     """Restore the best weights if asked, and measure the network the run hands back."""
-    # after a diverged step the weights belong to no recorded epoch: frames end at the last one taken
-    if run.diverged_at is None and run.frames[-1].epoch != run.epochs_run:
-        run.frames.append(tensors.frame(run.epochs_run, model))
     if run.config.early_stopping and math.isfinite(stopper.best):
         run.best_epoch = stopper.best_epoch
         if run.config.restore_best and stopper.restore(model):

@@ -8,7 +8,7 @@
 
 from playground.trajectories.basins import DIVERGED, STALLED, BasinMap, basins
 from playground.trajectories.engine import Engine, RunOptions, Trajectory, configure, race, run
-from playground.trajectories.internals import Internals, inspect
+from playground.trajectories.internals import Internals, inspect, trace
 from playground.trajectories.reference import (
            Parity,
            max_difference,
@@ -16,8 +16,9 @@ from playground.trajectories.reference import (
            step_parity,
            torch_path,
 )
+from playground.trajectories.slice import LineSlice, line_slice, run_slice
 from playground.trajectories.worked import Worked, worked_update
 
 __all__ = ["Engine", "RunOptions", "Trajectory", "configure", "race", "run", "basins", "BasinMap",
            "DIVERGED", "STALLED", "torch_path", "max_difference", "Parity", "step_parity", "step_differences",
-           "inspect", "Internals", "Worked", "worked_update"]
+           "inspect", "trace", "Internals", "Worked", "worked_update", "LineSlice", "line_slice", "run_slice"]

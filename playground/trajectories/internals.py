@@ -76,18 +76,47 @@ def inspect(surface: Surface, method: str, start: Sequence[float] | np.ndarray, 
     ``options`` and ``hyperparameters`` as in :func:`run`) from start ``index`` of ``start``."""
     if not 0 <= step < steps:
         raise ValueError(f"step must be from 0 to {steps - 1}, not {step}")
-    engine = Engine(surface, {method: hyperparameters}, start, steps, options or RunOptions())
+    walk = _walk(Engine(surface, {method: hyperparameters}, start, steps, options or RunOptions()), index)
+    for _ in range(step):
+        walk.skip()
+    return walk.take(method, step)
+
+
+def trace(surface: Surface, method: str, start: Sequence[float] | np.ndarray, steps: int,
+          options: RunOptions | None = None, index: int = 0, **hyperparameters: Any) -> list[Internals]:
+    """:func:`inspect` at every step 0 … steps − 1 of one run, read as the run goes (one pass, not
+    one replay per step)."""
+    walk = _walk(Engine(surface, {method: hyperparameters}, start, steps, options or RunOptions()), index)
+    return [walk.take(method, step) for step in range(steps)]
+
+
+@dataclass
+class _Walk:
+    """An engine stepped one update at a time, with start ``index``'s state read around a step."""
+
+    engine: Engine
+    index: int
+
+    def skip(self) -> None:
+        self.engine.step()
+
+    def take(self, method: str, step: int) -> Internals:
+        """Take step ``step`` and read the rule's state before and after it."""
+        engine, index = self.engine, self.index
+        state = engine.states[0]
+        before = {key: _row(value, index) for key, value in state.items()}
+        position = engine.P[index].copy()
+        stopped = max(engine.diverged_at[index], engine.stopped_at[index])
+        frozen_at = stopped if not engine.active[index] else -1
+        engine.step()
+        lr = float(engine.base_lr[0] * engine.factors[step] * engine.used[index])
+        after = {key: _row(value, index) for key, value in state.items()}
+        diverged = bool(frozen_at < 0 and engine.diverged_at[index] == step + 1)
+        return Internals(method, step, engine.hyper[0], position, engine.G[index].copy(), lr, before, after,
+                         engine.P[index] - position, int(frozen_at), diverged)
+
+
+def _walk(engine: Engine, index: int) -> _Walk:
     if not 0 <= index < engine.K:
         raise ValueError(f"index must be from 0 to {engine.K - 1}, not {index}")
-    for _ in range(step):
-        engine.step()
-    state = engine.states[0]
-    before = {key: _row(value, index) for key, value in state.items()}
-    position = engine.P[index].copy()
-    frozen_at = max(engine.diverged_at[index], engine.stopped_at[index]) if not engine.active[index] else -1
-    engine.step()
-    lr = float(engine.base_lr[0] * engine.factors[step] * engine.used[index])
-    after = {key: _row(value, index) for key, value in state.items()}
-    diverged = bool(frozen_at < 0 and engine.diverged_at[index] == step + 1)
-    return Internals(method, step, engine.hyper[0], position, engine.G[index].copy(), lr, before, after,
-                     engine.P[index] - position, int(frozen_at), diverged)
+    return _Walk(engine, index)

@@ -6,7 +6,8 @@
 //
 // Scene (built in Python, see playground/ui/player.py): domain, grid (cells with a colour index per
 // frame or one for all), series (trails with a marker at the current frame), marks (fixed points),
-// frames (the frame values, e.g. steps 0..N), frame (the one to show) and the words to show.
+// frames (the frame values, e.g. steps 0..N), frame (the one to show), the words to show and, if
+// any, arrows (vectors and an ellipse drawn from a point at each frame, e.g. an optimizer's state).
 
 const SIZE = { left: 52, right: 12, top: 10, bottom: 40 };
 const DURATION_MS = 5000; // a replay from the first frame to the last
@@ -123,6 +124,7 @@ function draw(view) {
     shapePath(ctx, s.shape, px(s.x[last]), py(s.y[last]), 7);
     ctx.fillStyle = s.colour; ctx.fill(); ctx.strokeStyle = "white"; ctx.lineWidth = 1.5; ctx.stroke();
   }
+  if (scene.arrows) drawArrows(ctx, scene.arrows, value, px, py, [SIZE.left, SIZE.top]);
   for (const m of scene.marks) {
     shapePath(ctx, m.shape, px(m.x), py(m.y), m.size);
     if (m.fill) { ctx.fillStyle = m.fill; ctx.fill(); }
@@ -142,6 +144,52 @@ function draw(view) {
   ui.scrub.value = String(index);
   ui.label.textContent = `${scene.words.frame} ${value} / ${scene.frames[scene.frames.length - 1]}`;
   ui.canvas.setAttribute("aria-label", `${scene.words.description} ${ui.label.textContent}`);
+}
+
+// The row of arrows.at for frame value `value`: the last at or before it (none before the first).
+function arrowRow(arrows, value) {
+  let row = -1;
+  while (row + 1 < arrows.at.length && arrows.at[row + 1] <= value) row++;
+  return row;
+}
+
+function arrowHead(ctx, x0, y0, x1, y1) {
+  const angle = Math.atan2(y1 - y0, x1 - x0), head = 8;
+  ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+  ctx.beginPath(); ctx.moveTo(x1, y1);
+  ctx.lineTo(x1 - head * Math.cos(angle - 0.45), y1 - head * Math.sin(angle - 0.45));
+  ctx.lineTo(x1 - head * Math.cos(angle + 0.45), y1 - head * Math.sin(angle + 0.45));
+  ctx.closePath(); ctx.fill();
+}
+
+// The optimizer's state at the frame on screen: an ellipse (semi-axes along x and y) and one labelled
+// arrow per vector from the point, all at the row's scale; the scale is written in the plot's corner.
+function drawArrows(ctx, arrows, value, px, py, corner) {
+  const row = arrowRow(arrows, value);
+  if (row < 0) return;
+  const k = arrows.scale[row], x = arrows.x[row], y = arrows.y[row];
+  const cx = px(x), cy = py(y);
+  if (arrows.axes) {
+    const rx = Math.abs(px(x + k * arrows.axes.dx[row]) - cx), ry = Math.abs(py(y + k * arrows.axes.dy[row]) - cy);
+    ctx.beginPath(); ctx.ellipse(cx, cy, Math.max(rx, 0.5), Math.max(ry, 0.5), 0, 0, 2 * Math.PI);
+    ctx.fillStyle = "rgba(0, 0, 0, 0.06)"; ctx.fill();
+    ctx.strokeStyle = "#333"; ctx.lineWidth = 1.2; ctx.setLineDash([4, 3]); ctx.stroke(); ctx.setLineDash([]);
+  }
+  ctx.font = "bold 13px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "middle";
+  for (const v of arrows.vectors) {
+    const tx = px(x + k * v.dx[row]), ty = py(y + k * v.dy[row]);
+    if (Math.hypot(tx - cx, ty - cy) < 1) continue; // a zero vector: nothing to point at
+    ctx.strokeStyle = ctx.fillStyle = v.colour; ctx.lineWidth = 2.5;
+    arrowHead(ctx, cx, cy, tx, ty);
+    const [lx, ly] = [tx + 6 * Math.sign(tx - cx || 1), ty - 8];
+    ctx.textAlign = tx >= cx ? "left" : "right";
+    ctx.lineWidth = 3; ctx.strokeStyle = "white"; ctx.strokeText(v.label, lx, ly);
+    ctx.fillStyle = v.colour; ctx.fillText(v.label, lx, ly);
+  }
+  const label = arrows.words.replace("{k}", String(k));
+  ctx.font = "12px sans-serif"; ctx.textAlign = "left"; ctx.textBaseline = "top";
+  ctx.fillStyle = "#ffffffcc"; ctx.fillRect(corner[0] + 4, corner[1] + 4, ctx.measureText(label).width + 8, 18);
+  ctx.fillStyle = "#222"; ctx.fillText(label, corner[0] + 8, corner[1] + 7);
 }
 
 function legend(ui, scene) {

@@ -103,6 +103,32 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Arrows:
+    """Vectors drawn from a point at each frame value ``at`` (a row of each array per value): each
+    of ``vectors`` as a labelled arrow from (x, y), and, where ``axes`` is given, an ellipse centred
+    there with those semi-axes; all drawn at ``scale`` times their length (one scale per row).
+    ``labels`` and ``colours`` name and colour the vectors; ``words`` is the scale's label, with
+    ``{k}`` where the scale goes."""
+
+    at: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    vectors: Sequence[np.ndarray]  # each (len(at), 2)
+    labels: Sequence[str]
+    colours: Sequence[str]
+    scale: np.ndarray
+    words: str
+    axes: np.ndarray | None = None  # (len(at), 2)
+
+    def data(self) -> dict[str, Any]:
+        vectors = [{"label": label, "colour": colour, "dx": _short(v[:, 0]), "dy": _short(v[:, 1])}
+                   for v, label, colour in zip(self.vectors, self.labels, self.colours, strict=True)]
+        axes = None if self.axes is None else {"dx": _short(self.axes[:, 0]), "dy": _short(self.axes[:, 1])}
+        return {"at": np.asarray(self.at, dtype=int).tolist(), "x": _short(self.x), "y": _short(self.y),
+                "vectors": vectors, "scale": _short(self.scale), "words": self.words, "axes": axes}
+
+
+@dataclass(frozen=True)
 class Words:
     """What the player writes: button labels, the frame's name and the canvas's description; one
     left empty is the catalogue's, in the page's language (the bands' line is left out)."""
@@ -132,6 +158,7 @@ class Scene:
     clickable: bool = False
     height: int = 520  # the canvas's height in pixels; for a square map, the most it may take
     square: bool = False  # one unit of x as long as one of y (the plot as tall as it is wide)
+    arrows: Arrows | None = None
 
     def data(self) -> dict[str, Any]:
         """The JSON the browser draws from."""
@@ -140,7 +167,8 @@ class Scene:
                 "axes": list(self.axes), "grid": self.grid.data(), "series": [s.data() for s in self.series],
                 "marks": [vars(m) for m in self.marks], "frames": [int(f) for f in self.frames],
                 "frame": int(frame), "words": self.words.data(), "clickable": self.clickable,
-                "height": self.height, "square": self.square}
+                "height": self.height, "square": self.square,
+                "arrows": None if self.arrows is None else self.arrows.data()}
 
 
 def player(scene: Scene, *, key: str, on_stop: Callable[[], None],
@@ -175,3 +203,8 @@ def _state(key: str) -> dict[str, Any]:
 
 def _floats(values: np.ndarray) -> list[float]:
     return [float(v) for v in np.round(np.asarray(values, dtype=float), 6)]
+
+
+def _short(values: np.ndarray) -> list[float]:
+    """Four significant digits: plenty to draw with, and a third of the bytes of full floats."""
+    return [float(f"{v:.4g}") for v in np.asarray(values, dtype=float)]

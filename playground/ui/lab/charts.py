@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from playground.datasets.toy import SplitData
+from playground.regularization import interpolation
 from playground.regularization.probes import SMALL, Frame
 from playground.regularization.trainer import Run
 from playground.ui import format as fmt
@@ -317,25 +318,38 @@ def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
     return alt.layer(*layers).properties(height=height)
 
 
-def histogram_data(frame: Frame) -> pd.DataFrame:
-    """Per layer and bin: the bin's range and how many weights fall in it."""
+def histogram_data(frame: Frame, *, gradients: bool = False) -> pd.DataFrame:
+    """Per layer and bin: the bin's range and how many weights (or, with ``gradients``, entries
+    of the layer's gradient ∂L/∂W) fall in it."""
+    layers = frame.gradients if gradients else frame.layers
     parts = [pd.DataFrame({"layer": layer_name(layer.name), "from": layer.edges[:-1], "to": layer.edges[1:],
-                           "count": layer.counts}) for layer in frame.layers]
+                           "count": layer.counts}) for layer in layers]
     return pd.concat(parts, ignore_index=True)
 
 
-def histogram_table(histograms: pd.DataFrame) -> pd.DataFrame:
+def _histogram_words(gradients: bool) -> tuple[str, str]:
+    """What a histogram's bins range over and what its bars count."""
+    if gradients:
+        return t("lab_gradients.value"), t("lab_gradients.entries")
+    return t("lab.charts.weight"), t("lab.charts.weights")
+
+
+def histogram_table(histograms: pd.DataFrame, *, gradients: bool = False) -> pd.DataFrame:
+    _, counted = _histogram_words(gradients)
     return histograms.rename(columns={"layer": t("lab.charts.layer"), "from": t("lab.charts.from"),
-                                      "to": t("lab.charts.to"), "count": t("lab.charts.weights")})
+                                      "to": t("lab.charts.to"), "count": counted})
 
 
-def histogram_summary(histograms: pd.DataFrame, epoch: int) -> str:
-    """How many weights the histograms count at ``epoch``, and each layer's range."""
+def histogram_summary(histograms: pd.DataFrame, epoch: int, *, gradients: bool = False) -> str:
+    """How many weights (or gradient entries) the histograms count at ``epoch``, and each layer's range."""
     ranges = histograms[histograms["count"] > 0].groupby("layer", sort=False).agg(lo=("from", "min"),
                                                                                   hi=("to", "max"))
     layers = t("lab.alt.separator").join(t("lab.alt.layer_range", layer=layer, lo=fmt.number(row.lo),
                                             hi=fmt.number(row.hi)) for layer, row in ranges.iterrows())
-    return t("lab.alt.histogram", weights=int(histograms["count"].sum()), epoch=epoch, layers=layers)
+    total = int(histograms["count"].sum())
+    if gradients:
+        return t("lab_gradients.histogram_summary", entries=total, epoch=epoch, layers=layers)
+    return t("lab.alt.histogram", weights=total, epoch=epoch, layers=layers)
 
 
 def layer_table(frame: Frame) -> pd.DataFrame:
@@ -346,10 +360,13 @@ def layer_table(frame: Frame) -> pd.DataFrame:
                         ).set_index(t("lab.charts.layer"))
 
 
-def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170) -> alt.FacetChart:
-    return alt.Chart(histograms).mark_bar(color=OKABE_ITO[0]).encode(
-        x=alt.X("from:Q", title=t("lab.charts.weight")), x2="to:Q",
-        y=alt.Y("count:Q", title=t("lab.charts.weights")), y2=alt.datum(0),
+def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170, *,
+                    gradients: bool = False) -> alt.FacetChart:
+    """Each layer's histogram in its own panel: weights in blue, gradients in vermilion."""
+    value, counted = _histogram_words(gradients)
+    return alt.Chart(histograms).mark_bar(color=OKABE_ITO[4 if gradients else 0]).encode(
+        x=alt.X("from:Q", title=value), x2="to:Q",
+        y=alt.Y("count:Q", title=counted), y2=alt.datum(0),
         tooltip=[alt.Tooltip("from:Q", title=t("lab.charts.from"), format=".3f"),
                  alt.Tooltip("to:Q", title=t("lab.charts.to"), format=".3f"),
                  alt.Tooltip("count:Q", title=t("lab.charts.count"))],
@@ -431,6 +448,147 @@ def lr_chart(rates: pd.DataFrame, schedule: str) -> alt.Chart:
                  alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
                  alt.Tooltip("learning rate:Q", title=t("lab.charts.lr"), format=".3g")],
     ).properties(height=200)
+
+
+def gradient_data(runs: dict[str, Run]) -> pd.DataFrame:
+    """Each run's gradient norm ‖∂L/∂W‖ per layer and epoch; a log axis cannot show 0 or a
+    non-finite norm, so those rows are left out."""
+    parts = []
+    for label, run in runs.items():
+        epochs = run.gradients.get("epoch", [])
+        for name, norms in run.gradients.items():
+            if name != "epoch":
+                parts.append(pd.DataFrame({"run": run_name(label), "epoch": epochs, "layer": layer_name(name),
+                                           "norm": norms}))
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["run", "epoch", "layer", "norm"])
+    norms = table.norm.astype(float)
+    return table[np.isfinite(norms) & (norms > 0)].reset_index(drop=True)
+
+
+def gradient_table(gradients: pd.DataFrame) -> pd.DataFrame:
+    table = gradients.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
+                                      "layer": t("lab.charts.layer"), "norm": t("lab_gradients.norm")})
+    return table if gradients.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def gradient_summary(gradients: pd.DataFrame) -> str:
+    """Per run, each layer's gradient norm at the first and the last epoch logged."""
+    if gradients.empty:
+        return t("a11y.no_data", what=t("lab_gradients.norm"))
+    several = gradients.run.nunique() > 1
+    parts = []
+    for name, run in gradients.groupby("run", sort=False):
+        ends = run.groupby("layer", sort=False).norm.agg(["first", "last"])  # rows are in epoch order
+        layers = t("lab_gradients.layer_separator").join(
+            t("lab_gradients.layer_change", layer=layer, first=fmt.number(row["first"]),
+              last=fmt.number(row["last"])) for layer, row in ends.iterrows())
+        numbers = {"layers": layers, "first_epoch": int(run.epoch.min()), "last_epoch": int(run.epoch.max())}
+        parts.append(t("lab_gradients.summary_run", run=name, **numbers) if several
+                     else t("lab_gradients.summary_one", **numbers))
+    return t("lab_gradients.summary", runs=t("lab.alt.separator").join(parts))
+
+
+def gradient_chart(gradients: pd.DataFrame, width: int = 300) -> alt.Chart | alt.FacetChart:
+    """Gradient norms per layer over the epochs on a log axis, each layer in its colour and dash;
+    when comparing, one panel per run, on the same axes."""
+    layers = list(dict.fromkeys(gradients.layer))
+    chart = alt.Chart(gradients).mark_line().encode(
+        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
+        y=alt.Y("norm:Q", title=t("lab_gradients.norm"), scale=alt.Scale(type="log", zero=False)),
+        color=alt.Color("layer:N", sort=layers, scale=alt.Scale(range=list(OKABE_ITO)), title=None),
+        strokeDash=alt.StrokeDash("layer:N", sort=layers, title=None),
+        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
+                 alt.Tooltip("layer:N", title=t("lab.charts.layer")),
+                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
+                 alt.Tooltip("norm:Q", title=t("lab_gradients.norm"), format=".3g")])
+    title = t("lab_gradients.title")
+    if gradients.run.nunique() < 2:
+        return chart.properties(height=320, title=title)  # Streamlit's height: the title and axes included
+    runs = alt.Column("run:N", title=None, sort=list(dict.fromkeys(gradients.run)))
+    return chart.properties(width=width, height=200).facet(column=runs).properties(title=title)
+
+
+def line_data(runs: dict[str, Run]) -> pd.DataFrame:
+    """Long table: run, α, split and the loss at θ(α) = (1 − α)·θ_init + α·θ_final (finite ones)."""
+    parts = []
+    for label, run in runs.items():
+        if run.line is not None:
+            for shown, losses in zip(splits(), (run.line.train_loss, run.line.val_loss), strict=True):
+                parts.append(pd.DataFrame({"run": run_name(label), "alpha": run.line.alphas, "split": shown,
+                                           "loss": losses}))
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["run", "alpha", "split", "loss"])
+    return table[np.isfinite(table.loss.astype(float))].reset_index(drop=True)
+
+
+def line_table(line: pd.DataFrame) -> pd.DataFrame:
+    table = line.rename(columns={"run": t("lab.charts.run"), "alpha": "α", "split": t("lab.charts.split"),
+                                 "loss": t("lab.charts.loss")})
+    return table if line.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def _rise(losses: pd.Series) -> tuple[float, int]:
+    """The largest climb along the line: how far a loss rises above the lowest one before it, and
+    where (its position in ``losses``); (0, 0) when the losses never rise."""
+    values = losses.to_numpy(dtype=float)
+    climbs = values[1:] - np.minimum.accumulate(values)[:-1]
+    if not len(climbs) or climbs.max() <= 1e-6 * max(1.0, np.abs(values).max()):
+        return 0.0, 0
+    return float(climbs.max()), int(climbs.argmax()) + 1
+
+
+def line_summary(line: pd.DataFrame) -> str:
+    """Per run: the training loss at α = 0 and α = 1, whether it falls all the way between them
+    (else its largest climb), and where on the line the validation loss is lowest."""
+    if line.empty:
+        return t("a11y.no_data", what=t("lab.charts.loss"))
+    train, validation = splits()
+    several = line.run.nunique() > 1
+    parts = []
+    for name, run in line.groupby("run", sort=False):
+        fitted = run[run.split == train].sort_values("alpha")
+        between = fitted[(fitted.alpha >= 0) & (fitted.alpha <= 1)]
+        checked = run[run.split == validation]
+        if between.empty or checked.empty:
+            continue
+        rise, at = _rise(between.loss)
+        shape = t("lab_interpolation.falls") if not rise else t(
+            "lab_interpolation.climbs", rise=fmt.number(rise), alpha=fmt.number(between.alpha.iloc[at]))
+        lowest = checked.loc[checked.loss.idxmin()]
+        numbers = {"start": fmt.number(between.loss.iloc[0]), "end": fmt.number(between.loss.iloc[-1]),
+                   "shape": shape, "low": fmt.number(lowest.loss), "low_alpha": fmt.number(lowest.alpha)}
+        parts.append(t("lab_interpolation.summary_run", run=name, **numbers) if several
+                     else t("lab_interpolation.summary_one", **numbers))
+    if not parts:
+        return t("a11y.no_data", what=t("lab.charts.loss"))
+    return t("lab_interpolation.summary", runs=t("lab.alt.separator").join(parts))
+
+
+def line_chart(line: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
+    """The training and validation loss along the line, each split in its colour and marker, each
+    run (when two) in its dash; rules mark the initial (α = 0) and final (α = 1) weights."""
+    several = line.run.nunique() > 1
+    tooltip = [alt.Tooltip("run:N", title=t("lab.charts.run")),
+               alt.Tooltip("split:N", title=t("lab.charts.split")),
+               alt.Tooltip("alpha:Q", title="α", format=".2f"),
+               alt.Tooltip("loss:Q", title=t("lab.charts.loss"), format=".4f")]
+    base = alt.Chart(line).encode(
+        x=alt.X("alpha:Q", title=t("lab_interpolation.axis"),
+                scale=alt.Scale(domain=[float(interpolation.ALPHAS[0]), float(interpolation.ALPHAS[-1])],
+                                nice=False)),
+        y=alt.Y("loss:Q", title=t("lab.charts.loss")),
+        color=alt.Color("split:N", scale=split_colors(), title=None), tooltip=tooltip)
+    dash = alt.StrokeDash("run:N", title=None) if several else alt.value([1, 0])
+    lines = base.mark_line().encode(strokeDash=dash)
+    points = base.mark_point(filled=True, size=30).encode(
+        shape=alt.Shape("split:N", scale=split_shapes(), title=None))
+    ends = pd.DataFrame({"alpha": [0.0, 1.0],
+                         "end": [t("lab_interpolation.initial"), t("lab_interpolation.final")]})
+    rules = alt.Chart(ends).mark_rule(strokeDash=[4, 3], color=GREY).encode(x="alpha:Q")
+    labels = alt.Chart(ends).mark_text(align="left", dx=3, dy=2, baseline="top", fontSize=11,
+                                       color=GREY).encode(x="alpha:Q", y=alt.value(0), text="end:N")
+    return alt.layer(rules, labels, lines, points).properties(height=320, title=t("lab_interpolation.title"))
 
 
 def batchnorm_data(frame: Frame) -> pd.DataFrame:

@@ -195,14 +195,26 @@ def network_at_epoch(qs: QueryState, runs: dict[str, Run], data: SplitData) -> N
                     player(charts.boundary_scene(run, data, epochs, epoch), key=f"{PLAYER}.{label}",
                            on_stop=partial(_stopped, qs, label, epochs))
                     _boundary_text(run, data, frame)
-                histograms = charts.histogram_data(frame)
-                described(charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 150),
-                          charts.histogram_table(histograms),
-                          charts.histogram_summary(histograms, frame.epoch), width="content")
+                _histograms(frame, wide, gradients=False)
+                if frame.gradients:
+                    _histograms(frame, wide, gradients=True)
                 st.dataframe(charts.layer_table(frame), width="stretch")
+        if any(_frame_at(run, epoch).gradients for run in runs.values()):
+            st.caption(t("lab_gradients.histogram_caption"))
         qs.sync()
 
     at_epoch()
+
+
+def _histograms(frame: Frame, wide: bool, *, gradients: bool) -> None:
+    """The layers' weight (or gradient) histograms at the frame's epoch: four panels a row on a
+    page with one run, two beside the other run."""
+    histograms = charts.histogram_data(frame, gradients=gradients)
+    chart = charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 130, gradients=gradients)
+    title = (t("lab_gradients.gradients_at", epoch=frame.epoch) if gradients
+             else t("lab_gradients.weights_at", epoch=frame.epoch))
+    described(chart.properties(title=title), charts.histogram_table(histograms, gradients=gradients),
+              charts.histogram_summary(histograms, frame.epoch, gradients=gradients), width="content")
 
 
 def _boundary_text(run: Run, data: SplitData, frame: Frame) -> None:
@@ -226,6 +238,9 @@ def curves(runs: dict[str, Run]) -> None:
         described(charts.curves_chart(data, markers, title, window), charts.curves_table(data, title),
                   charts.curves_summary(data, title, accuracy=metric == "acc"), where=column)
     st.caption(_shaded(run) if window else t("lab.curves.shaded"))
+    line = charts.line_data(runs)
+    described(charts.line_chart(line), charts.line_table(line), charts.line_summary(line))
+    st.caption(t("lab_interpolation.caption"))
 
 
 def _shaded(run: Run) -> str:
@@ -264,6 +279,10 @@ def weights_and_norms(runs: dict[str, Run]) -> None:
         described(charts.lr_chart(lr, schedule_names()[schedule]), charts.lr_table(lr), charts.lr_summary(lr),
                   where=rates)
         rates.caption(t("lab.weights.lr_caption"))
+    gradients = charts.gradient_data(runs)
+    described(charts.gradient_chart(gradients), charts.gradient_table(gradients),
+              charts.gradient_summary(gradients), width="content" if len(runs) > 1 else "stretch")
+    st.caption(t("lab_gradients.caption"))
 
 
 def batchnorm(runs: dict[str, Run]) -> None:

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from playground.surfaces import Surface
-from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, Parity, Trajectory
+from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, LineSlice, Parity, Trajectory
 from playground.ui import format as fmt
 from playground.ui.i18n import t
-from playground.ui.player import Grid, Mark, Scene, Series, Words
+from playground.ui.player import Arrows, Grid, Mark, Scene, Series, Words
 from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
@@ -31,6 +31,9 @@ OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E44
 #: A dash pattern per method on the curves, so lines differ by more than colour (solid first).
 DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 4), (10, 4), (6, 2, 2, 2, 2, 2))
 MARKERS = 8            # point markers per method on a curve, staggered so methods' markers do not stack
+#: The map's arrows: the plain gradient step, the momentum step and the update taken (Okabe–Ito).
+ARROW_COLOURS = ("#D55E00", "#0072B2", "#000000")
+ARROW_SHARE = 0.25     # each step's longest arrow (or semi-axis) is at most this share of the map's width
 RULE_COLOR = "#888888"  # the scrubbed step's rule: a mid grey, seen on the light and the dark theme
 #: The basin maps sit on a fixed light card, as the race map does: their black (diverged) cells and the
 #: marks written on the regions read the same on Streamlit's light and dark themes.
@@ -83,7 +86,8 @@ def surface_grid(surface: Surface, n: int = GRID) -> pd.DataFrame:
 
 
 def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surface,
-              start: tuple[float, float], step: int, n: int = GRID) -> Scene:
+              start: tuple[float, float], step: int, n: int = GRID,
+              arrows: Arrows | None = None) -> Scene:
     """The race map for the step player: contour bands of f (the colour value z cut into
     len(BANDS) equal bands, as a quantize scale does), each method's whole path (thinned) with the
     step of every point, the start (ring) and the known minima (stars). The browser draws any
@@ -109,7 +113,49 @@ def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surf
                   bands=t("race.charts.bands", bands=len(BANDS), label=label))
     steps = max(path.steps for path in paths.values())
     return Scene(surface.domain, ("x", "y"), Grid(n, n, BANDS, [bands]), series, marks, range(steps + 1),
-                 min(step, steps), words, clickable=True)
+                 min(step, steps), words, clickable=True, arrows=arrows)
+
+
+def state_arrows(states: Sequence[Internals], surface: Surface) -> Arrows:
+    """The map's arrows for one method, at every step (thinned as the paths are): from θ_k, the
+    plain gradient step −η∇f, the momentum step −η·m (methods with a first moment) and the update
+    Δθ the engine applied; for adaptive methods (a second moment), an ellipse whose semi-axes are
+    the effective step sizes −Δθ_i/g_i times ‖g‖: how far a gradient of this size moves the point
+    along each axis. Each step's vectors share one scale, a 1-2-5 number."""
+    k = thinned(len(states) - 1)
+    picked = [states[i] for i in k]
+    lr = np.array([i.lr for i in picked])[:, None]
+    vectors = [-lr * np.array([i.gradient for i in picked])]
+    labels, colours = [t("race_arrows.gradient")], [ARROW_COLOURS[0]]
+    if picked[0].first_moment is not None:
+        vectors.append(-lr * np.array([i.first_moment for i in picked]))
+        labels.append(t("race_arrows.momentum"))
+        colours.append(ARROW_COLOURS[1])
+    vectors.append(np.array([i.update for i in picked]))
+    labels.append(t("race_arrows.update"))
+    colours.append(ARROW_COLOURS[2])
+    axes = None
+    if picked[0].second_moment is not None:
+        norms = np.array([np.linalg.norm(i.gradient) for i in picked])[:, None]
+        axes = np.abs(np.array([i.effective_step for i in picked])) * norms
+    longest = np.max([np.linalg.norm(v, axis=1) for v in vectors], axis=0)
+    if axes is not None:
+        longest = np.maximum(longest, axes.max(axis=1))
+    width = surface.domain[0][1] - surface.domain[0][0]
+    position = np.array([i.position for i in picked])
+    scale = nice_scale(ARROW_SHARE * width, longest)
+    return Arrows(k, position[:, 0], position[:, 1], vectors, labels, colours, scale, t("race_arrows.scale"),
+                  axes)
+
+
+def nice_scale(target: float, lengths: np.ndarray) -> np.ndarray:
+    """Per length, the largest 1-2-5 number k (…, 0.5, 1, 2, 5, 10, …) with k·length ≤ target (1 for
+    a zero length): a scale a student can read off at a glance."""
+    safe = np.where(lengths > 0, lengths, target)
+    raw = target / safe
+    power = 10.0 ** np.floor(np.log10(raw))
+    mantissa = raw / power
+    return np.where(lengths > 0, power * np.select([mantissa >= 5, mantissa >= 2], [5.0, 2.0], 1.0), 1.0)
 
 
 def cell_centre(surface: Surface, x: float, y: float, n: int = GRID) -> tuple[float, float]:
@@ -166,6 +212,41 @@ def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods:
         color=alt.Color("method:N", scale=colors, legend=None),
         shape=alt.Shape("method:N", scale=shapes, legend=None))
     return alt.layer(lines, rule, points).properties(height=height)
+
+
+def slice_frame(slices: Mapping[str, LineSlice]) -> pd.DataFrame:
+    """Each method's line from the start to its end: the point (x, y), s and f there (NaN where f is
+    undefined, which the chart leaves as a gap)."""
+    frames = [pd.DataFrame({"method": name, "s": line.s, "x": line.points[:, 0], "y": line.points[:, 1],
+                            "loss": line.loss}) for name, line in slices.items()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {"method": [], "s": [], "x": [], "y": [], "loss": []})
+
+
+def slice_chart(frame: pd.DataFrame, methods: Sequence[str]) -> alt.LayerChart | alt.FacetChart:
+    """The loss against s, 0 at the start and 1 at each method's end, a line per method in its race
+    colour, dash and marker: a hump above the start is a ridge on the straight way there."""
+    colors, shapes, dashes = method_scales(methods)
+    s_axis = alt.X("s:Q", scale=alt.Scale(domain=[0, 1], nice=False),
+                   axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], labelExpr=_ends_expr()),
+                   title=t("race_slice.axis"))
+    title = t("race_slice.title")
+    lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
+        x=s_axis, y=alt.Y("loss:Q", title=t("race.charts.loss")),
+        color=alt.Color("method:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
+        strokeDash=alt.StrokeDash("method:N", scale=dashes, legend=None),
+        tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")), alt.Tooltip("s:Q", format=".2f"),
+                 alt.Tooltip("loss:Q", format=".4g", title=t("race.charts.loss"))])
+    points = alt.Chart(markers(frame, methods)).mark_point(filled=True, size=45, opacity=1).encode(
+        x="s:Q", y="loss:Q", color=alt.Color("method:N", scale=colors, legend=None),
+        shape=alt.Shape("method:N", scale=shapes, legend=None))
+    return alt.layer(lines, points).properties(height=260)
+
+
+def _ends_expr() -> str:
+    """A Vega label expression naming s = 0 and s = 1 in the page's language (other ticks as numbers)."""
+    start, end = (text.replace("'", "\\'") for text in (t("race_slice.start"), t("race_slice.end")))
+    return f"datum.value == 0 ? '{start}' : datum.value == 1 ? '{end}' : datum.label"
 
 
 def summary_frame(paths: Mapping[str, Trajectory], surface: Surface, step: int, tol: float,

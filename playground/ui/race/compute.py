@@ -29,6 +29,7 @@ from playground.trajectories import (
     inspect,
     race,
     step_parity,
+    trace,
 )
 from playground.ui.i18n import t
 from playground.ui.race.charts import GRID, surface_grid
@@ -108,6 +109,13 @@ def _parity(spec: RaceSpec, method: str) -> Parity:
 def internals(spec: RaceSpec, method: str, step: int) -> Internals:
     overrides = spec.overrides()[method]
     return inspect(spec.load(), method, spec.start, step, spec.steps, spec.options, **overrides)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def state_trace(spec: RaceSpec, method: str) -> list[Internals]:
+    """The optimizer's internals at every step of ``method``'s run, for the map's arrows."""
+    overrides = spec.overrides()[method]
+    return trace(spec.load(), method, spec.start, spec.steps, spec.options, **overrides)
 
 
 def race_estimate(spec: RaceSpec) -> Estimate:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from playground.surfaces import Surface
-from playground.trajectories import BasinMap, Trajectory
+from playground.trajectories import BasinMap, LineSlice, Trajectory
 from playground.ui import format as fmt
 from playground.ui.a11y import series_summary
 from playground.ui.i18n import t
@@ -154,12 +154,34 @@ def basins_summary(maps: Mapping[str, BasinMap], surface: Surface, field: str) -
     return t("race.alt.steps", items=_join(items))
 
 
+def slice_summary(slices: Mapping[str, LineSlice], paths: Mapping[str, Trajectory]) -> str:
+    """Per method, whether the straight line from the start to its end crosses a ridge (how much
+    higher than the start), only descends, or dips below its end on the way; a diverged method's
+    line ends at its last finite point, and the sentence says so."""
+    if not slices:
+        return t("a11y.no_data", what=t("race_slice.title"))
+    items = []
+    for name, line in slices.items():
+        if line.rise > 0:
+            top = int(np.nanargmax(line.loss))
+            item = t("race_slice.ridge", name=name, rise=_n(line.rise), peak=_n(line.loss[top]),
+                     s=_n(line.s[top]))
+        elif line.descends:
+            item = t("race_slice.descends", name=name)
+        else:
+            low = int(np.nanargmin(line.loss))
+            item = t("race_slice.dips", name=name, low=_n(line.loss[low]), s=_n(line.s[low]))
+        at = int(paths[name].diverged_at[0])
+        items.append(t("race_slice.diverged", item=item, step=at - 1) if at > 0 else item)
+    return t("race_slice.summary", items=_join(items))
+
+
 def table(frame: pd.DataFrame, *fields: str) -> pd.DataFrame:
     """A chart's data with its headers in the page's language: the method, the step, x and y where
     the frame has them, then ``fields`` (the frames' own column names), each named as its chart names it."""
     names = {"method": t("race.charts.method"), "step": t("race.charts.step"), "loss": t("race.charts.loss"),
              "grad_norm": t("race.charts.grad_norm"), "lr": t("race.charts.lr"),
              "distance": t("race.summary.distance"), "outcome": t("race.basins.ends_in"),
-             "steps": t("race.basins.steps_to_converge")}
+             "steps": t("race.basins.steps_to_converge"), "s": t("race_slice.axis")}
     columns = [c for c in ("method", "step", "x", "y") if c in frame.columns and c not in fields]
     return frame[[*columns, *fields]].rename(columns=names).reset_index(drop=True)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from playground.optim import METHODS
 from playground.surfaces import Surface
-from playground.trajectories import Trajectory, worked_update
+from playground.trajectories import Trajectory, run_slice, worked_update
 from playground.trajectories.basins import DEFAULT_TOL
 from playground.trajectories.export import pytorch_code, settings_json
 from playground.trajectories.guard import FAR, LOSS_LIMIT
@@ -35,6 +35,7 @@ from playground.ui.race.compute import (
     basins_estimate,
     contour_grid,
     internals,
+    state_trace,
     torch_parity,
 )
 from playground.ui.race.controls import MAX_STEPS
@@ -107,12 +108,13 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
                                                args=(tab_key, labels))
     if race_tab.open is not False:
         with race_tab:
-            _race(spec, surface, paths, st.session_state[step_key], tol)
+            _race(spec, surface, paths, st.session_state[step_key], tol, st.session_state[inspect_key])
     if inside_tab.open is not False:
         with inside_tab:
             step = st.slider(t("race.inside.step"), 0, spec.steps, key=step_key,
                              help=t("race.inside.step_help"))
             _inside(inspect_key, spec, methods, step)
+            _line_slice(surface, paths)
     if basins_tab.open is not False:
         with basins_tab:
             _basins(grid_key, colour_key, spec, surface)
@@ -132,14 +134,21 @@ def _step(qs: QueryState, steps: int) -> str:
     return key
 
 
-def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int, tol: float) -> None:
+def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int, tol: float,
+          inspected: str) -> None:
     methods = list(paths)
+    # The arrows show the state of the method the Inside tab looks into (its `inspect` in the link).
+    name = inspected if inspected in paths else methods[0]
+    moving = paths[name].diverged_at[0] != 0
+    arrows = charts.state_arrows(state_trace(spec.only(name), name), surface) if moving else None
     left, right = st.columns([4, 3], gap="medium")
     with left:
         grid = contour_grid(spec.surface, spec.formula, spec.window)
-        player(charts.map_scene(grid, paths, surface, spec.start, step), key=PLAYER, on_stop=_stopped,
-               on_click=lambda: _clicked(surface))
+        player(charts.map_scene(grid, paths, surface, spec.start, step, arrows=arrows), key=PLAYER,
+               on_stop=_stopped, on_click=lambda: _clicked(surface))
         st.caption(t("race.charts.map_caption"))
+        if arrows is not None:
+            st.caption(t("race_arrows.caption", name=name, inside=t("race.tabs.inside")))
         _map_text(paths, surface, step)
     with right:
         curves = charts.curves_frame(paths)
@@ -235,6 +244,16 @@ def _inside(key: str, spec: RaceSpec, methods: list[str], step: int) -> None:
     st.markdown(t("race.inside.numbers"))
     for line in worked.latex:
         st.latex(line)
+
+
+def _line_slice(surface: Surface, paths: Mapping[str, Trajectory]) -> None:
+    """The loss along the straight line from the start to where each method ended (a start that
+    diverged at once has no line)."""
+    slices = {name: run_slice(surface, path) for name, path in paths.items() if path.diverged_at[0] != 0}
+    frame = charts.slice_frame(slices)
+    st.markdown(t("race_slice.intro"))
+    described(charts.slice_chart(frame, list(paths)), summaries.table(frame, "s", "loss"),
+              summaries.slice_summary(slices, paths))
 
 
 def _basins(grid_key: str, colour_key: str, spec: RaceSpec, surface: Surface) -> None:

@@ -14,8 +14,9 @@ from tests.ui.lab.test_page import FAST, chart_table
 
 EN = catalogue("en")
 DATA = EN["a11y.data"]
-# Every chart the lab draws: weights, both boundaries early stopping compares, both curves, the
-# weight norm, the learning rate, batchnorm's statistics and (three classes) the confusion matrix.
+# Every chart the lab draws: weights and gradients, both boundaries early stopping compares, both curves,
+# the loss line, the weight and gradient norms, the learning rate, batchnorm's statistics and (three
+# classes) the confusion matrix.
 EVERYTHING = {"data": "blobs", "epochs": "40", "hidden": "16,16", "compare": "true", "bn": "true",
               "es": "true", "patience": "5", "schedule": "step", "step_size": "10"}
 
@@ -52,7 +53,9 @@ def test_every_chart_and_player_has_a_sentence_and_its_data(everything):
     assert not at.exception and not at.error
     charts_drawn = len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
     players = len(at.get("bidi_component"))
-    assert charts_drawn == 2 + 2 + 2 + 1 + 1 + 1 + 1 and players == 2  # A and B side by side
+    # the weight and gradient histograms of A and B, the two boundaries, the curves, the loss line,
+    # the weight norm, the learning rate, the gradient norms, batchnorm and the confusion matrix
+    assert charts_drawn == 4 + 2 + 2 + 1 + 1 + 1 + 1 + 1 + 1 and players == 2  # A and B side by side
     described = alternatives(at)
     assert len(described) == charts_drawn + players
     assert all(summary and not table.empty for summary, table in described)
