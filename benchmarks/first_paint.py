@@ -27,6 +27,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from playground.i18n import catalogue  # noqa: E402
 from playground.ui.pages import PAGES  # noqa: E402
 
 REPEATS = 3
@@ -104,7 +105,7 @@ def main() -> int:
                 print(f"  base  {'bare st.title app':24} first paint {painted:5.2f} s, "
                       f"settled {settled:5.2f} s")
                 for spec in PAGES.values():
-                    painted, settled = median_times(browser, f"{url}/{spec.url_path}", _heading(spec.path))
+                    painted, settled = median_times(browser, f"{url}/{spec.url_path}", _heading(spec.key))
                     ok = painted <= GOAL
                     failed += [] if ok else [spec.title]
                     print(f"  {'PASS' if ok else 'FAIL'}  {spec.title:24} first paint {painted:5.2f} s, "
@@ -118,10 +119,10 @@ def main() -> int:
                 server.wait(timeout=10)
 
 
-def _heading(script: str) -> str:
-    """The page's st.title text, read from its script (the one line that calls st.title)."""
-    line = next(line for line in (ROOT / script).read_text().splitlines() if line.startswith("st.title("))
-    return line.split('"')[1]
+def _heading(page: str) -> str:
+    """The page's title as a fresh English session shows it (the catalogue's)."""
+    english = catalogue("en")
+    return english["home.title"] if page == "home" else english[f"pages.{page}.title"]
 
 
 if __name__ == "__main__":
