@@ -70,12 +70,16 @@ def activation_summary(at_init: pd.DataFrame) -> str:
     data = activation_data(at_init)
     if data.empty:
         return t("a11y.no_data", what=t("health.charts.activation"))
-    first, last = data.iloc[0], data.iloc[-1]
-    low, high = data.loc[data.act_std.idxmin()], data.loc[data.act_std.idxmax()]
+    first, last, low, high = _layer_extremes(data, "act_std")
     return t("health.alt.activations", first=int(first.layer), first_mean=number(first.act_mean),
              first_std=number(first.act_std), last=int(last.layer), last_mean=number(last.act_mean),
              last_std=number(last.act_std), low=number(low.act_std), low_at=int(low.layer),
              high=number(high.act_std), high_at=int(high.layer))
+
+
+def _layer_extremes(data: pd.DataFrame, field: str) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """The first and last layer's rows, and the rows where ``field`` is least and most."""
+    return data.iloc[0], data.iloc[-1], data.loc[data[field].idxmin()], data.loc[data[field].idxmax()]
 
 
 def grad_norm_data(at_init: pd.DataFrame) -> pd.DataFrame:
@@ -102,8 +106,7 @@ def grad_norm_summary(at_init: pd.DataFrame) -> str:
     data = grad_norm_data(at_init)
     if data.empty:
         return t("a11y.no_data", what=t("health.charts.grad_norm"))
-    first, last = data.iloc[0], data.iloc[-1]
-    low, high = data.loc[data.grad_norm.idxmin()], data.loc[data.grad_norm.idxmax()]
+    first, last, low, high = _layer_extremes(data, "grad_norm")
     return t("health.alt.grad_norms", first_at=int(first.layer), first=number(first.grad_norm),
              last_at=int(last.layer), last=number(last.grad_norm),
              ratio=number(first.grad_norm / last.grad_norm), low=number(low.grad_norm), low_at=int(low.layer),

@@ -10,6 +10,7 @@ the code's own; the values a chart shows (splits, runs, layers, classes) are in 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -382,10 +383,27 @@ def norm_data(runs: dict[str, Run]) -> pd.DataFrame:
                       for label, run in runs.items()], ignore_index=True)
 
 
+def _per_run_table(frame: pd.DataFrame, field: str, title: str) -> pd.DataFrame:
+    """A per-epoch series of each run as a table in the page's language (no run column for one run)."""
+    table = frame.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"), field: title})
+    return table if frame.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+
+
+def _per_run_lines(frame: pd.DataFrame, field: str, axis: str, title: str, colour: str, number: str,
+                   legend: bool, **mark: Any) -> alt.Chart:
+    """A per-epoch series, a line per run told apart by its dash (``legend``: name the runs)."""
+    return alt.Chart(frame).mark_line(color=colour, **mark).encode(
+        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
+        y=alt.Y(f"{field}:Q", title=axis),
+        strokeDash=alt.StrokeDash("run:N", title=None, legend=alt.Legend() if legend else None),
+        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
+                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
+                 alt.Tooltip(f"{field}:Q", title=title, format=number)],
+    ).properties(height=200)
+
+
 def norm_table(norms: pd.DataFrame) -> pd.DataFrame:
-    table = norms.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
-                                  "weight norm": t("lab.charts.weight_norm")})
-    return table if norms.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+    return _per_run_table(norms, "weight norm", t("lab.charts.weight_norm"))
 
 
 def norm_summary(norms: pd.DataFrame) -> str:
@@ -404,15 +422,8 @@ def norm_summary(norms: pd.DataFrame) -> str:
 
 
 def norm_chart(norms: pd.DataFrame) -> alt.Chart:
-    several = norms.run.nunique() > 1
-    return alt.Chart(norms).mark_line(color=OKABE_ITO[2]).encode(
-        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
-        y=alt.Y("weight norm:Q", title=t("lab.charts.weight_norm")),
-        strokeDash=alt.StrokeDash("run:N", title=None, legend=alt.Legend() if several else None),
-        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
-                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
-                 alt.Tooltip("weight norm:Q", title=t("lab.charts.weight_norm"), format=".4g")],
-    ).properties(height=200)
+    title = t("lab.charts.weight_norm")
+    return _per_run_lines(norms, "weight norm", title, title, OKABE_ITO[2], ".4g", norms.run.nunique() > 1)
 
 
 def lr_data(runs: dict[str, Run]) -> pd.DataFrame:
@@ -423,9 +434,7 @@ def lr_data(runs: dict[str, Run]) -> pd.DataFrame:
 
 
 def lr_table(rates: pd.DataFrame) -> pd.DataFrame:
-    table = rates.rename(columns={"run": t("lab.charts.run"), "epoch": t("lab.charts.epoch"),
-                                  "learning rate": t("lab.charts.lr")})
-    return table if rates.run.nunique() > 1 else table.drop(columns=t("lab.charts.run"))
+    return _per_run_table(rates, "learning rate", t("lab.charts.lr"))
 
 
 def lr_summary(rates: pd.DataFrame) -> str:
@@ -440,14 +449,9 @@ def lr_summary(rates: pd.DataFrame) -> str:
 
 
 def lr_chart(rates: pd.DataFrame, schedule: str) -> alt.Chart:
-    return alt.Chart(rates).mark_line(color=OKABE_ITO[1], interpolate="step-after").encode(
-        x=alt.X("epoch:Q", title=t("lab.charts.epoch")),
-        y=alt.Y("learning rate:Q", title=t("lab.charts.lr_axis", schedule=schedule)),
-        strokeDash=alt.StrokeDash("run:N", title=None, legend=None),
-        tooltip=[alt.Tooltip("run:N", title=t("lab.charts.run")),
-                 alt.Tooltip("epoch:Q", title=t("lab.charts.epoch")),
-                 alt.Tooltip("learning rate:Q", title=t("lab.charts.lr"), format=".3g")],
-    ).properties(height=200)
+    axis = t("lab.charts.lr_axis", schedule=schedule)
+    return _per_run_lines(rates, "learning rate", axis, t("lab.charts.lr"), OKABE_ITO[1], ".3g", False,
+                          interpolate="step-after")
 
 
 def gradient_data(runs: dict[str, Run]) -> pd.DataFrame:
