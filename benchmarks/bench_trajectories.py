@@ -84,7 +84,7 @@ def page_rerun() -> bool:
     from playground.ui.race.compute import (
         PARITY_TOL,
         RaceSpec,
-        contour_grid,
+        contour_field,
         race_paths,
         state_trace,
         torch_parity,
@@ -107,10 +107,10 @@ def page_rerun() -> bool:
         inspected), the badges it knows; ``pending``'s badge says "checking…" until it is run."""
         paths = race_paths(spec)
         parity = {m: None if m == pending else check(spec, m) for m in paths}
-        grid = contour_grid(spec.surface, spec.formula, spec.window)
+        field = contour_field(spec.surface, spec.formula, spec.window)
         charts.summary_frame(paths, surface, step, 1e-3, parity, PARITY_TOL)
         arrows = charts.state_arrows(state_trace(spec.only("Adam"), "Adam"), surface)
-        return paths, charts.map_scene(grid, paths, surface, spec.start, step, arrows=arrows), \
+        return paths, charts.map_scene(field, paths, surface, spec.start, step, arrows=arrows), \
             charts.curves_frame(paths)
 
     def draw(spec: RaceSpec, step: int) -> None:

@@ -25,11 +25,15 @@ from playground.ui.i18n import t
 CSS = """
 .player { font-family: var(--st-font, sans-serif); color: var(--st-text-color, #31333f); }
 .player .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; font-size: 13px; margin-bottom: 4px; }
+.player .view { position: absolute; right: 16px; top: 14px; display: flex; gap: 3px; }
+.player .view button { padding: 0 7px; border-radius: 5px; cursor: pointer; font-size: 12px; color: #222;
+                       border: 1px solid #bbb; background: #ffffffdd; line-height: 20px; }
+.player .view button:focus-visible { outline: 2px solid var(--st-primary-color, #ff4b4b); }
 .player .legend span { display: inline-flex; align-items: center; gap: 4px; }
 .player .stage { position: relative; }
 .player canvas { display: block; }
-.player .readout { position: absolute; right: 16px; top: 14px; font-size: 12px; background: #ffffffcc;
-                   padding: 0 4px; border-radius: 3px; }
+.player .readout { position: absolute; right: 16px; bottom: 44px; font-size: 12px; color: #222;
+                   background: #ffffffcc; padding: 0 4px; border-radius: 3px; }
 .player .controls { display: flex; align-items: center; gap: 12px; margin-top: 6px; }
 .player .play { white-space: nowrap; padding: 4px 12px; border-radius: 8px; cursor: pointer;
                 border: 1px solid var(--st-border-color, #d5d5d9); color: inherit; font-size: 14px;
@@ -38,7 +42,9 @@ CSS = """
   outline: 2px solid var(--st-primary-color, #ff4b4b); }
 .player .scrub { flex: 1; accent-color: var(--st-primary-color, #ff4b4b); }
 .player .label { font-variant-numeric: tabular-nums; white-space: nowrap; font-size: 14px; }
-.player .bands { font-size: 12px; opacity: 0.8; margin-top: 2px; }
+.player .bands { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 2px 12px; font-size: 12px;
+                margin-top: 4px; }
+.player .bands .scale { opacity: 0.8; flex: 1; min-width: 200px; }
 """
 
 _mount = st.components.v2.component("playground.player", js=(Path(__file__).parent / "player.js").read_text(),
@@ -72,6 +78,40 @@ class Grid:
         frames = [code[np.asarray(c, dtype=int).ravel() + 1].tobytes().decode() for c in self.colour]
         return {"nx": self.nx, "ny": self.ny, "palette": list(self.palette), "alphabet": ALPHABET,
                 "colour": frames}
+
+
+#: A contour map's colour value travels as two characters a cell: 90 × 91 levels between its lowest and
+#: highest value (ALPHABET[0] twice where undefined), fine enough for smooth shading and iso-lines.
+DEPTH = (len(ALPHABET) - 1) * len(ALPHABET)
+
+
+@dataclass(frozen=True)
+class Contours:
+    """A smooth map of a value z on an nx × ny grid of cells (rows from the bottom; NaN undefined),
+    shaded with ``ramp`` from ``lo`` (first colour) to ``hi`` (last), with iso-lines at ``lines`` each
+    labelled in ``labels`` on the colour bar, whose title is ``title``. The browser interpolates
+    between cell centres, so the shading and the lines are smooth at any zoom."""
+
+    z: np.ndarray
+    lo: float
+    hi: float
+    ramp: Sequence[str]
+    lines: Sequence[float]
+    labels: Sequence[str]
+    title: str
+
+    def data(self) -> dict[str, Any]:
+        z = np.asarray(self.z, dtype=float)
+        span = self.hi - self.lo or 1.0
+        level = np.round((np.nan_to_num(z, nan=self.lo) - self.lo) / span * (DEPTH - 1)).astype(int)
+        level = np.clip(level, 0, DEPTH - 1).ravel()
+        code = np.frombuffer(ALPHABET.encode(), dtype=np.uint8)
+        pairs = np.stack([code[1 + level // len(ALPHABET)], code[level % len(ALPHABET)]], axis=1)
+        pairs[np.isnan(z).ravel()] = code[0]
+        return {"kind": "contours", "nx": int(z.shape[1]), "ny": int(z.shape[0]), "alphabet": ALPHABET,
+                "z": pairs.tobytes().decode(), "lo": float(self.lo), "hi": float(self.hi),
+                "depth": DEPTH, "ramp": list(self.ramp), "lines": [float(v) for v in self.lines],
+                "labels": list(self.labels), "title": self.title}
 
 
 @dataclass(frozen=True)
@@ -142,14 +182,16 @@ class Words:
     def data(self) -> dict[str, str]:
         return {"play": self.play or t("player.play"), "pause": self.pause or t("player.pause"),
                 "frame": self.frame or t("player.step"), "description": self.description or t("player.map"),
-                "bands": self.bands, "back": t("player.back"), "forward": t("player.forward")}
+                "bands": self.bands, "back": t("player.back"), "forward": t("player.forward"),
+                "zoom_in": t("player_view.zoom_in"), "zoom_out": t("player_view.zoom_out"),
+                "fit": t("player_view.fit"), "whole": t("player_view.whole"), "hint": t("player_view.hint")}
 
 
 @dataclass(frozen=True)
 class Scene:
     domain: tuple[tuple[float, float], tuple[float, float]]
     axes: tuple[str, str]
-    grid: Grid
+    grid: Grid | Contours
     series: Sequence[Series]
     marks: Sequence[Mark]
     frames: Sequence[int]

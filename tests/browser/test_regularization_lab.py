@@ -29,7 +29,7 @@ def test_lab_trains_draws_plays_toggles_and_rejects_a_bad_csv(page, base_url, tm
     charts.nth(6).wait_for()  # the browser draws them one by one: wait for the seventh, not the first
     assert charts.count() >= 7  # 2 histogram panels, 2 restored boundaries, 2 curves, norm
     players = page.locator(".player")
-    players.nth(1).locator("canvas").wait_for()
+    players.nth(1).locator(".stage canvas").wait_for()
     assert players.count() == 2  # a boundary player for A and for B
     label = players.first.locator(".label")
     last = int(label.inner_text().split("/")[1])

@@ -16,17 +16,17 @@ import numpy as np
 import pandas as pd
 
 from playground.surfaces import Surface
+from playground.surfaces.levels import Field
 from playground.trajectories import DIVERGED, STALLED, BasinMap, Internals, LineSlice, Parity, Trajectory
 from playground.ui import format as fmt
 from playground.ui.i18n import t
-from playground.ui.player import Arrows, Grid, Mark, Scene, Series, Words
-from playground.ui.theme import MINIMUM_COLOR, color_of, shape_of
+from playground.ui.player import Arrows, Contours, Mark, Scene, Series, Words
+from playground.ui.theme import LOSS_RAMP, MINIMUM_COLOR, color_of, shape_of
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
-GRID = 70              # contour cells per side
+GRID = 70              # a click on the map starts at the centre of one of GRID × GRID cells
+FIELD = 100            # the map's shading samples f on FIELD × FIELD cells (the browser smooths between them)
 FLOOR = 1e-12          # log-scale charts show values below this at this value
-BANDS = ("#fbfbfb", "#f0f0f0", "#e4e4e4", "#d7d7d7", "#c9c9c9", "#bbbbbb", "#acacac", "#9c9c9c", "#8b8b8b",
-         "#797979")  # light greys, low to high loss, so the Okabe–Ito paths stand out on every band
 OUTCOME_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#D55E00")
 #: A dash pattern per method on the curves, so lines differ by more than colour (solid first).
 DASHES = ((1, 0), (6, 3), (2, 2), (8, 3, 2, 3), (4, 4), (1, 4), (10, 4), (6, 2, 2, 2, 2, 2))
@@ -67,40 +67,11 @@ def thinned(steps: int, upto: int | None = None) -> np.ndarray:
     return np.unique(np.append(np.arange(0, upto + 1, stride), upto))
 
 
-def surface_grid(surface: Surface, n: int = GRID) -> pd.DataFrame:
-    """Cells of an n × n grid over the domain: centre (x, y), edges, f and the colour value z
-    (log10(f - min f) where the surface asks for log colours). Cells where f is undefined are dropped."""
-    (x0, x1), (y0, y1) = surface.domain
-    dx, dy = (x1 - x0) / n, (y1 - y0) / n
-    xs, ys = np.meshgrid(x0 + (np.arange(n) + 0.5) * dx, y0 + (np.arange(n) + 0.5) * dy)
-    f = np.asarray(surface.value(xs, ys), dtype=float)
-    keep = np.isfinite(f)
-    f, xs, ys = f[keep], xs[keep], ys[keep]
-    if surface.log_color and len(f):
-        spread = f - f.min()
-        z = np.log10(spread + max(spread.max(), 1.0) * 1e-6)
-    else:
-        z = f
-    return pd.DataFrame({"x": xs, "y": ys, "x0": xs - dx / 2, "x1": xs + dx / 2, "y0": ys - dy / 2,
-                         "y1": ys + dy / 2, "f": f, "z": z})
-
-
-def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surface,
-              start: tuple[float, float], step: int, n: int = GRID,
-              arrows: Arrows | None = None) -> Scene:
-    """The race map for the step player: contour bands of f (the colour value z cut into
-    len(BANDS) equal bands, as a quantize scale does), each method's whole path (thinned) with the
-    step of every point, the start (ring) and the known minima (stars). The browser draws any
-    step from it."""
-    (x0, x1), (y0, y1) = surface.domain
-    bands = np.full(n * n, -1)
-    if len(grid):
-        column = np.floor((grid.x.to_numpy() - x0) / (x1 - x0) * n).astype(int).clip(0, n - 1)
-        row = np.floor((grid.y.to_numpy() - y0) / (y1 - y0) * n).astype(int).clip(0, n - 1)
-        z = grid.z.to_numpy()
-        spread = z.max() - z.min()
-        level = np.zeros(len(z), int) if spread == 0 else np.floor((z - z.min()) / spread * len(BANDS))
-        bands[row * n + column] = np.minimum(level, len(BANDS) - 1)
+def map_scene(field: Field, paths: Mapping[str, Trajectory], surface: Surface,
+              start: tuple[float, float], step: int, arrows: Arrows | None = None) -> Scene:
+    """The race map for the step player: f shaded smoothly with iso-lines (on a log scale of
+    f − min f where the surface asks for one), each method's whole path (thinned) with the step of
+    every point, the start (ring) and the known minima (stars). The browser draws any step from it."""
     series = []
     for i, (name, path) in enumerate(paths.items()):
         k = thinned(path.steps)
@@ -108,12 +79,15 @@ def map_scene(grid: pd.DataFrame, paths: Mapping[str, Trajectory], surface: Surf
         series.append(Series(name, color_of(i), shape_of(i), k, x, y))
     marks = [Mark(start[0], start[1], "circle", 11, "black")]
     marks += [Mark(x, y, "star", 9, "black", MINIMUM_COLOR) for x, y in surface.minima]
-    label = "log₁₀(f − min f)" if surface.log_color else "f(x, y)"
-    words = Words(description=t("race.charts.map", surface=surface.name, paths=len(paths)),
-                  bands=t("race.charts.bands", bands=len(BANDS), label=label))
+    label = "f − min f" if field.log else "f(x, y)"
+    contours = Contours(field.z, field.lo, field.hi, LOSS_RAMP, field.lines.tolist(),
+                        [fmt.number(v) for v in field.values], label)
+    lines = len(field.lines)
+    scale = t("race_contours.scale_log", lines=lines) if field.log else t("race_contours.scale", lines=lines)
+    words = Words(description=t("race.charts.map", surface=surface.name, paths=len(paths)), bands=scale)
     steps = max(path.steps for path in paths.values())
-    return Scene(surface.domain, ("x", "y"), Grid(n, n, BANDS, [bands]), series, marks, range(steps + 1),
-                 min(step, steps), words, clickable=True, arrows=arrows)
+    return Scene(surface.domain, ("x", "y"), contours, series, marks, range(steps + 1), min(step, steps),
+                 words, clickable=True, arrows=arrows)
 
 
 def state_arrows(states: Sequence[Internals], surface: Surface) -> Arrows:

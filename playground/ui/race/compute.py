@@ -12,12 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from playground import budget
 from playground.budget import Estimate
-from playground.surfaces import SURFACES, Surface, parse
+from playground.surfaces import SURFACES, Surface, levels, parse
 from playground.threads import interactive
 from playground.trajectories import (
     BasinMap,
@@ -32,7 +31,7 @@ from playground.trajectories import (
     trace,
 )
 from playground.ui.i18n import t
-from playground.ui.race.charts import GRID, surface_grid
+from playground.ui.race.charts import FIELD
 from playground.ui.shared import SharedCache
 
 CUSTOM = "custom"
@@ -73,8 +72,8 @@ def load_surface(name: str, formula: str = "", window: float = 3.0) -> Surface:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def contour_grid(name: str, formula: str, window: float) -> pd.DataFrame:
-    return surface_grid(load_surface(name, formula, window))
+def contour_field(name: str, formula: str, window: float) -> levels.Field:
+    return levels.field(load_surface(name, formula, window), FIELD)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -133,7 +132,7 @@ def basins_estimate(spec: RaceSpec, grid: int) -> Estimate:
 @st.cache_data(max_entries=16, show_spinner=False)
 def _race_seconds(spec: RaceSpec) -> Estimate:
     """The race's cost and its contour map's, with the surface's gradient timed once per experiment."""
-    return budget.race_estimate(spec.load(), len(spec.methods), 1, spec.steps, drawn=GRID * GRID)
+    return budget.race_estimate(spec.load(), len(spec.methods), 1, spec.steps, drawn=FIELD * FIELD)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -33,7 +33,7 @@ from playground.ui.race.compute import (
     RaceSpec,
     basin_maps,
     basins_estimate,
-    contour_grid,
+    contour_field,
     internals,
     state_trace,
     torch_parity,
@@ -143,8 +143,8 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
     arrows = charts.state_arrows(state_trace(spec.only(name), name), surface) if moving else None
     left, right = st.columns([4, 3], gap="medium")
     with left:
-        grid = contour_grid(spec.surface, spec.formula, spec.window)
-        player(charts.map_scene(grid, paths, surface, spec.start, step, arrows=arrows), key=PLAYER,
+        field = contour_field(spec.surface, spec.formula, spec.window)
+        player(charts.map_scene(field, paths, surface, spec.start, step, arrows=arrows), key=PLAYER,
                on_stop=_stopped, on_click=lambda: _clicked(surface))
         st.caption(t("race.charts.map_caption"))
         if arrows is not None:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from playground.schedules import Schedule
-from playground.surfaces import SURFACES, parse
+from playground.surfaces import SURFACES, levels, parse
 from playground.trajectories import Parity, RunOptions, basins, inspect, race, step_parity
-from playground.ui.player import ALPHABET
 from playground.ui.race import charts
+from playground.ui.theme import LOSS_RAMP as RAMP
 
 ROSENBROCK, BOWL = SURFACES["rosenbrock"], SURFACES["bowl"]
 
@@ -19,18 +19,40 @@ def paths():
     return race(ROSENBROCK, ["SGD", "Adam"], ROSENBROCK.start, 1000)
 
 
-def test_surface_grid_is_log_coloured_and_drops_undefined_cells():
-    grid = charts.surface_grid(ROSENBROCK, 20)
-    assert len(grid) == 400 and np.isfinite(grid[["x", "y", "f", "z"]].to_numpy()).all()
-    spread = grid["f"] - grid["f"].min()
-    assert np.allclose(grid["z"], np.log10(spread + spread.max() * 1e-6))
-    half = charts.surface_grid(parse("log(x) + y**2"), 10)  # log undefined for x <= 0
-    assert len(half) == 50 and (half["x"] > 0).all()
+def decoded(grid: dict) -> np.ndarray:
+    """The colour values the browser decodes from a contour map's two characters a cell (NaN: undefined)."""
+    index = {c: i for i, c in enumerate(grid["alphabet"])}
+    pairs = [(index[grid["z"][2 * k]], index[grid["z"][2 * k + 1]]) for k in range(grid["nx"] * grid["ny"])]
+    level = np.array([np.nan if high == 0 else (high - 1) * len(index) + low for high, low in pairs])
+    z = grid["lo"] + level / (grid["depth"] - 1) * (grid["hi"] - grid["lo"])
+    return z.reshape(grid["ny"], grid["nx"])
+
+
+def test_the_map_sends_f_on_a_log_scale_to_within_a_hair_and_leaves_undefined_cells_blank(paths):
+    field = levels.field(ROSENBROCK, 20)
+    grid = charts.map_scene(field, paths, ROSENBROCK, ROSENBROCK.start, 5).data()["grid"]
+    x, y = np.meshgrid(field.x, field.y)
+    f = ROSENBROCK.value(x, y)
+    spread = f - f.min()
+    truth = np.log10(spread + spread.max() * 1e-6)  # log10(f − min f), floored a millionth of the range up
+    assert grid["kind"] == "contours" and (grid["nx"], grid["ny"]) == (20, 20)
+    assert np.abs(decoded(grid) - truth).max() <= (truth.max() - truth.min()) / grid["depth"]
+    surface = parse("log(x) + y**2")  # undefined for x <= 0
+    half = decoded(charts.map_scene(levels.field(surface, 10), paths, surface, (1.0, 0.0), 5).data()["grid"])
+    assert np.isnan(half[:, :5]).all() and np.isfinite(half[:, 5:]).all()  # columns from x0 on the left
+
+
+def test_the_maps_iso_lines_and_colour_bar_cover_the_range_it_shows(paths):
+    field = levels.field(ROSENBROCK, charts.FIELD)
+    grid = charts.map_scene(field, paths, ROSENBROCK, ROSENBROCK.start, 5).data()["grid"]
+    assert grid["lines"] == [-2, -1, 0, 1, 2, 3]  # f − min f = 0.01 … 1000, a line per power of ten
+    assert grid["labels"] == ["0.01", "0.1", "1", "10", "100", "1000"] and grid["title"] == "f − min f"
+    assert grid["lo"] < grid["lines"][0] and grid["lines"][-1] < grid["hi"]
+    assert len(grid["ramp"]) == len(RAMP) and grid["ramp"][0] == RAMP[0]  # pale = low
 
 
 def test_the_map_scene_holds_every_path_thinned_with_the_step_of_each_point(paths):
-    scene = charts.map_scene(charts.surface_grid(ROSENBROCK, 10), paths, ROSENBROCK, ROSENBROCK.start, 700,
-                             n=10)
+    scene = charts.map_scene(levels.field(ROSENBROCK, 10), paths, ROSENBROCK, ROSENBROCK.start, 700)
     data = scene.data()
     assert data["frame"] == 700 and data["frames"] == list(range(1001))  # the browser can draw any step
     for series, (name, t) in zip(data["series"], paths.items(), strict=True):
@@ -41,16 +63,6 @@ def test_the_map_scene_holds_every_path_thinned_with_the_step_of_each_point(path
     json.dumps(data)  # what the component is sent: plain JSON
 
 
-def test_the_map_bands_cut_the_colour_value_into_equal_bands_and_leave_undefined_cells_blank(paths):
-    surface = parse("log(x) + y**2")  # undefined for x <= 0
-    grid = charts.surface_grid(surface, 10)
-    cells = charts.map_scene(grid, paths, surface, (1.0, 0.0), 5, n=10).data()["grid"]["colour"][0]
-    bands = np.array([ALPHABET.index(cell) - 1 for cell in cells])  # the palette index each cell is sent as
-    cells = bands.reshape(10, 10)  # rows from the bottom, columns from the left
-    assert (cells[:, :5] == -1).all() and (cells[:, 5:] >= 0).all()
-    assert bands.max() == len(charts.BANDS) - 1 and bands[bands >= 0].min() == 0  # the full range is used
-
-
 def test_curves_are_finite_and_floored_for_log_axes():
     t = race(BOWL, ["SGD"], (0.0, 0.0), 20)  # starts at the minimum: gradient norm exactly 0
     frame = charts.curves_frame(t)
@@ -59,7 +71,7 @@ def test_curves_are_finite_and_floored_for_log_axes():
 
 def test_the_map_marks_the_start_and_minima_and_clicks_land_on_cell_centres(paths):
     def marks(surface):
-        scene = charts.map_scene(charts.surface_grid(surface, 10), paths, surface, surface.start, 10, n=10)
+        scene = charts.map_scene(levels.field(surface, 10), paths, surface, surface.start, 10)
         return [(m["shape"], m["fill"]) for m in scene.data()["marks"]]
     assert marks(ROSENBROCK) == [("circle", None), ("star", "#FFFFFF")]  # start ring, one minimum
     assert marks(SURFACES["saddle"]) == [("circle", None)]  # a saddle has no minimum to mark
@@ -129,7 +141,7 @@ def test_minima_stars_take_a_colour_no_method_has_and_every_method_is_in_the_leg
     surface = SURFACES["himmelblau"]
     methods = ["SGD", "Momentum", "NAG", "AdaGrad", "RMSprop", "Adam", "AdamW", "SGD-clip"]
     t = race(surface, methods[:7], surface.start, 5)
-    data = charts.map_scene(charts.surface_grid(surface, 10), t, surface, surface.start, 5, n=10).data()
+    data = charts.map_scene(levels.field(surface, 10), t, surface, surface.start, 5).data()
     assert [s["name"] for s in data["series"]] == methods[:7]  # the legend lists each series by name
     colours = {s["colour"].upper() for s in data["series"]}
     assert len(colours) == 7 and all(m["fill"] not in colours for m in data["marks"] if m["fill"])
