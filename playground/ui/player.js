@@ -89,9 +89,16 @@ function draw(view) {
   const { scene, ui, index } = view;
   const canvas = ui.canvas;
   const ratio = window.devicePixelRatio || 1;
-  const width = Math.max(240, canvas.parentElement.clientWidth);
-  const height = scene.square ? Math.min(scene.height, width - SIZE.left - SIZE.right + SIZE.top + SIZE.bottom)
-    : scene.height;
+  const [x0, x1, y0, y1] = view.window;
+  // A square scene keeps one unit of x as long as one of y (so a gradient meets its contour line at a
+  // right angle on screen): the plot takes the largest such size that fits the width and the height.
+  let plotW = Math.max(240, view.root.clientWidth) - SIZE.left - SIZE.right;
+  let plotH = scene.height - SIZE.top - SIZE.bottom;
+  if (scene.square) {
+    const aspect = (x1 - x0) / (y1 - y0);
+    if (plotW > plotH * aspect) plotW = plotH * aspect; else plotH = plotW / aspect;
+  }
+  const width = Math.round(plotW) + SIZE.left + SIZE.right, height = Math.round(plotH) + SIZE.top + SIZE.bottom;
   if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
     canvas.width = Math.round(width * ratio); canvas.height = Math.round(height * ratio);
     canvas.style.width = `${width}px`; canvas.style.height = `${height}px`;
@@ -99,8 +106,6 @@ function draw(view) {
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
-  const [x0, x1, y0, y1] = view.window;
-  const plotW = width - SIZE.left - SIZE.right, plotH = height - SIZE.top - SIZE.bottom;
   const px = (x) => SIZE.left + ((x - x0) / (x1 - x0)) * plotW;
   const py = (y) => SIZE.top + (1 - (y - y0) / (y1 - y0)) * plotH;
   view.plotW = plotW; view.plotH = plotH;
@@ -147,21 +152,36 @@ function draw(view) {
   ui.canvas.setAttribute("aria-label", `${scene.words.description} ${ui.label.textContent}`);
 }
 
-// Coloured cells: one palette colour per cell (this frame's, or the one set for all frames).
+// Coloured cells: one palette colour per cell (this frame's, or the one set for all frames), painted
+// as one pixel a cell and scaled up without smoothing, so neighbouring cells meet without seams.
 function drawCells(ctx, view, px, py) {
   const { grid, domain } = view.scene;
-  const colours = grid.colour.length === 1 ? grid.colour[0] : grid.colour[Math.min(view.index, grid.colour.length - 1)];
-  const [[x0, x1], [y0, y1]] = domain;
-  const dx = (x1 - x0) / grid.nx, dy = (y1 - y0) / grid.ny;
-  for (let j = 0; j < grid.ny; j++) {
-    for (let i = 0; i < grid.nx; i++) {
-      const c = view.code[colours.charCodeAt(j * grid.nx + i)];
-      if (c < 0) continue; // undefined there: left blank
-      const left = px(x0 + i * dx), top = py(y0 + (j + 1) * dy);
-      ctx.fillStyle = grid.palette[c];
-      ctx.fillRect(left, top, px(x0 + (i + 1) * dx) - left + 0.5, py(y0 + j * dy) - top + 0.5);
+  const frame = grid.colour.length === 1 ? 0 : Math.min(view.index, grid.colour.length - 1);
+  view.cells = view.cells || new Map();
+  if (!view.cells.has(frame)) {
+    const image = document.createElement("canvas");
+    image.width = grid.nx; image.height = grid.ny;
+    const ictx = image.getContext("2d"), pixels = ictx.createImageData(grid.nx, grid.ny);
+    const palette = grid.palette.map((colour) => {
+      ictx.clearRect(0, 0, 1, 1); ictx.fillStyle = colour; ictx.fillRect(0, 0, 1, 1); // parsed by the browser
+      return ictx.getImageData(0, 0, 1, 1).data.slice();
+    });
+    ictx.clearRect(0, 0, 1, 1);
+    const colours = grid.colour[frame];
+    for (let j = 0; j < grid.ny; j++) {
+      for (let i = 0; i < grid.nx; i++) {
+        const c = view.code[colours.charCodeAt(j * grid.nx + i)];
+        if (c < 0) continue; // undefined there: left blank
+        pixels.data.set(palette[c], 4 * ((grid.ny - 1 - j) * grid.nx + i));
+      }
     }
+    ictx.putImageData(pixels, 0, 0);
+    view.cells.set(frame, image);
   }
+  const [[x0, x1], [y0, y1]] = domain;
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(view.cells.get(frame), px(x0), py(y1), px(x1) - px(x0), py(y0) - py(y1));
+  ctx.imageSmoothingEnabled = true;
 }
 
 // A contour field's values (NaN where undefined), rows from the bottom, decoded once per scene.
@@ -408,11 +428,12 @@ export default function (component) {
     parentElement.appendChild(root);
   }
   // The function runs again whenever the scene changes; the view (and a running animation) lives on root.
-  const view = root.view || (root.view = { ui: build(root), raf: 0 });
+  const view = root.view || (root.view = { ui: build(root), raf: 0, root });
   cancelAnimationFrame(view.raf);
   view.playing = false;
   view.scene = data;
   view.code = alphabetCodes(data.grid.alphabet);
+  view.cells = null; // the cell images of the previous scene
   if (data.grid.kind === "contours") {
     const values = fieldValues(data.grid);
     view.shade = shading(data.grid, values);

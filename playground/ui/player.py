@@ -30,7 +30,7 @@ CSS = """
                        border: 1px solid #bbb; background: #ffffffdd; line-height: 20px; }
 .player .view button:focus-visible { outline: 2px solid var(--st-primary-color, #ff4b4b); }
 .player .legend span { display: inline-flex; align-items: center; gap: 4px; }
-.player .stage { position: relative; }
+.player .stage { position: relative; display: inline-block; }
 .player canvas { display: block; }
 .player .readout { position: absolute; right: 16px; bottom: 44px; font-size: 12px; color: #222;
                    background: #ffffffcc; padding: 0 4px; border-radius: 3px; }

@@ -87,7 +87,7 @@ def map_scene(field: Field, paths: Mapping[str, Trajectory], surface: Surface,
     words = Words(description=t("race.charts.map", surface=surface.name, paths=len(paths)), bands=scale)
     steps = max(path.steps for path in paths.values())
     return Scene(surface.domain, ("x", "y"), contours, series, marks, range(steps + 1), min(step, steps),
-                 words, clickable=True, arrows=arrows)
+                 words, clickable=True, arrows=arrows, square=True)
 
 
 def state_arrows(states: Sequence[Internals], surface: Surface) -> Arrows:
