@@ -8,8 +8,9 @@ from playground.ui.i18n import link_params, t
 from playground.ui.lessons import lesson_cards
 from playground.ui.pages import PAGES
 from playground.ui.share import BUILD
-from playground.ui.urlstate import versioned
+from playground.ui.urlstate import showing, versioned
 
+showing(PAGES["home"].key)  # so a page opened from here by an experiment's link opens exactly it
 page_header(PAGES["home"], t("home.title"))
 st.markdown(t("home.intro"))
 cols = st.columns(3)

@@ -18,15 +18,18 @@ def to_latex(node: Node) -> str:
     return _render(node)[0]
 
 
-def _number(node: Num) -> str:
+def _number(node: Num) -> tuple[str, int]:
+    """A number and how strongly it binds: 1e-5 is written as the power 10^{-5} and 2.5e-5 as a
+    product, so as the base of a power each needs its parentheses ((10^{6})^{10}, not the
+    double superscript 10^{6}^{10} that KaTeX refuses)."""
     if node.name:
-        return r"\pi" if node.name == "pi" else node.name
-    text = f"{node.value:g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa == "1" else rf"{mantissa} \times {power}"
+        return r"\pi" if node.name == "pi" else node.name, ATOM
+    text, strength = f"{node.value:g}", ATOM
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        power = f"10^{{{int(exponent)}}}"
+        text, strength = (power, POWER) if mantissa == "1" else (rf"{mantissa} \times {power}", PRODUCT)
+    return text, strength if node.value >= 0 else UNARY
 
 
 def _wrap(text: str, wrapped: bool) -> str:
@@ -36,7 +39,7 @@ def _wrap(text: str, wrapped: bool) -> str:
 def _render(node: Node) -> tuple[str, int]:
     match node:
         case Num():
-            return _number(node), ATOM if node.value >= 0 else UNARY
+            return _number(node)
         case Var(name):
             return name, ATOM
         case Call(fn, arg):

@@ -28,6 +28,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.ui import classroom, share
+from playground.ui.escape import LIMIT, in_code, literal
 from playground.ui.i18n import PARAM as LANG
 from playground.ui.i18n import link_params, t
 
@@ -38,7 +39,7 @@ VERSION = "v"  # the query parameter that holds a link's format version
 #: Query parameters no page owns and every page keeps as they are: a lesson's step and the choice
 #: made there (see playground.ui.lessons).
 KEPT = ("lesson", "guess")
-_SHOWING = "_urlstate.showing"  # the namespace of the page this session showed last
+_SHOWING = "_urlstate.showing"  # the page this session showed last (see showing)
 SCHEMA = 1  # the format links are written in
 #: From version n to n + 1: the query parameters of a link in format n, rewritten into format n + 1.
 UPGRADES: dict[int, Callable[[dict[str, str]], dict[str, str]]] = {}
@@ -57,7 +58,7 @@ def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
     try:
         version = int(text)
     except ValueError:
-        return params, t("urlstate.bad_version", text=text[:20])
+        return params, t("urlstate.bad_version", text=in_code(text, 20))
     if version > SCHEMA or version < 1:
         return params, t("urlstate.unknown_version", version=version, schema=SCHEMA)
     for step in range(version, SCHEMA):
@@ -65,11 +66,21 @@ def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
     return params, None
 
 
+def showing(page: str) -> bool:
+    """Note that this run shows ``page`` (a page's key, which is its settings' namespace), and say
+    whether the session's last run showed another page. Every page calls it once a run, a page
+    with settings through :class:`QueryState`, so that a link followed from any page (Home's
+    experiments) opens its page afresh."""
+    arrived = st.session_state.get(_SHOWING) != page
+    st.session_state[_SHOWING] = page
+    return arrived
+
+
 class RepeatedItems(ValueError):
     """A list value that names an item more than once; ``kept`` is the list without repeats."""
 
     def __init__(self, repeated: list[str], kept: list | tuple) -> None:
-        super().__init__(t("urlstate.repeated", items=", ".join(repeated)))
+        super().__init__(t("urlstate.repeated", items=literal(", ".join(repeated))))
         self.kept = kept
 
 
@@ -106,8 +117,9 @@ class Field:
         try:
             value: Any = int(text) if kind is int else float(text) if kind is float else text
         except ValueError:  # Python's own words, in the page's language
-            raise ValueError(t("urlstate.not_int", text=repr(text)) if kind is int
-                             else t("urlstate.not_float", text=repr(text))) from None
+            shown = literal(repr(text), LIMIT)
+            raise ValueError(t("urlstate.not_int", text=shown) if kind is int
+                             else t("urlstate.not_float", text=shown)) from None
         if kind is float and not math.isfinite(value):
             raise ValueError(t("urlstate.not_finite"))
         if self.choices is not None and value not in self.choices:
@@ -136,10 +148,8 @@ class QueryState:
         self.notices: list[str] = [notice] if notice else []
         # A link followed from another page (an experiment, a lesson step) is the whole experiment:
         # what it leaves out is at its default, not what this session last chose on this page (that
-        # memory serves the sidebar's links, which carry no settings).
-        arrived = st.session_state.get(_SHOWING) != namespace
-        st.session_state[_SHOWING] = namespace
-        if arrived and set(self._link) - {LANG}:
+        # memory serves the links that carry no settings: the sidebar's, Home's to the classroom builder).
+        if showing(namespace) and set(self._link) - {LANG, share.BUILD}:
             self.forget(namespace)
         self._memory: dict[str, Any] = st.session_state.setdefault(f"_memory.{namespace}", {})
         # An instructor's classroom link locks settings; one altered by hand opens at the defaults.
@@ -219,11 +229,11 @@ class QueryState:
             try:
                 return spec.parse(text)
             except RepeatedItems as error:
-                self.notices.append(t("urlstate.dropped", name=spec.name, text=text[:40], reason=error,
-                                      kept=spec.format(error.kept)))
+                self.notices.append(t("urlstate.dropped", name=spec.name, text=in_code(text), reason=error,
+                                      kept=literal(spec.format(error.kept))))
                 return error.kept
             except ValueError as error:
-                self.notices.append(t("urlstate.ignored", name=spec.name, text=text[:40], reason=error,
+                self.notices.append(t("urlstate.ignored", name=spec.name, text=in_code(text), reason=error,
                                       default=spec.format(spec.default)))
                 return spec.default
         return spec.default if self.locked(spec.name) else self._memory.get(spec.name, spec.default)

@@ -18,7 +18,8 @@ from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
 from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
 from playground.ui import policy
-from playground.ui.i18n import said_of, say, t
+from playground.ui.escape import literal, said_literally
+from playground.ui.i18n import said_of, t
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
 
@@ -102,7 +103,8 @@ def _upload(qs: QueryState, settings: Settings) -> None:
         chosen = st.selectbox(t("lab.upload.label_column"), columns, key=label)
         settings.data = to_split(frame, chosen, task, val, seed)
     except CSVError as error:  # what the reader said, in the page's language, after the file's name
-        settings.errors.append(t("lab.upload.unreadable", file=upload.name, error=say(error.said)))
+        settings.errors.append(t("lab.upload.unreadable", file=literal(upload.name),
+                                 error=said_literally(error)))
         return
     settings.source = {"dataset": "csv", "file": upload.name, "sha256": hashlib.sha256(raw).hexdigest(),
                        "label": chosen, "task": task, "validation_fraction": val, "seed": seed}
@@ -120,7 +122,7 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
     try:
         hidden = parse_hidden(hidden_text)
     except ValueError as error:  # nothing trains; the default widths let the other settings be checked
-        settings.errors.append(t("lab.controls.bad_hidden", error=said_of(error)))
+        settings.errors.append(t("lab.controls.bad_hidden", error=said_literally(error)))
         hidden = LabConfig.hidden
     if two_d and not features:
         settings.errors.append(t("lab.controls.no_features"))

@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.lessons import LESSONS, Facts, Lesson, Step
+from playground.ui.escape import in_code
 from playground.ui.i18n import link_params, t
 from playground.ui.pages import PAGES
 from playground.ui.urlstate import QueryState, versioned
@@ -141,7 +142,7 @@ def open_step(page: str) -> OpenStep | None:
         return None
     parsed = _parsed(text)
     if parsed is None:
-        st.warning(t("lesson.unknown", lesson=text[:40]), icon="🔗")
+        st.warning(t("lesson.unknown", lesson=in_code(text)), icon="🔗")
         return None
     lesson, number = parsed
     step = lesson.steps[number - 1]

@@ -14,7 +14,8 @@ from playground.optim import METHODS, TEACHING
 from playground.schedules import SCHEDULES, Schedule
 from playground.surfaces import SURFACES, ExpressionError, Surface
 from playground.trajectories import RunOptions, configure
-from playground.ui.i18n import said_of, say, t
+from playground.ui.escape import said_literally
+from playground.ui.i18n import said_of, t
 from playground.ui.knobs import knob
 from playground.ui.race.compute import CUSTOM, RaceSpec, load_surface
 from playground.ui.race.keys import LAST_GOOD, NAMESPACE
@@ -63,7 +64,7 @@ def pick_surface(qs: QueryState) -> tuple[str, str, float]:
         load_surface(CUSTOM, formula, window)
         st.session_state[LAST_GOOD] = (formula, window)
     except ExpressionError as error:
-        st.error(t("race.controls.bad_formula", error=say(error.said)))
+        st.error(t("race.controls.bad_formula", error=said_literally(error)))
         formula, window = st.session_state.get(LAST_GOOD, (DEFAULT_FORMULA, 3.0))
     return CUSTOM, formula, window
 
