@@ -20,8 +20,8 @@ def test_race_plays_in_the_browser_and_reacts_to_widgets_and_map_clicks(page, ba
     page.goto(f"{base_url}/race?surface=himmelblau&steps=200")
     wait_for_app(page)
     charts = page.locator("[data-testid='stVegaLiteChart']")
-    charts.nth(1).wait_for()
-    assert charts.count() == 2  # loss, gradient norm
+    charts.nth(2).wait_for()
+    assert charts.count() == 3  # loss, gradient norm, learning rate
     canvas = page.locator(".player .stage canvas")
     canvas.wait_for()
     assert canvas.bounding_box()["width"] > 400  # the map fills its column

@@ -134,7 +134,7 @@ def test_every_page_opens_in_chinese(page):
     assert english_phrases(at._tree) == []
 
 
-@pytest.mark.parametrize("query", [{"tab": "Inside the optimizer"}, {"tab": "Basins"},
+@pytest.mark.parametrize("query", [{"tab": "3-D"}, {"tab": "Inside the optimizer"}, {"tab": "Basins"},
                                    {"surface": "custom", "formula": "x**2 + y**2"},
                                    {"surface": "custom", "formula": "x**2 % y"}])
 def test_the_race_speaks_chinese_beyond_its_first_view(query):

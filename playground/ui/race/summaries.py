@@ -86,17 +86,23 @@ def grad_summary(curves: pd.DataFrame, paths: Mapping[str, Trajectory], tol: flo
 
 def lr_summary(paths: Mapping[str, Trajectory]) -> str:
     """Each method's learning rate at the first and the last update, and its peak where that is
-    higher than both."""
-    items = []
+    higher than both; a method whose rate never changed, that rate (one sentence when none did)."""
+    items, kept = [], {}
     for name, path in paths.items():
         lrs = path.lrs[:, 0]
         first, last, peak = float(lrs[0]), float(lrs[-1]), int(np.argmax(lrs))
-        if lrs[peak] > max(first, last):
+        if (lrs == first).all():
+            kept[name] = _n(first)
+            items.append(t("race_lr.kept", name=name, lr=kept[name]))
+        elif lrs[peak] > max(first, last):
             items.append(t("race.alt.lr_peak", name=name, first=_n(first), last=_n(last), peak=_n(lrs[peak]),
                            step=peak))
         else:
             items.append(t("race.alt.lr_item", name=name, first=_n(first), last=_n(last)))
     end = max(path.steps for path in paths.values()) - 1
+    if len(kept) == len(paths):
+        return t("race_lr.constant", end=end,
+                 items=_join([t("race_lr.constant_item", name=name, lr=lr) for name, lr in kept.items()]))
     return t("race.alt.lr", end=end, items=_join(items))
 
 
@@ -131,6 +137,14 @@ def map_summary(paths: Mapping[str, Trajectory], frame: pd.DataFrame, step: int)
         return text
     closest = frame.loc[distances.idxmin()]
     return _then(text, t("race.alt.map_closest", name=closest["method"], distance=_n(closest["distance"])))
+
+
+def surface_summary(frame: pd.DataFrame, step: int, steps: int) -> str:
+    """The 3-D view's sentence: the methods at the shown step (a :func:`map_frame`), lowest on the
+    surface first (its height rises with f)."""
+    ranked = frame.sort_values("loss", kind="stable", na_position="last")
+    items = [t("race_3d.alt_item", name=row.method, loss=_n(row.loss)) for row in ranked.itertuples()]
+    return t("race_3d.alt", step=min(step, steps), steps=steps, items=_join(items))
 
 
 def basins_summary(maps: Mapping[str, BasinMap], surface: Surface, field: str) -> str:

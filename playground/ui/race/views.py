@@ -1,8 +1,9 @@
-"""The race page's main area: the Race / Inside / Basins tabs.
+"""The race page's main area: the Race / 3-D / Inside / Basins tabs.
 
 It runs as one ``st.fragment``: stopping the map's player on a step, moving the Inside tab's step
-slider or switching tabs redraws only this area. The map's Play and scrubber run in the browser
-(:mod:`playground.ui.player`), so a replay reruns nothing; the step it stops on lands in the link.
+slider or switching tabs redraws only this area (the 3-D tab shows that same step). The map's Play and
+scrubber run in the browser (:mod:`playground.ui.player`), so a replay reruns nothing; the step it
+stops on lands in the link.
 Changes that alter the race itself (a click on the map moves the start) rerun the whole page.
 Only the open tab runs, but every tab's settings are declared on every run, so the link keeps
 them all.
@@ -13,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from playground.optim import METHODS
-from playground.surfaces import Surface
+from playground.surfaces import Surface, levels
 from playground.trajectories import Trajectory, run_slice, worked_update
 from playground.trajectories.basins import DEFAULT_TOL
 from playground.trajectories.export import pytorch_code, settings_json
@@ -26,7 +28,7 @@ from playground.ui.a11y import described
 from playground.ui.budget import within_budget
 from playground.ui.i18n import t
 from playground.ui.player import clicked_at, player, stopped_at
-from playground.ui.race import charts, summaries
+from playground.ui.race import charts, summaries, surface3d
 from playground.ui.race.compute import (
     CUSTOM,
     PARITY_TOL,
@@ -42,7 +44,8 @@ from playground.ui.race.controls import MAX_STEPS
 from playground.ui.race.keys import BADGES, BASINS_FOR, CLICKED, NAMESPACE, PLAYER, SCRUB_END
 from playground.ui.urlstate import QueryState
 
-TABS = ("Race", "Inside the optimizer", "Basins")  # the link's `tab` values, the same in every language
+#: The link's `tab` values, the same in every language.
+TABS = ("Race", "3-D", "Inside the optimizer", "Basins")
 TAB_SHOWN = f"{NAMESPACE}.tab_shown"  # the tabs widget's key: the open tab's label, in the page's language
 GRIDS = (25, 50, 100)
 EXPORT = ("export", False)  # the export expander is open
@@ -51,7 +54,8 @@ COLOURS = ("outcome", "steps")  # what a basin map's colour shows: where each st
 
 def _tab_labels() -> dict[str, str]:
     """Each tab's label in the page's language, by its name in the link."""
-    return dict(zip(TABS, (t("race.tabs.race"), t("race.tabs.inside"), t("race.tabs.basins")), strict=True))
+    labels = (t("race.tabs.race"), t("race_3d.tab"), t("race.tabs.inside"), t("race.tabs.basins"))
+    return dict(zip(TABS, labels, strict=True))
 
 
 def _correction(label: str) -> str:
@@ -104,11 +108,16 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
     colour_key = qs.field("basin_colour", "outcome", choices=COLOURS)
     tab_key, labels = qs.field("tab", TABS[0], choices=TABS), _tab_labels()
     st.session_state[TAB_SHOWN] = labels[st.session_state[tab_key]]
-    race_tab, inside_tab, basins_tab = st.tabs(list(labels.values()), key=TAB_SHOWN, on_change=_tab_picked,
-                                               args=(tab_key, labels))
+    race_tab, view_tab, inside_tab, basins_tab = st.tabs(list(labels.values()), key=TAB_SHOWN,
+                                                         on_change=_tab_picked, args=(tab_key, labels))
     if race_tab.open is not False:
         with race_tab:
             _race(spec, surface, paths, st.session_state[step_key], tol, st.session_state[inspect_key])
+    if view_tab.open is not False:
+        with view_tab:
+            # The step as the Race tab's player or the Inside tab's slider left it: no widget of its own
+            # here, as two widgets with one key cannot be on a page at once.
+            _surface_3d(spec, surface, paths, st.session_state[step_key])
     if inside_tab.open is not False:
         with inside_tab:
             step = st.slider(t("race.inside.step"), 0, spec.steps, key=step_key,
@@ -157,11 +166,11 @@ def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], ste
         described(charts.curve_chart(curves, "grad_norm", t("race.charts.grad_norm"), step, methods),
                   summaries.table(curves, "grad_norm"), summaries.grad_summary(curves, paths, tol))
         st.caption(t("race.charts.log_caption"))
-        if spec.options.plateau or spec.options.schedule.kind != "constant":
-            lrs = charts.lrs_frame(paths)
-            described(charts.curve_chart(lrs, "lr", t("race.charts.lr"), step, methods, height=180),
-                      summaries.table(lrs, "lr"), summaries.lr_summary(paths))
-            st.caption(t("race.charts.lr_caption"))
+        # Always drawn: a constant schedule's flat lines still show each method's own η side by side.
+        lrs = charts.lrs_frame(paths)
+        described(charts.curve_chart(lrs, "lr", t("race.charts.lr"), step, methods, height=180),
+                  summaries.table(lrs, "lr"), summaries.lr_summary(paths))
+        st.caption(t("race.charts.lr_caption"))
     _summary(spec, surface, paths, step, tol)
     st.caption(t("race.charts.look_for"))
 
@@ -171,9 +180,28 @@ def _map_text(paths: Mapping[str, Trajectory], surface: Surface, step: int) -> N
     how to set the start without a mouse."""
     frame = summaries.map_frame(paths, surface, step)
     st.caption(summaries.map_summary(paths, frame, step))
+    _positions(frame)
+    st.caption(t("race.alt.keyboard", x=t("race.controls.start_x"), y=t("race.controls.start_y")))
+
+
+def _positions(frame: pd.DataFrame) -> None:
+    """Where each method is at the shown step (:func:`summaries.map_frame`), as a table in an expander."""
     with st.expander(t("a11y.data"), icon=":material/table:"):
         st.dataframe(summaries.table(frame, "loss", "distance"), hide_index=True, width="stretch")
-    st.caption(t("race.alt.keyboard", x=t("race.controls.start_x"), y=t("race.controls.start_y")))
+
+
+def _surface_3d(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int) -> None:
+    """The surface in 3-D with every path on it at ``step``, built only while its tab is open; its text
+    alternative is the methods' heights at that step, lowest first, and the map's table."""
+    field = levels.field(surface, surface3d.GRID)
+    st.plotly_chart(surface3d.figure(field, paths, surface, spec.start, step), theme="streamlit",
+                    config={"displaylogo": False},
+                    alt=t("race_3d.figure", surface=surface.name, paths=len(paths)))
+    st.caption(t("race_3d.caption", height=surface3d.axis_title(field), race=t("race.tabs.race"),
+                 inside=t("race.tabs.inside")))
+    frame = summaries.map_frame(paths, surface, step)
+    st.caption(summaries.surface_summary(frame, step, max(path.steps for path in paths.values())))
+    _positions(frame)
 
 
 def _summary(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int,

@@ -77,7 +77,7 @@ def test_the_loss_sentence_names_the_method_that_really_ends_lowest_and_highest(
 
 def test_the_gradient_sentence_gives_the_tables_step_to_tolerance():
     at = open_page(PAGE, surface="bowl", methods="SGD,Adam", steps="300")
-    _, (_, caption, _) = described(at)
+    (_, caption, _) = described(at)[1]
     reached = summary(at)["steps to tolerance"]
     done = reached[reached != "not reached"].astype(int)
     first = done.idxmin()

@@ -3,16 +3,29 @@ bad input (a broken formula, garbage URL values, an invalid hyperparameter) ends
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
 
+import numpy as np
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from playground.optim import TEACHING
 from playground.surfaces import SURFACES
+from playground.trajectories import race
+from playground.ui import format as fmt
 from playground.ui.i18n import CHOSEN, catalogue
+from playground.ui.race import summaries
 from playground.ui.race.keys import PLAYER
-from tests.ui.helpers import open_page, player_scene, send_player_event
+from tests.ui.helpers import (
+    ENGLISH,
+    described_charts,
+    english_phrases,
+    open_page,
+    player_scene,
+    send_player_event,
+)
 
 PAGE = "race"
 
@@ -243,7 +256,30 @@ def test_a_schedule_draws_each_methods_learning_rate_at_the_scrubbed_step():
     (lr,) = lr_charts(at)
     rule = json.loads(lr.proto.spec)["layer"][1]
     assert rule["mark"]["type"] == "rule" and any(d.name == rule["data"]["name"] for d in lr.proto.datasets)
-    assert not lr_charts(open_page(PAGE, methods="SGD,Adam", steps="50"))  # no schedule, no chart
+
+
+def test_a_default_race_draws_each_methods_constant_learning_rate_under_the_loss_and_gradient_norm():
+    at = open_page(PAGE, methods="SGD,Adam", steps="50")
+    assert not at.exception
+    charts = described_charts(at._tree)
+    titles = [json.loads(chart.proto.spec)["layer"][0]["title"] for chart, _, _ in charts]
+    assert titles == ["loss f(θ)", "gradient norm ‖∇f‖", "learning rate η(t)"]
+    _, sentence, expander = charts[2]
+    lrs = next(df.value for df in expander.dataframe).groupby("method")["learning rate η(t)"]
+    tuned = summary(at)["lr"]
+    assert lrs.min().to_dict() == lrs.max().to_dict() == tuned.to_dict()  # flat lines at each method's own η
+    assert sentence.value == ("Every method kept its learning rate constant from step 0 to step 49: "
+                              f"SGD {fmt.number(tuned['SGD'])}; Adam {fmt.number(tuned['Adam'])}.")
+
+
+def test_the_learning_rate_sentence_says_which_methods_kept_theirs_when_another_changed():
+    paths = race(SURFACES["bowl"], ["SGD", "Adam"], SURFACES["bowl"].start, 20)
+    cut = paths["SGD"].lrs.copy()
+    cut[10:] /= 2  # SGD's rate halved at step 10, as a plateau's cut would; Adam's left alone
+    paths = {**paths, "SGD": dataclasses.replace(paths["SGD"], lrs=cut)}
+    sgd, adam = (fmt.number(paths[name].lrs[0, 0]) for name in ("SGD", "Adam"))
+    assert summaries.lr_summary(paths) == (f"Learning rate η(t) from step 0 to step 19: SGD {sgd} → "
+                                           f"{fmt.number(cut[-1, 0])}; Adam {adam} throughout.")
 
 
 def test_the_export_opens_from_the_link_with_the_races_pytorch_script_and_settings():
@@ -306,7 +342,8 @@ def test_in_chinese_the_sidebar_the_tabs_and_the_summary_headers_are_chinese_and
     assert widget(at, "race.steps").label == zh["race.controls.steps"]
     assert widget(at, "race.SGD.lr").label == f"{zh['knobs.lr.label']} η"
     assert widget(at, "race.schedule").options[0] == zh["race.schedules.constant"]
-    assert [tab.label for tab in at.tabs] == [zh[f"race.tabs.{tab}"] for tab in ("race", "inside", "basins")]
+    assert [tab.label for tab in at.tabs] == [zh["race.tabs.race"], zh["race_3d.tab"], zh["race.tabs.inside"],
+                                              zh["race.tabs.basins"]]
 
     table = next(df for df in at.dataframe if "matches torch.optim" in df.value.columns)  # English data
     headers = {name: column.get("label") for name, column in json.loads(table.proto.columns).items()}
@@ -321,3 +358,61 @@ def test_in_chinese_the_sidebar_the_tabs_and_the_summary_headers_are_chinese_and
     assert any(b.label == zh["race.basins.compute"] for b in at.button)
     assert dict(at.query_params) == {"methods": "SGD,Adam", "steps": "60", "tab": "Basins", "lang": "zh",
                                      "v": "1"}  # the link names the tab as it always has
+
+
+def numbers(value) -> np.ndarray:
+    """A Plotly figure's array as the browser reads it: a list, or typed-array bytes in base64."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value)
+
+
+def surface_3d(at) -> dict[str, dict[str, dict]]:
+    """The 3-D view's paths: per method, its traces by role (drawn up to the step, ahead, its marker)."""
+    (chart,) = at.get("plotly_chart")
+    traces: dict[str, dict[str, dict]] = {}
+    for trace in json.loads(chart.proto.spec)["data"]:
+        if trace.get("meta"):
+            traces.setdefault(trace["legendgroup"], {})[trace["meta"]] = trace
+    return traces
+
+
+def test_the_3d_tab_draws_each_path_up_to_the_step_in_the_link_with_its_text():
+    at = open_page(PAGE, methods="SGD,Adam", steps="50", step="20", tab="3-D")
+    assert not at.exception and at.query_params["tab"] == "3-D"
+    paths = race(SURFACES["rosenbrock"], ["SGD", "Adam"], SURFACES["rosenbrock"].start, 50)
+    for name, traces in surface_3d(at).items():
+        drawn, ahead, now = (numbers(traces[role]["customdata"]) for role in ("drawn", "ahead", "now"))
+        assert (drawn[-1], ahead[0], ahead[-1], now[0]) == (20, 20, 50, 20)
+        marker = numbers(traces["now"]["x"])[0], numbers(traces["now"]["y"])[0]
+        assert marker == pytest.approx(tuple(paths[name].positions[20, 0]), abs=1e-6)
+    low, high = sorted(paths, key=lambda name: paths[name].losses[20, 0])  # lowest f: lowest on the surface
+    low_item, high_item = (f"{name} (f = {fmt.number(paths[name].losses[20, 0])})" for name in (low, high))
+    sentence = f"At step 20 of 50, from lowest to highest: {low_item}; {high_item}."
+    assert sentence in [c.value for c in at.caption]
+    assert any("Drag to turn" in c.value and "f − min f (log scale)" in c.value for c in at.caption)
+    table = next(df.value for df in at.dataframe).set_index("method")  # the same positions, as data
+    assert table.loc["SGD", "x"] == pytest.approx(paths["SGD"].positions[20, 0, 0])
+
+
+def test_the_3d_tab_follows_the_step_the_maps_player_stopped_on():
+    at = open_page(PAGE, methods="SGD,Adam", steps="50")
+    _player_event(at, "stop", 7)
+    _click_tab(at, "3-D view")
+    assert not at.exception and at.query_params["tab"] == "3-D" and at.query_params["step"] == "7"
+    assert [numbers(t["drawn"]["customdata"])[-1] for t in surface_3d(at).values()] == [7, 7]
+    assert not at.get("bidi_component")  # only the open tab is built: the map is not
+
+
+def test_the_3d_tab_in_chinese_labels_its_figure_in_chinese():
+    zh = catalogue("zh")
+    at = open_page(PAGE, lang="zh", methods="SGD,Adam", steps="50", tab="3-D")
+    assert not at.exception and english_phrases(at._tree) == []
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)
+    assert figure["layout"]["scene"]["zaxis"]["title"]["text"] == zh["race_3d.axis_log"]
+    names = [trace.get("name", "") for trace in figure["data"]]
+    assert zh["race_3d.start"] in names and zh["race_3d.minimum"] in names
+    shown = names + [trace.get("hovertemplate", "") for trace in figure["data"]]
+    assert not [text for text in shown if ENGLISH.search(text)]
+    assert any(c.value.startswith("第 50 步（共 50 步）时，从低到高：") for c in at.caption)
