@@ -80,3 +80,21 @@ def test_the_race_map_reads_at_laptop_and_desktop_widths_in_both_themes(browser,
         screenshot(page, f"race_map_{width}_{scheme}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width,scheme", [(1280, "light"), (1920, "dark")])
+def test_the_3d_view_draws_the_surface_and_the_paths_in_the_browser(browser, base_url, width, scheme):
+    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/race?surface=rosenbrock&steps=300&step=120&tab=3-D")
+        wait_for_app(page)
+        plot = page.locator("[data-testid='stPlotlyChart'] .gl-container canvas").first
+        plot.wait_for()
+        box = plot.bounding_box()
+        assert box["width"] > 0.35 * width and box["height"] >= 400  # WebGL drew the scene at full size
+        legend = page.locator("[data-testid='stPlotlyChart'] .legend").text_content()
+        assert all(name in legend for name in ("SGD", "Momentum", "Adam"))
+        screenshot(page, f"race_3d_{width}_{scheme}")
+    finally:
+        context.close()

@@ -8,3 +8,4 @@ BASINS_FOR = f"{NAMESPACE}.basins_for"  # the race and grid whose basin maps wer
 BADGES = f"{NAMESPACE}.badges"          # torch.optim differences, keyed by each method's settings
 LAST_GOOD = f"{NAMESPACE}.last_good"    # the last typed formula that parsed, with its window
 SCRUB_END = f"{NAMESPACE}.scrub_end"    # the Steps the scrubbed step was last kept within
+ARROWS_FOR = f"{NAMESPACE}.arrows_for"  # the map's method picker (mirrors `inspect` and `arrows` in the link)

@@ -41,7 +41,7 @@ from playground.ui.race.compute import (
     torch_parity,
 )
 from playground.ui.race.controls import MAX_STEPS
-from playground.ui.race.keys import BADGES, BASINS_FOR, CLICKED, NAMESPACE, PLAYER, SCRUB_END
+from playground.ui.race.keys import ARROWS_FOR, BADGES, BASINS_FOR, CLICKED, NAMESPACE, PLAYER, SCRUB_END
 from playground.ui.urlstate import QueryState
 
 #: The link's `tab` values, the same in every language.
@@ -104,6 +104,7 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
     step_key = _step(qs, spec.steps)
     methods = list(paths)
     inspect_key = qs.field("inspect", methods[0], choices=list(METHODS))
+    arrows_key = qs.field("arrows", True)
     grid_key = qs.field("grid", 50, choices=GRIDS)
     colour_key = qs.field("basin_colour", "outcome", choices=COLOURS)
     tab_key, labels = qs.field("tab", TABS[0], choices=TABS), _tab_labels()
@@ -112,7 +113,7 @@ def _area(qs: QueryState, spec: RaceSpec, surface: Surface, paths: Mapping[str, 
                                                          on_change=_tab_picked, args=(tab_key, labels))
     if race_tab.open is not False:
         with race_tab:
-            _race(spec, surface, paths, st.session_state[step_key], tol, st.session_state[inspect_key])
+            _race(spec, surface, paths, st.session_state[step_key], tol, inspect_key, arrows_key)
     if view_tab.open is not False:
         with view_tab:
             # The step as the Race tab's player or the Inside tab's slider left it: no widget of its own
@@ -143,21 +144,33 @@ def _step(qs: QueryState, steps: int) -> str:
     return key
 
 
+def _arrows_picked(inspect_key: str, arrows_key: str) -> None:
+    """Callback of the map's method picker: the picked method is also the one the Inside tab looks
+    into (one `inspect` in the link); picking none hides the arrows."""
+    picked = st.session_state[ARROWS_FOR]
+    st.session_state[arrows_key] = picked is not None
+    if picked is not None:
+        st.session_state[inspect_key] = picked
+
+
 def _race(spec: RaceSpec, surface: Surface, paths: Mapping[str, Trajectory], step: int, tol: float,
-          inspected: str) -> None:
+          inspect_key: str, arrows_key: str) -> None:
     methods = list(paths)
     # The arrows show the state of the method the Inside tab looks into (its `inspect` in the link).
-    name = inspected if inspected in paths else methods[0]
-    moving = paths[name].diverged_at[0] != 0
-    arrows = charts.state_arrows(state_trace(spec.only(name), name), surface) if moving else None
+    name = st.session_state[inspect_key] if st.session_state[inspect_key] in paths else methods[0]
+    shown = st.session_state[arrows_key] and paths[name].diverged_at[0] != 0
+    arrows = charts.state_arrows(state_trace(spec.only(name), name), surface) if shown else None
     left, right = st.columns([4, 3], gap="medium")
     with left:
+        st.session_state[ARROWS_FOR] = name if st.session_state[arrows_key] else None
+        st.pills(t("race_picker.label"), methods, key=ARROWS_FOR, help=t("race_picker.help"),
+                 on_change=_arrows_picked, args=(inspect_key, arrows_key))
         field = contour_field(spec.surface, spec.formula, spec.window)
         player(charts.map_scene(field, paths, surface, spec.start, step, arrows=arrows), key=PLAYER,
                on_stop=_stopped, on_click=lambda: _clicked(surface))
         st.caption(t("race.charts.map_caption"))
         if arrows is not None:
-            st.caption(t("race_arrows.caption", name=name, inside=t("race.tabs.inside")))
+            st.caption(t("race_arrows.caption", name=name))
         _map_text(paths, surface, step)
     with right:
         curves = charts.curves_frame(paths)

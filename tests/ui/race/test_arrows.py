@@ -57,3 +57,18 @@ def test_sgd_has_no_momentum_arrow_and_no_ellipse():
     at = open_page(PAGE, methods="SGD,Adam", inspect="SGD", steps="30")
     arrows = scene(at)["arrows"]
     assert len(arrows["vectors"]) == 2 and arrows["axes"] is None
+
+
+def test_the_picker_above_the_map_chooses_the_method_and_can_hide_the_arrows():
+    at = open_page(PAGE, methods="SGD,Adam", steps="30")
+    picker = at.get("button_group")[0]
+    assert picker.label == "Arrows on the map for" and picker.value == "SGD"
+    assert len(scene(at)["arrows"]["vectors"]) == 2  # SGD's: the gradient and the update
+    picker.set_value("Adam").run()
+    assert scene(at)["arrows"]["axes"] is not None  # Adam's, with its ellipse
+    assert at.query_params["inspect"] == "Adam"  # the Inside tab looks into the same method
+    at.get("button_group")[0].set_value(None).run()
+    assert scene(at)["arrows"] is None and at.query_params["arrows"] == "false"
+    assert "Arrows:" not in " ".join(c.value for c in at.caption)  # no caption for arrows not drawn
+    again = open_page(PAGE, methods="SGD,Adam", steps="30", inspect="Adam", arrows="false")
+    assert scene(again)["arrows"] is None and again.get("button_group")[0].value is None  # the link keeps it

@@ -89,9 +89,9 @@ def test_the_map_says_where_each_method_is_at_the_shown_step_with_the_data_under
     column = next(node for node in nodes(at.main)
                   if "bidi_component" in [getattr(c, "type", None) for c in children(node)])
     kinds = [getattr(c, "type", None) for c in children(column)]
-    # the map, its caption, the arrows' caption, the sentence, the data, the keyboard
-    assert kinds == ["bidi_component", "caption", "caption", "caption", "expander", "caption"]
-    sentence, expander, keyboard = children(column)[3:]
+    # the arrows' picker, the map, its caption, the arrows' caption, the sentence, the data, the keyboard
+    assert kinds == ["button_group", "bidi_component", "caption", "caption", "caption", "expander", "caption"]
+    sentence, expander, keyboard = children(column)[4:]
     (table,) = children(expander)
     rows = table.value.set_index("method")
     assert list(rows[EN["race.charts.step"]]) == [40, 40]
