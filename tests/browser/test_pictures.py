@@ -1,0 +1,56 @@
+"""The teaching pictures beyond the race map, in a real browser at laptop and desktop widths on the
+light and the dark theme: the race's straight-line slice, and the lab's per-layer gradient norms,
+gradient histograms and linear interpolation (screenshots in artifacts/screenshots/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SCREENS = [(1280, "light"), (1920, "dark")]
+
+
+def _open(browser, base_url, path, width, scheme):
+    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base_url}{path}")
+    wait_for_app(page)
+    return context, page
+
+
+def _chart_titled(page, title: str):
+    """The Vega-Lite chart whose title is ``title``, scrolled into view and drawn at a readable size."""
+    chart = page.locator("[data-testid='stVegaLiteChart']").filter(has=page.get_by_text(title)).first
+    chart.wait_for()
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box["width"] > 250 and box["height"] > 120
+    return chart
+
+
+@pytest.mark.parametrize("width,scheme", SCREENS)
+def test_the_straight_line_slice_reads_in_both_themes(browser, base_url, width, scheme):
+    context, page = _open(browser, base_url, "/race?surface=rosenbrock&steps=300&tab=Inside+the+optimizer",
+                          width, scheme)
+    try:
+        _chart_titled(page, "Loss on the straight line from the start to each end")
+        assert page.get_by_text("The straight way there.").count() == 1
+        screenshot(page, f"race_slice_{width}_{scheme}")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width,scheme", SCREENS)
+def test_the_labs_gradient_and_interpolation_pictures_read_in_both_themes(browser, base_url, width, scheme):
+    context, page = _open(browser, base_url, "/regularization?compare=true&epochs=200", width, scheme)
+    try:
+        _chart_titled(page, "Gradient norm of each layer during training")
+        screenshot(page, f"lab_gradients_{width}_{scheme}")
+        _chart_titled(page, "Loss along the straight line from the initial to the final weights")
+        screenshot(page, f"lab_interpolation_{width}_{scheme}")
+    finally:
+        context.close()
