@@ -84,16 +84,19 @@ def headline(runs: dict[str, Run]) -> None:
     values = _numbers(run)
     previous = _numbers(next(iter(runs.values()))) if len(runs) > 1 else {}
     shown = {name: value for name, value in values.items() if not math.isnan(value)}
-    for column, (name, value) in zip(st.columns(len(shown)), shown.items(), strict=True):
+    # a row that wraps, each number as wide as it needs: a fixed column would cut "8.009e-4" to "8.009…"
+    row = st.container(horizontal=True, gap="medium")
+    for name, value in shown.items():
         text, change = _shown(name, value, None if name not in previous else value - previous[name])
         better_up = name in ("val accuracy", "zero weights")
         label = _headline_label(name)
         if name in previous and change is None:
-            column.metric(label, text, delta=t("lab.headline.same"), delta_color="off", delta_arrow="off")
+            row.metric(label, text, delta=t("lab.headline.same"), delta_color="off", delta_arrow="off",
+                       width="content")
         else:
-            column.metric(label, text, delta=change,
-                          delta_description=None if change is None else t("lab.headline.vs_a"),
-                          delta_color="normal" if better_up else "inverse")
+            row.metric(label, text, delta=change, width="content",
+                       delta_description=None if change is None else t("lab.headline.vs_a"),
+                       delta_color="normal" if better_up else "inverse")
 
 
 def _shown(name: str, value: float, delta: float | None) -> tuple[str, str | None]:
