@@ -1,14 +1,16 @@
-"""Training runs in background threads behind a bounded queue, each owned by one session.
+"""Training runs in background threads behind a bounded queue, each owned by one browser.
 
-Pure Python (no Streamlit): the page keeps one :class:`RunQueue` per process and identifies
-its session by an unguessable id. A session sees and stops only its own runs. At most
-``max_running`` runs train at once (the rest wait in order, at most ``max_queued`` of them
-across all sessions), a session may have at most ``max_per_session`` runs waiting or training,
-and only the latest ``history`` finished runs of a session are kept. The finished runs of a
-session not seen for ``forget_after`` seconds (its browser tab closed) are forgotten, weights and
-all, so memory does not grow with every class that has come and gone. Worker threads only call
-the training engine (``executor``) and append its progress to their :class:`Run`; the page
-polls that state.
+Pure Python (no Streamlit): the page keeps one :class:`RunQueue` per process and names each run's
+owner by an unguessable token the browser keeps (``playground.ui.runs.owner``), so a reloaded page is
+the same owner. An owner sees and stops only its own runs. At most ``max_running`` runs train at
+once (the rest wait in order, at most ``max_queued`` of them across all owners), an owner may have
+at most ``max_per_session`` runs waiting or training, and only the latest ``history`` finished runs
+of an owner are kept. An owner no page has asked about for ``abandon_after`` seconds (every tab
+closed) has its waiting runs cancelled and its training ones stopped, so its slots go to others;
+its finished runs are forgotten, weights and all, ``forget_after`` seconds after its last visit,
+so memory does not grow with every class that has come and gone. Worker threads only call the
+training engine (``executor``) and append its progress to their :class:`Run`; the page polls that
+state, and each poll is a visit.
 """
 
 from __future__ import annotations
@@ -40,11 +42,24 @@ def hosted_mode(environ: Mapping[str, str] = os.environ) -> bool:
 
 @dataclass(frozen=True)
 class Limits:
+    """The queue's limits. Every one can be set from the environment (:meth:`from_env`); the times
+    are seconds since the owner's last visit (a page showing its runs polls twice a second while
+    one is active, so only a closed or long-unattended page goes unseen):
+
+    - ``abandon_after`` (PLAYGROUND_ABANDON_AFTER, 900): then its waiting runs are cancelled and
+      its training runs stopped, keeping what they learnt, to free their slots. Long enough for a
+      student to read another page while a run trains (only the runs page counts as a visit);
+      short enough that a closed tab's slots come back within a lesson;
+    - ``forget_after`` (PLAYGROUND_FORGET_AFTER, 1800): until then a reloaded page still shows
+      its finished runs; then they are forgotten, weights and all.
+    """
+
     max_running: int = 2
     max_per_session: int = 2
     max_queued: int = 8          # waiting runs over all sessions, so a crowd cannot grow memory unbounded
     history: int = 8
-    forget_after: float = 1800.0  # seconds a session's finished runs outlive its last visit
+    abandon_after: float = 900.0  # seconds unseen before an owner's active runs are stopped
+    forget_after: float = 1800.0  # seconds an owner's finished runs outlive its last visit
     hosted: bool = False
     max_epochs: int = 5          # hosted caps
     max_train: int = 10_000
@@ -52,8 +67,8 @@ class Limits:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
-        """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED, _FORGET_AFTER (seconds; whole
-        numbers), PLAYGROUND_HOSTED=1."""
+        """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED, _ABANDON_AFTER, _FORGET_AFTER
+        (seconds; whole numbers), PLAYGROUND_HOSTED=1."""
         def number(name: str, default: int) -> int:
             try:
                 return max(1, int(environ.get(name, default)))
@@ -61,6 +76,7 @@ class Limits:
                 return default
         return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
                    number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ),
+                   abandon_after=number("PLAYGROUND_ABANDON_AFTER", 900),
                    forget_after=number("PLAYGROUND_FORGET_AFTER", 1800))
 
     def apply(self, config: RunConfig) -> tuple[RunConfig, list[Said]]:
@@ -89,6 +105,7 @@ class Run:
     result: RunResult | None = field(default=None, repr=False)
     submitted: float = field(default_factory=time.time)
     stop_requested: threading.Event = field(default_factory=threading.Event, repr=False)
+    abandoned: bool = False        # stopped by the queue because its owner was gone, not by a person
 
     @property
     def label(self) -> str:
@@ -119,6 +136,7 @@ class RunQueue:
         """Queue a run for ``owner``; it starts at once when a slot is free. QueueFullError otherwise."""
         config.validate()
         with self._lock:
+            self._visit(owner)  # first: the slots and places of owners gone meanwhile are freed
             mine = [run for run in self._runs.values() if run.owner == owner and run.active]
             if len(mine) >= self.limits.max_per_session:
                 raise QueueFullError("runs.messages.session_full", count=len(mine),
@@ -130,7 +148,6 @@ class RunQueue:
             self._runs[run.id] = run
             self._waiting.append(run)
             self._forget_old(owner)
-            self._visit(owner)
             self._start_waiting()
         return run
 
@@ -139,6 +156,16 @@ class RunQueue:
         with self._lock:
             self._visit(owner)
             return [run for run in self._runs.values() if run.owner == owner]
+
+    def adopt(self, old: str, new: str) -> None:
+        """Hand ``old``'s runs to ``new``: the session learnt the owner token its browser already
+        holds (another tab set it first), and the runs it launched meanwhile go with it."""
+        with self._lock:
+            for run in self._runs.values():
+                if run.owner == old:
+                    run.owner = new
+            self._seen.pop(old, None)
+            self._visit(new)
 
     def get(self, owner: str, run_id: str) -> Run | None:
         run = self._runs.get(run_id)
@@ -150,11 +177,15 @@ class RunQueue:
             run = self.get(owner, run_id)
             if run is None or not run.active:
                 return False
-            run.stop_requested.set()
-            if run.status == "queued":
-                self._waiting.remove(run)
-                run.status, run.data = "cancelled", None
+            self._halt(run)
         return True
+
+    def _halt(self, run: Run) -> None:
+        """Ask an active run to stop; a queued one is cancelled at once (the caller holds the lock)."""
+        run.stop_requested.set()
+        if run.status == "queued":
+            self._waiting.remove(run)
+            run.status, run.data = "cancelled", None
 
     def position(self, run: Run) -> int | None:
         """1 for the next run to start; None when it is not waiting."""
@@ -179,17 +210,25 @@ class RunQueue:
                                        should_stop=run.stop_requested.is_set, data=run.data)
         except Exception as error:  # a worker must always hand a result back
             result = failed(run.config, error)
+        if run.abandoned and result.status == "stopped":  # say who asked for the stop, and why
+            result.message = said("run_owner.abandoned", stopped=result.message,
+                                  minutes=self.limits.abandon_after / 60)
         with self._lock:
             run.result, run.status, run.data = result, result.status, None
             self._start_waiting()
 
     def _visit(self, owner: str) -> None:
-        """Note ``owner``'s visit, and forget the finished runs of owners gone ``forget_after``
-        seconds (the caller holds the lock)."""
+        """Note ``owner``'s visit; stop the active runs of owners unseen for ``abandon_after``
+        seconds, and forget the finished runs of those unseen for ``forget_after`` (the caller
+        holds the lock). A stopped run keeps its slot until its worker hands the result back."""
         now = self._clock()
         self._seen[owner] = now
+        absent = {o for o, seen in self._seen.items() if now - seen > self.limits.abandon_after}
         gone = {o for o, seen in self._seen.items() if now - seen > self.limits.forget_after}
         for run_id, run in list(self._runs.items()):
+            if run.owner in absent and run.active and not run.stop_requested.is_set():
+                run.abandoned = True
+                self._halt(run)
             if run.owner in gone and not run.active:
                 del self._runs[run_id]
         for o in gone:

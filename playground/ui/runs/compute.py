@@ -1,9 +1,7 @@
 """The Training runs page's process-wide state: one bounded run queue, cached datasets, and the
-unguessable id that makes a browser session the owner of its runs."""
+unguessable token that makes a browser the owner of its runs."""
 
 from __future__ import annotations
-
-import secrets
 
 import streamlit as st
 
@@ -12,6 +10,7 @@ from playground.train.executor import engine_from_env
 from playground.train.runs import Limits, RunQueue
 from playground.ui.i18n import t
 from playground.ui.runs.keys import OWNER
+from playground.ui.runs.owner import browser_owner
 
 
 @st.cache_resource
@@ -23,8 +22,9 @@ def run_queue() -> RunQueue:
 
 
 def session_id() -> str:
-    """This browser session's owner id: random, kept only in its session state, never in a URL."""
-    return st.session_state.setdefault(OWNER, secrets.token_urlsafe(16))
+    """The owner token of this browser's runs: random, kept in a first-party cookie so a reload
+    finds its runs again (``playground.ui.runs.owner``), and in session state; never in a URL."""
+    return browser_owner(run_queue(), OWNER)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

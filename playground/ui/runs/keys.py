@@ -2,6 +2,7 @@
 ``NAMESPACE`` (see :class:`~playground.ui.urlstate.QueryState`); these live only in the session."""
 
 NAMESPACE = "runs"
-OWNER = f"{NAMESPACE}.owner"   # this browser session's unguessable owner id for its runs
+OWNER = f"{NAMESPACE}.owner"   # this browser's unguessable owner token for its runs (and, under
+                               # OWNER.browser, the token its cookie component reported)
 SHOWN = f"{NAMESPACE}.shown"    # the finished run whose details are open
 COMPARED = f"{NAMESPACE}.compare"  # the finished runs overlaid in the comparison
