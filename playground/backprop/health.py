@@ -4,7 +4,8 @@ At every step we record, for each hidden layer, the mean and standard deviation 
 and the Frobenius norm of its weight gradient ‖∂L/∂W_l‖, plus the global gradient norm
 before and after clipping. A run stops at the first step whose loss or gradient is not finite,
 or whose loss has grown a million-fold: that step is ``diverged_at``. A run *trains* when it
-does not diverge and its last loss is at most half its first (:data:`TRAINS_BELOW`).
+does not diverge and its last loss is at most half its first (:data:`TRAINS_BELOW`). A run asks
+``should_stop`` before every step (:mod:`playground.stopping`): a page's run ends when its page does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from playground.backprop.clip import clip, global_norm
 from playground.backprop.deepnet import DeepConfig, DeepMLP, fixed_batch
 from playground.backprop.graph import grad
 from playground.optim import METHODS
+from playground.stopping import StopCheck, check, never
 
 DIVERGED_GROWTH = 1e6
 HEALTHY_SPREAD, EXPLODED, VANISHED = 10.0, 1e3, 1e-6
@@ -71,13 +73,15 @@ class Run:
 
 
 def train(config: DeepConfig, steps: int = 30, lr: float = 0.1, clip_mode: str = "none",
-          threshold: float = 1.0) -> Run:
-    """Full-batch SGD on the fixed batch, clipping the gradients with ``clip_mode`` before each step."""
+          threshold: float = 1.0, should_stop: StopCheck = never) -> Run:
+    """Full-batch SGD on the fixed batch, clipping the gradients with ``clip_mode`` before each step;
+    ``should_stop()`` is asked before every step (True raises ``Stopped`` with the steps taken)."""
     net = DeepMLP(config)
     X, Y = fixed_batch(config.seed)
     optimizer = METHODS["SGD"].make(net.parameters(), lr=lr)
     rows, layer_rows, diverged_at, first_loss = [], [], None, math.nan
     for step in range(steps):
+        check(should_stop, step)
         optimizer.zero_grad()
         prediction, hidden = net.forward(X)
         loss = F.mse_loss(prediction, Y)

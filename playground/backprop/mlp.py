@@ -275,6 +275,17 @@ def batch(example: Example, m: int, seed: int) -> tuple[Array, Array]:
     return X, np.vstack([example.y, rest])
 
 
+def rounded_to_zero(net: TinyMLP, X: Array, Y: Array) -> list[tuple[int, int, bool]]:
+    """The softmax outputs of the batch (X, Y) that round to exactly 0, each as (example, class, whether
+    it is the example's own class), numbered from 1. Each one makes its example's loss ∞ (−log 0, for
+    its own class) or NaN (0 · log 0, for another), and with it every central difference of a gradient
+    check on the batch. Empty with MSE, which has no softmax."""
+    P = net.forward(X, Y).P
+    if P is None:
+        return []
+    return [(int(i) + 1, int(k) + 1, bool(Y[i, k])) for i, k in zip(*np.nonzero(P == 0), strict=True)]
+
+
 def gradient_checks(net: TinyMLP, X: Array, Y: Array, bug: str, hs: Sequence[float]) -> list[GradCheckReport]:
     """Check :meth:`TinyMLP.backward` (with ``bug`` planted) against central differences, once per h."""
     net = net.copy()  # the check nudges the weights in place

@@ -18,6 +18,8 @@ splits; the curves show the *data* loss (cross-entropy or MSE, no penalty terms)
 and without penalties compare fairly. Early stopping monitors the validation loss. A
 non-finite loss ends the run with ``diverged_at`` set; what was recorded so far stays valid
 (``diverged_at == 0``: even the untrained network's loss is not finite, so nothing is recorded).
+``should_stop`` is asked before every mini-batch step (:mod:`playground.stopping`): a run of
+thousands of epochs ends within a step of being asked, raising ``Stopped`` with the epochs done.
 
 History epoch ``e`` means "after e epochs" (epoch 0 is the initial network), the convention
 :class:`~playground.regularization.early_stopping.EarlyStopping` takes too.
@@ -46,6 +48,7 @@ from playground.regularization.optimizers import make_optimizer
 from playground.regularization.penalties import after_step_, loss_terms, penalized_weights
 from playground.regularization.probes import Frame, gradient_stats, grid_points, linear_layers, take_frame
 from playground.seeding import draw_dropout_from
+from playground.stopping import StopCheck, check, never
 
 GRID = 60  # the decision-boundary grid is GRID x GRID
 
@@ -147,11 +150,12 @@ def batches(n: int, batch_size: int, generator: torch.Generator) -> list[torch.T
     return chunks
 
 
-def train(data: SplitData, config: LabConfig,
-          progress: Callable[[Run], None] | None = None, report_every: int = 0) -> Run:
+def train(data: SplitData, config: LabConfig, progress: Callable[[Run], None] | None = None,
+          report_every: int = 0, should_stop: StopCheck = never) -> Run:
     """Train a fresh network (seeded by ``config.seed``) and record its history.
 
-    ``progress(run)`` is called every ``report_every`` epochs (0: never) with the run so far.
+    ``progress(run)`` is called every ``report_every`` epochs (0: never) with the run so far;
+    ``should_stop()`` before every mini-batch step (True raises ``Stopped`` with the epochs done).
     """
     config.validate()
     tensors = Tensors.of(data, config)
@@ -204,7 +208,8 @@ def train(data: SplitData, config: LabConfig,
         epochs = range(1, config.epochs + 1) if run.diverged_at is None else range(0)
         for epoch in epochs:
             training(True)
-            if not (_epoch(model, optimizer, tensors, config, generator, partial(logged, epoch - 1))
+            asked = partial(check, should_stop, epoch - 1)
+            if not (_epoch(model, optimizer, tensors, config, generator, partial(logged, epoch - 1), asked)
                     and record(epoch)):
                 run.diverged_at = epoch
                 break
@@ -247,10 +252,12 @@ def _loss(model: torch.nn.Module, tensors: Tensors, config: LabConfig, rows: tor
 
 
 def _epoch(model: torch.nn.Module, optimizer: torch.optim.Optimizer, tensors: Tensors, config: LabConfig,
-           generator: torch.Generator, first: Callable[[], None]) -> bool:
+           generator: torch.Generator, first: Callable[[], None], asked: Callable[[], None]) -> bool:
     """One pass over the training set; False, before any step on it, if a batch loss is not finite.
-    ``first()`` is called once the first batch's gradient is computed, before its step."""
+    ``first()`` is called once the first batch's gradient is computed, before its step; ``asked()``
+    before every step (it raises to stop the run)."""
     for index, rows in enumerate(batches(len(tensors.X_train), config.batch_size, generator)):
+        asked()
         loss = _loss(model, tensors, config, rows)
         if not torch.isfinite(loss):
             return False

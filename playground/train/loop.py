@@ -6,8 +6,9 @@ describes, keeps the whole dataset on the device, and reports :class:`Progress` 
 raises for what a user can cause: a diverging loss, a stop request or running out of GPU
 memory end the run with a status and a message (a :class:`~playground.i18n.Said`, which a page says
 in its language) in the returned :class:`RunResult`. A stop is
-noticed within one batch: before every training step, every evaluation batch, and between
-the setup stages (data to the device, whitening).
+noticed within one layer's work: before every training step, every evaluation batch, and between
+the setup stages (data to the device, whitening), and inside a step too, before each layer's
+forward pass and as each parameter's gradient arrives (one step of a big batch takes seconds).
 """
 
 from __future__ import annotations
@@ -252,6 +253,7 @@ class _Run:
         if isinstance(self.model, FastNet):
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
             self._check_stop(said("runs.messages.whitening"))
+        self._stop_inside_steps()
         self.optimizer = make_optimizer(self.model, config)
         self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
         self.total_steps = self.steps_per_epoch * config.epochs
@@ -274,6 +276,19 @@ class _Run:
     def _check_stop(self, where: Said) -> None:
         if self.should_stop():
             raise ev.StopRequested(where)
+
+    def _stop_inside_steps(self) -> None:
+        """Ask ``should_stop`` before every layer's forward pass and as every parameter's gradient
+        arrives, not only between steps: one step of the fast net on 2,048 CIFAR images takes 35 s on
+        a CPU thread. A stop raised there leaves the weights as the last full step left them."""
+        training, evaluating = said("runs.messages.during_training"), said("runs.messages.during_evaluation")
+        for module in self.model.modules():
+            if next(module.children(), None) is None:  # a layer: containers only call layers
+                module.register_forward_pre_hook(
+                    lambda layer, _: self._check_stop(training if layer.training else evaluating))
+        for parameter in self.model.parameters():
+            if parameter.requires_grad:  # the fast net's whitening filters are fixed
+                parameter.register_hook(lambda _: self._check_stop(training))
 
     def run(self) -> RunResult:
         config, result = self.config, self.result

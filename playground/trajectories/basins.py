@@ -1,7 +1,8 @@
 """Basins of attraction: from a grid of starts, which minimum does each method end in, and how fast?
 
 The whole grid is one batch for the engine (K = grid² starts per method, all methods together),
-so a 100 × 100 map of six methods is one 60,000-row run.
+so a 100 × 100 map of six methods is one 60,000-row run. ``should_stop`` is asked before every
+step (:mod:`playground.stopping`), so a 400 × 400 map of thousands of steps ends when asked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from playground.stopping import StopCheck, check, never
 from playground.surfaces import Surface
 from playground.trajectories.engine import Engine, RunOptions
 
@@ -60,11 +62,13 @@ def arrival_radius(surface: Surface) -> float:
 
 
 def basins(surface: Surface, methods: Mapping[str, Mapping[str, Any]] | Sequence[str], grid: int = 100,
-           steps: int = 500, options: RunOptions | None = None) -> dict[str, BasinMap]:
+           steps: int = 500, options: RunOptions | None = None,
+           should_stop: StopCheck = never) -> dict[str, BasinMap]:
     """Run every method from every grid start and label where each one ends: the index of the
     minimum it *converged* to (its gradient norm fell below the tolerance within the arrival
     radius of that minimum), DIVERGED, or STALLED (everything else: still travelling, crawling
-    near a minimum without getting the gradient norm down, or stopped somewhere else)."""
+    near a minimum without getting the gradient norm down, or stopped somewhere else).
+    ``should_stop()`` is asked before every step; True raises ``Stopped`` with the steps taken."""
     if not (isinstance(grid, (int, np.integer)) and 2 <= grid <= 400):
         raise ValueError(f"grid must be a whole number from 2 to 400, not {grid!r}")
     if not isinstance(methods, Mapping):
@@ -77,6 +81,7 @@ def basins(surface: Surface, methods: Mapping[str, Mapping[str, Any]] | Sequence
     for t in range(engine.steps):
         if t % CHECK_EVERY == 0 and not engine.active.any():
             break
+        check(should_stop, t)
         engine.step()
     index, distance = surface.nearest_minimum(engine.P[:, 0], engine.P[:, 1])
     converged = (engine.stopped_at >= 0) & (distance < arrival_radius(surface))

@@ -217,7 +217,25 @@ def overflow_notice(graph: Graph, steps: list[Step], autograd: dict[str, float])
             lines.append(t("backprop.overflow.backward", kind=kind, child=cause.child, parent=cause.parent,
                            incoming=operand(cause.incoming), local=operand(cause.local),
                            product=fmt(cause.product)))
+    if at := next((done for done, step in enumerate(steps, start=1)
+                   if not all(math.isfinite(p.product) for p in step.products)), None):
+        lines.append(t("backprop.overflow_step.backward", step=at, total=len(steps)))
     lines.append("\n" + t("backprop.overflow.fix"))
+    return "\n".join(lines)
+
+
+def check_overflow_notice(zeros: list[tuple[int, int, bool]], report: gradcheck.GradCheckReport,
+                          batch: int) -> str:
+    """Why a gradient check's numbers are NaN: the softmax outputs of its batch that rounded to 0, each
+    (example, class, whether it is the example's own class), as
+    :func:`~playground.backprop.mlp.rounded_to_zero` finds them, and what that does to ``report``."""
+    gap = -math.log(FLOAT64_TINY)  # how far below the largest output an output's p rounds to 0
+    lines = [t("backprop.check_overflow.intro", batch=batch, tiny=FLOAT64_TINY, gap=gap)]
+    lines += [t("backprop.check_overflow.own", example=example, k=k) if own else
+              t("backprop.check_overflow.other", example=example, k=k) for example, k, own in zeros]
+    params = [check.name for check in report.params if not np.isfinite(check.numerical).all()]
+    lines.append("\n" + t("backprop.check_overflow.effect", params=", ".join(params)))
+    lines.append("\n" + t("backprop.check_overflow.fix", gap=gap))
     return "\n".join(lines)
 
 

@@ -1,5 +1,6 @@
 """The stepper's gradient-checking section: the MLP's manual backprop against central differences,
-bug-free and with a planted bug side by side, and the relative error as h sweeps."""
+bug-free and with a planted bug side by side, and the relative error as h sweeps; when the batch's
+loss overflows, a notice says where and why instead of leaving NaN cells unexplained."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.backprop.gradcheck import WRONG, GradCheckReport
-from playground.backprop.mlp import BUGS, Example, batch, gradient_checks, why_it_passes
+from playground.backprop.mlp import BUGS, Example, batch, gradient_checks, rounded_to_zero, why_it_passes
 from playground.ui.a11y import described
 from playground.ui.backprop import charts
 from playground.ui.i18n import say, t
@@ -74,6 +75,8 @@ def gradient_checking(qs: QueryState, example: Example) -> Checks:
     report, *sweep = gradient_checks(example.net, X, Y, bug, [10**log_h, *hs])
     clean = report if bug == "none" else gradient_checks(example.net, X, Y, "none", [10**log_h])[0]
     landing = BUGS[bug][1]
+    if zeros := rounded_to_zero(example.net, X, Y):  # the check's loss overflowed: its NaNs say why
+        st.error(charts.check_overflow_notice(zeros, clean, BATCH))
 
     clean_col, bugged_col = st.columns(2)
     _verdict_metric(clean_col, t("backprop.check.bug_free", log_h=log_h, batch=BATCH), clean)

@@ -5,7 +5,8 @@ data and settings, at most RUNS_KEPT (memory stays bounded): a class on the same
 trains each run once, a session asking for a run another session is training waits for it,
 scrubbing and opening tabs rerun the page without retraining, toggling a regularizer back reuses
 the earlier run, and a comparison trains its baseline A only once. Changing a widget
-mid-training stops the script, and with it the training, so the page stays responsive.
+mid-training, closing the tab or the session expiring stops the training within one mini-batch
+step (:func:`~playground.ui.budget.stop_check`), so no run outlives the page that asked for it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from playground.regularization.config import LabConfig
 from playground.regularization.trainer import Run, train
 from playground.threads import interactive
 from playground.ui.a11y import described
+from playground.ui.budget import stop_check
 from playground.ui.i18n import t
 from playground.ui.lab import charts
 from playground.ui.lab.controls import Settings
@@ -105,7 +107,7 @@ def _train_live(data: SplitData, label: str, config: LabConfig) -> Run:
                       charts.curves_table(curves, loss), charts.curves_summary(curves, loss), where=live)
             drawn[0] = time.monotonic()
 
-    run = train(data, config, report, max(1, config.epochs // 15))
+    run = train(data, config, report, max(1, config.epochs // 15), stop_check())
     bar.empty()
     live.empty()
     return run
