@@ -1,5 +1,6 @@
-"""Training runs: real MNIST / Fashion-MNIST / CIFAR-10 (or digits) training in a background worker,
-with live progress, results, comparison and exports."""
+"""Training runs: real MNIST-1D / MNIST / Fashion-MNIST / CIFAR-10 (or digits) training in a background
+worker, with live progress, results, comparison and exports, and the MNIST-1D paper's table beside
+the session's own runs."""
 
 import streamlit as st
 
@@ -8,7 +9,7 @@ from playground.train.runs import hosted_mode
 from playground.ui.header import page_header
 from playground.ui.i18n import t
 from playground.ui.pages import PAGES
-from playground.ui.runs import controls
+from playground.ui.runs import controls, paper
 from playground.ui.runs import views as view
 from playground.ui.runs.compute import dataset, run_queue, session_id
 from playground.ui.runs.keys import NAMESPACE
@@ -41,6 +42,7 @@ if launched and data is not None:
 ended = [run for run in queue.runs(owner) if not run.active]
 done = [run for run in ended if run.result is not None]
 view.live(queue, owner, {run.id for run in ended})
+paper.table(config.dataset, [run.result for run in done])
 if done:
     st.subheader(t("runs.results.title"))
     view.results(done, dataset)

@@ -55,7 +55,9 @@ SETTLED = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TIMEOUT = 180_000  # ms any one action may take before it counts as an error
 # The lesson every student opens: its first step's link, the radio they answer, the right choice.
 _FIRST = LESSONS["ravine"].steps[0]
-LESSON_LINK = urlencode({**_FIRST.query, "v": "1", "lesson": "ravine.1"})
+LESSON_LINK = urlencode({**_FIRST.query, "v": "2", "lesson": "ravine.1"})
+#: The short digits run the launchers train (the page's own default is a 100-epoch MNIST-1D run).
+DIGITS_RUN = "dataset=digits&epochs=3&lr=0.001&batch=128&v=2"
 GUESS_KEY, RIGHT = "_lesson.ravine.1.guess", _FIRST.expect
 RIGHT_TEXT, PREDICT_TEXT = catalogue("en")["lesson.right"], catalogue("en")["lesson.predict"]
 
@@ -129,7 +131,7 @@ async def wire_lesson(url: str, launch: bool, times: dict[str, list[float]], pro
         times["predict, run and reveal"].append(await session.set(guess, guess.proto.options[RIGHT]))
         if RIGHT_TEXT not in session.texts():
             problems.append(f"session {number}: the lesson did not reveal its answer")
-        times["open Training runs"].append(await session.open(PAGES["runs"].url_path))
+        times["open Training runs"].append(await session.open(PAGES["runs"].url_path, DIGITS_RUN))
         if launch:
             started = time.perf_counter()
             await session.set(session.widget(label="Launch run"), True)
@@ -195,7 +197,7 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
             await settle(page)
 
         async def runs_page() -> None:
-            await page.get_by_role("link", name="Training runs").first.click()
+            await page.goto(f"{url}/{PAGES['runs'].url_path}?{DIGITS_RUN}")
             await page.get_by_role("heading", name="Training runs").first.wait_for(timeout=TIMEOUT)
             await settle(page)
 

@@ -1,4 +1,5 @@
-"""Image classification sets as uint8 tensors: scikit-learn's digits, MNIST, Fashion-MNIST, CIFAR-10.
+"""Image classification sets as uint8 tensors: scikit-learn's digits, MNIST, Fashion-MNIST, CIFAR-10;
+and MNIST-1D's signals (generated, see :mod:`playground.datasets.mnist1d`) as float32 one-row images.
 
 No torchvision: MNIST-style sets are read from their four IDX files (gzipped or not) and
 CIFAR-10 from its binary version (``cifar-10-batches-bin/*.bin``; the pickled python version is
@@ -28,6 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
+from playground.datasets.mnist1d import LENGTH as MNIST1D_LENGTH
+from playground.datasets.mnist1d import VARIANTS as MNIST1D_VARIANTS
+from playground.datasets.mnist1d import generate
 from playground.i18n import SaidError
 
 if TYPE_CHECKING:  # download imports this module; the type is only needed for the hints
@@ -60,7 +64,8 @@ class MissingDataset(DatasetError):
 
 @dataclass(frozen=True)
 class ImageSet:
-    """Train and test images (N, C, H, W) uint8 with int64 labels, and the class names."""
+    """Train and test images (N, C, H, W) uint8 with int64 labels, and the class names. MNIST-1D's
+    signals are float32 images of one channel and one row, (N, 1, 1, 40)."""
 
     name: str
     train_x: torch.Tensor
@@ -86,6 +91,12 @@ class Spec:
     folder: str
     files: tuple[str, ...]
     classes: tuple[str, ...]
+    shape: tuple[int, int, int]  # (C, H, W) of every example
+
+    @property
+    def signals(self) -> bool:
+        """1-D signals (examples of one row), not images."""
+        return self.shape[1] == 1
 
 
 _IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
@@ -94,10 +105,15 @@ _CIFAR_FILES = tuple(f"cifar-10-batches-bin/{name}" for name in (
     *(f"data_batch_{i}.bin" for i in range(1, 6)), "test_batch.bin", "batches.meta.txt"))
 
 DATASETS: dict[str, Spec] = {
-    "digits": Spec("Digits (8×8, scikit-learn, always available)", "", (), DIGIT_CLASSES),
-    "mnist": Spec("MNIST (28×28 handwritten digits)", "mnist", _IDX_FILES, DIGIT_CLASSES),
-    "fashion-mnist": Spec("Fashion-MNIST (28×28 clothing)", "fashion-mnist", _IDX_FILES, FASHION_CLASSES),
-    "cifar10": Spec("CIFAR-10 (32×32 colour photos)", "cifar10", _CIFAR_FILES, CIFAR_CLASSES),
+    "mnist1d": Spec("MNIST-1D (1-D digit signals of 40 values, generated, always available)", "", (),
+                    DIGIT_CLASSES, (1, 1, MNIST1D_LENGTH)),
+    "mnist1d_shuffled": Spec("MNIST-1D, the 40 positions shuffled (one fixed permutation)", "", (),
+                             DIGIT_CLASSES, (1, 1, MNIST1D_LENGTH)),
+    "digits": Spec("Digits (8×8, scikit-learn, always available)", "", (), DIGIT_CLASSES, (1, 8, 8)),
+    "mnist": Spec("MNIST (28×28 handwritten digits)", "mnist", _IDX_FILES, DIGIT_CLASSES, (1, *IDX_SIZE)),
+    "fashion-mnist": Spec("Fashion-MNIST (28×28 clothing)", "fashion-mnist", _IDX_FILES, FASHION_CLASSES,
+                          (1, *IDX_SIZE)),
+    "cifar10": Spec("CIFAR-10 (32×32 colour photos)", "cifar10", _CIFAR_FILES, CIFAR_CLASSES, (3, 32, 32)),
 }
 
 
@@ -125,6 +141,8 @@ def load(name: str, root: str | os.PathLike | None = None, download: bool = Fals
     spec = _spec(name)
     if name == "digits":
         return load_digits()
+    if name in MNIST1D_VARIANTS:
+        return load_mnist1d(name)
     folder = dataset_folder(name, root)
     if missing_files(name, root) and download:
         from playground.datasets.download import fetch
@@ -157,6 +175,15 @@ def load_digits(test_fraction: float = 0.2, seed: int = 0) -> ImageSet:
     n_test = int(len(images) * test_fraction)
     x, y = torch.from_numpy(images[order]), torch.from_numpy(bunch.target[order]).long()
     return ImageSet("digits", x[n_test:], y[n_test:], x[:n_test], y[:n_test], DIGIT_CLASSES)
+
+
+def load_mnist1d(name: str = "mnist1d") -> ImageSet:
+    """MNIST-1D (``mnist1d``) or its shuffled variant (``mnist1d_shuffled``) as (N, 1, 1, 40) float32
+    signals: generated once per process, never downloaded."""
+    signals = generate(shuffled=MNIST1D_VARIANTS[name])
+    x, x_test = (torch.from_numpy(values)[:, None, None] for values in (signals.x, signals.x_test))
+    return ImageSet(name, x, torch.from_numpy(signals.y), x_test, torch.from_numpy(signals.y_test),
+                    DIGIT_CLASSES)
 
 
 def read_idx(path: str | os.PathLike, magic: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from playground.datasets.images import DATASETS, ImageSet, load
-from playground.i18n import Said, SaidError, SettingsError, said
+from playground.i18n import Said, SaidError, said
 from playground.optim import METHODS
 from playground.regularization import optimizers
 from playground.regularization.early_stopping import EarlyStopping
@@ -33,7 +33,7 @@ from playground.train import evaluate as ev
 from playground.train.augment import flip_crop
 from playground.train.device import amp_dtype, describe, pick_device, release_memory
 from playground.train.device_data import DeviceData
-from playground.train.models import MODELS, FastNet, build_model
+from playground.train.models import MODELS, FastNet, build_model, check_pairing
 
 BACKENDS = ("scratch", "torch")
 REPORTS_PER_EPOCH = 20
@@ -79,8 +79,7 @@ class RunConfig:
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(allowed)}")
-        if self.model == "fast" and self.dataset == "digits":
-            raise SettingsError("runs.messages.fast_needs_large")
+        check_pairing(self.model, self.dataset, augment=self.augment or self.tta)
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
         if self.epochs < 1 or self.batch_size < 1:

@@ -1,5 +1,13 @@
-"""The networks a training run can use: an MLP (the lab's ``build_mlp``), a small CNN, and a fast
-CIFAR-10 net in the style of airbench94 (Keller Jordan, 2024), the fastest published recipe.
+"""The networks a training run can use: logistic regression and an MLP (the lab's ``build_mlp``), a
+small CNN, a fast CIFAR-10 net in the style of airbench94 (Keller Jordan, 2024), the fastest
+published recipe, and the MNIST-1D paper's 1-D CNN and GRU for 1-D signals.
+
+The 1-D nets are those of Greydanus & Kobak 2020 ("Scaling Down Deep Learning with MNIST-1D",
+arXiv:2011.14439; the repository's ``notebooks/models.py``): three ReLU convolutions of 25
+channels (kernel 5 then 3 and 3, stride 2, padding 1) under a linear layer, and a bidirectional
+GRU of 6 units a direction whose outputs at all 40 steps feed a linear layer. The paper's MLP
+(two hidden layers of 100) is ``mlp`` with ``hidden=(100, 100)``; its logistic regression is
+``linear``.
 
 The fast net is conv-BatchNorm-GELU groups with max-pooling. Its first conv is a frozen 2×2
 *whitening* layer initialised from the training patches' covariance (``whiten``); the other
@@ -12,28 +20,89 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from playground.datasets.images import DATASETS
+from playground.i18n import SettingsError, said
 from playground.regularization.mlp import MLPConfig, build_mlp
 from playground.seeding import Dropout, seeded
 
-MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-style)"}
+MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-style)",
+          "linear": "Logistic regression", "cnn1d": "1-D CNN (MNIST-1D paper)",
+          "gru": "Bidirectional GRU (MNIST-1D paper)"}
+IMAGE_MODELS = ("cnn", "fast")     # 2-D convolutions: images only
+SIGNAL_MODELS = ("cnn1d", "gru")   # read a signal along its one row: 1-D signals only
+FIXED_ARCHITECTURE = ("fast", "linear", "cnn1d", "gru")  # no dropout or batchnorm switch changes them
+
+
+def check_pairing(model: str, dataset: str, augment: bool = False) -> None:
+    """Raise SettingsError when ``model`` cannot train on ``dataset`` as asked (a 2-D CNN on 1-D
+    signals, a 1-D net on images, the fast net on 8×8 digits), or when image augmentation (flips,
+    shifts, test-time views: ``augment``) is asked of 1-D signals, where a mirrored signal is
+    another digit's."""
+    spec = DATASETS[dataset]
+    if spec.signals and model in IMAGE_MODELS:
+        raise SettingsError("runs_mnist1d.messages.needs_images", model=said(f"runs.models.{model}"),
+                            dataset=dataset)
+    if not spec.signals and model in SIGNAL_MODELS:
+        raise SettingsError("runs_mnist1d.messages.needs_signals", model=said(f"runs.models.{model}"),
+                            dataset=dataset)
+    if model == "fast" and min(spec.shape[1:]) < FastNet.MIN_SIZE:
+        raise SettingsError("runs.messages.fast_needs_large")
+    if spec.signals and augment:
+        raise SettingsError("runs_mnist1d.messages.no_augment", dataset=dataset)
 
 
 def build_model(name: str, shape: tuple[int, int, int], classes: int, *, hidden: tuple[int, ...] = (128,),
                 dropout: float = 0.0, batchnorm: bool = False, seed: int | None = None) -> nn.Module:
-    """A fresh network for images of ``shape`` (C, H, W); ``seed`` fixes its initial weights."""
+    """A fresh network for images of ``shape`` (C, H, W), or 1-D signals (1, 1, length); ``seed`` fixes
+    its initial weights."""
     channels, height, width = shape
-    if name == "mlp":
-        return build_mlp(MLPConfig(channels * height * width, classes, tuple(hidden), "relu", "he",
+    if name in ("mlp", "linear"):
+        widths = tuple(hidden) if name == "mlp" else ()
+        return build_mlp(MLPConfig(channels * height * width, classes, widths, "relu", "he",
                                    dropout, batchnorm), seed=seed)
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
-    if name == "fast" and min(height, width) < 24:
+    if name == "fast" and min(height, width) < FastNet.MIN_SIZE:
         raise ValueError(f"the fast CIFAR net needs images of at least 24×24 pixels, not {height}×{width}; "
                          f"use the MLP or the CNN")
+    if (name in SIGNAL_MODELS) != (height == 1):
+        raise ValueError(f"the {MODELS[name]} needs {'1-D signals' if name in SIGNAL_MODELS else 'images'}, "
+                         f"not examples of shape {channels}×{height}×{width}")
     with seeded(seed):
         if name == "cnn":
             return SmallCNN(channels, height, width, classes, dropout, batchnorm)
+        if name == "cnn1d":
+            return SignalCNN(width, classes)
+        if name == "gru":
+            return SignalGRU(width, classes)
         return FastNet(channels, classes)
+
+
+class SignalCNN(nn.Sequential):
+    """The MNIST-1D paper's ConvBase: 25-channel ReLU convolutions (kernel 5, 3, 3; stride 2; padding
+    1) take 40 values to 19, 10 and 5 positions; a linear layer reads the 25 × 5 features."""
+
+    def __init__(self, length: int, classes: int, channels: int = 25) -> None:
+        layers: list[nn.Module] = [nn.Flatten(1, 2)]  # (N, 1, 1, L) → (N, 1, L): one input channel
+        fan_in, positions = 1, length
+        for kernel in (5, 3, 3):
+            layers += [nn.Conv1d(fan_in, channels, kernel, stride=2, padding=1), nn.ReLU()]
+            fan_in, positions = channels, (positions + 2 - kernel) // 2 + 1
+        super().__init__(*layers, nn.Flatten(), nn.Linear(channels * positions, classes))
+
+
+class SignalGRU(nn.Module):
+    """The MNIST-1D paper's GRUBase: a bidirectional GRU (6 units a direction) reads the signal one
+    value a step; a linear layer reads its outputs at every step (2 × 6 × 40 features)."""
+
+    def __init__(self, length: int, classes: int, hidden: int = 6) -> None:
+        super().__init__()
+        self.gru = nn.GRU(1, hidden, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(2 * hidden * length, classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        outputs, _ = self.gru(x.reshape(len(x), -1, 1))  # (N, L, 1): one value per step, h₀ = 0
+        return self.head(outputs.flatten(1))
 
 
 class SmallCNN(nn.Sequential):
@@ -81,6 +150,8 @@ class ConvGroup(nn.Module):
 
 
 class FastNet(nn.Module):
+    MIN_SIZE = 24  # pixels each way: three 2× poolings must leave a map to pool globally
+
     def __init__(self, channels: int, classes: int, widths: tuple[int, int, int] = (64, 256, 256)) -> None:
         super().__init__()
         whitened = 2 * channels * 2 * 2  # each whitening filter and its negative (GELU keeps both signs)

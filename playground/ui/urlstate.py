@@ -40,9 +40,21 @@ VERSION = "v"  # the query parameter that holds a link's format version
 #: made there (see playground.ui.lessons).
 KEPT = ("lesson", "guess")
 _SHOWING = "_urlstate.showing"  # the page this session showed last (see showing)
-SCHEMA = 1  # the format links are written in
-#: From version n to n + 1: the query parameters of a link in format n, rewritten into format n + 1.
-UPGRADES: dict[int, Callable[[dict[str, str]], dict[str, str]]] = {}
+SCHEMA = 2  # the format links are written in
+
+
+def _runs_before_mnist1d(page: str, params: dict[str, str]) -> dict[str, str]:
+    """Format 2 made MNIST-1D's recipe the Training runs page's defaults; a format-1 link with
+    settings for that page meant the old ones for what it leaves out: digits, lr 0.001, 3 epochs,
+    batches of 128. (A plain address, with no settings, opens today's defaults.)"""
+    old = {"dataset": "digits", "lr": "0.001", "epochs": "3", "batch": "128"}
+    settings = set(params) - {LANG, share.BUILD, *KEPT}
+    return {**old, **params} if page == "runs" and settings else params
+
+
+#: From version n to n + 1: the query parameters of a link in format n to a page (its settings'
+#: namespace), rewritten into format n + 1.
+UPGRADES: dict[int, Callable[[str, dict[str, str]], dict[str, str]]] = {1: _runs_before_mnist1d}
 
 
 def versioned(query: dict[str, str]) -> dict[str, str]:
@@ -50,9 +62,9 @@ def versioned(query: dict[str, str]) -> dict[str, str]:
     return {**query, VERSION: str(SCHEMA)} if query else {}
 
 
-def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
-    """A link's parameters in today's format (without ``v``), and a notice when its version is
-    not one this app can read."""
+def upgraded(params: dict[str, str], page: str = "") -> tuple[dict[str, str], str | None]:
+    """A link's parameters to ``page`` in today's format (without ``v``), and a notice when its
+    version is not one this app can read."""
     params = dict(params)
     text = params.pop(VERSION, "1")
     try:
@@ -62,7 +74,7 @@ def upgraded(params: dict[str, str]) -> tuple[dict[str, str], str | None]:
     if version > SCHEMA or version < 1:
         return params, t("urlstate.unknown_version", version=version, schema=SCHEMA)
     for step in range(version, SCHEMA):
-        params = UPGRADES[step](params)
+        params = UPGRADES[step](page, params)
     return params, None
 
 
@@ -144,7 +156,7 @@ class QueryState:
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
         self.fields: dict[str, Field] = {}
-        self._link, notice = upgraded({name: st.query_params[name] for name in st.query_params})
+        self._link, notice = upgraded({name: st.query_params[name] for name in st.query_params}, namespace)
         self.notices: list[str] = [notice] if notice else []
         # A link followed from another page (an experiment, a lesson step) is the whole experiment:
         # what it leaves out is at its default, not what this session last chose on this page (that

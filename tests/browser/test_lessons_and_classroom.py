@@ -26,7 +26,7 @@ def _url(base_url: str, page: str, query: dict[str, str]) -> str:
 def test_a_lesson_runs_from_its_first_step_to_its_end(page, base_url, key):
     lesson = LESSONS[key]
     first = lesson.steps[0]
-    page.goto(_url(base_url, first.page, {**first.query, "v": "1", "lesson": f"{key}.1"}))
+    page.goto(_url(base_url, first.page, {**first.query, "v": "2", "lesson": f"{key}.1"}))
     for number, step in enumerate(lesson.steps, 1):
         wait_for_app(page)
         page.get_by_text(EN["lesson.waiting"]).wait_for()  # the page waits for the prediction
@@ -44,7 +44,7 @@ def test_a_lesson_runs_from_its_first_step_to_its_end(page, base_url, key):
 
 
 def test_a_classroom_link_locks_on_the_page_and_in_the_address_bar(page, base_url):
-    query = {"surface": "himmelblau", "steps": "200", "noise": "0.5", "v": "1"}
+    query = {"surface": "himmelblau", "steps": "200", "noise": "0.5", "v": "2"}
     link = classroom_link("race", query, locked={"surface", "steps"}, hidden={"noise"})
     page.goto(_url(base_url, "race", link))
     wait_for_app(page)

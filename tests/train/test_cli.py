@@ -62,3 +62,13 @@ def test_a_device_this_machine_lacks_is_one_plain_line_with_exit_code_2(monkeypa
                                              ("one_cycle", "one_cycle")])
 def test_schedules_may_be_typed_with_hyphens(typed, schedule):
     assert config_from(parser().parse_args(["--schedule", typed])).schedule == schedule
+
+
+def test_mnist1d_trains_from_the_command_line_with_nothing_on_disk(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["--dataset", "mnist1d", "--model", "cnn1d", "--epochs", "2", "--batch-size", "100",
+                 "--lr", "0.01", "--data-root", str(tmp_path / "empty"), "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["config"]["dataset"] == "mnist1d" and metrics["epochs"][-1]["test_accuracy"] > 0.3
+    assert sum(map(sum, metrics["confusion"])) == 1000  # the standard test split
+    assert "finished: Finished 2 epochs in " in capsys.readouterr().err

@@ -67,7 +67,7 @@ def test_the_training_runs_page_trains_on_the_cluster_when_ray_address_is_set(cl
     monkeypatch.setenv("RAY_ADDRESS", cluster)
     run_queue.clear()
     try:
-        at = launch(open_page("runs", epochs="1", lr="0.003", batch="64", device="cpu"))
+        at = launch(open_page("runs", dataset="digits", epochs="1", lr="0.003", batch="64", device="cpu"))
         assert isinstance(run_queue()._trainer, RayEngine)
         poll(at, lambda at: metric(at, "Test accuracy") is not None, timeout=120)
         assert float(metric(at, "Test accuracy").rstrip("%")) > 50 and not at.exception

@@ -12,7 +12,7 @@ from playground.ui.i18n import catalogue
 from tests.ui.helpers import open_page
 
 EN = catalogue("en")
-SET_UP = {"surface": "himmelblau", "steps": "200", "noise": "0.5", "v": "1"}
+SET_UP = {"surface": "himmelblau", "steps": "200", "noise": "0.5", "v": "2"}
 
 
 def _link(**changes: str) -> dict[str, str]:

@@ -81,7 +81,7 @@ def test_the_issues_sign_in_link_is_an_ignored_value_not_a_heading_and_link():
     (notice,) = [w.value for w in at.warning]
     assert notice.startswith(f"Ignored `lr={in_code(SIGN_IN)}` from the link")
     assert "⏎⏎## Session expired⏎" in notice  # the value is still there to read, on one line
-    assert at.session_state["runs.lr"] == 1e-3
+    assert at.session_state["runs.lr"] == 0.01  # the page's default, kept
 
 
 @pytest.mark.parametrize(("page", "query"), [

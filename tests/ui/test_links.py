@@ -31,9 +31,11 @@ PINNED = {
     "regularization?data=digits&n=400&noise=0.0&epochs=15&hidden=32":
         {"lab.data": "digits", "lab.n": 400, "lab.noise": 0.0, "lab.epochs": 15},
     "training?optimizer=SGD&lr=0.1&epochs=2&batch=64&v=1":
-        {"runs.optimizer": "SGD", "runs.lr": 0.1, "runs.epochs": 2, "runs.batch": 64},
-    "training?model=fast&schedule=cosine":
-        {"runs.model": "fast", "runs.schedule": "cosine"},
+        {"runs.optimizer": "SGD", "runs.lr": 0.1, "runs.epochs": 2, "runs.batch": 64,
+         "runs.dataset": "digits"},
+    "training?model=fast&schedule=cosine":  # format 1: digits, lr 0.001, 3 epochs, batches of 128 then
+        {"runs.model": "fast", "runs.schedule": "cosine", "runs.dataset": "digits", "runs.lr": 0.001,
+         "runs.epochs": 3, "runs.batch": 128},
     "backprop?net=mlp&bug=activation":
         {"backprop.net": "mlp", "backprop.bug": "activation"},
     "backprop?net=mlp&act=tanh&seed=7&v=1":
@@ -53,12 +55,14 @@ def test_a_pinned_link_still_opens_the_same_experiment(address):
     at = open_page(page, timeout=120, **query)
     assert not at.exception and not at.warning, [w.value for w in at.warning]
     assert {key: at.session_state[key] for key in PINNED[address]} == PINNED[address]
-    assert dict(at.query_params) == {**query, "v": "1"}  # written back as it came, in today's format
+    namespace = next(iter(PINNED[address])).split(".")[0]
+    today, _ = urlstate.upgraded(query, namespace)
+    assert dict(at.query_params) == {**today, "v": str(urlstate.SCHEMA)}  # written back in today's format
 
 
 def test_a_link_from_a_newer_or_garbled_format_is_read_with_a_notice():
     assert urlstate.upgraded({"steps": "50", "v": "7"}) == (
-        {"steps": "50"}, "This link is in format 7; this playground reads formats 1 to 1. Settings it does "
+        {"steps": "50"}, "This link is in format 7; this playground reads formats 1 to 2. Settings it does "
                          "not recognise fall back to their defaults.")
     params, notice = urlstate.upgraded({"steps": "50", "v": "two"})
     assert params == {"steps": "50"} and notice is not None and "`v=two`" in notice
@@ -72,8 +76,8 @@ def test_an_older_format_is_upgraded_step_by_step(monkeypatch):
     # goes through both steps, a format-2 link through the second only.
     monkeypatch.setattr(urlstate, "SCHEMA", 3)
     monkeypatch.setattr(urlstate, "UPGRADES", {
-        1: lambda p: {("iterations" if k == "steps" else k): v for k, v in p.items()},
-        2: lambda p: {**p, "iterations": str(2 * int(p["iterations"]))}})
+        1: lambda _, p: {("iterations" if k == "steps" else k): v for k, v in p.items()},
+        2: lambda _, p: {**p, "iterations": str(2 * int(p["iterations"]))}})
     assert urlstate.upgraded({"steps": "50"}) == ({"iterations": "100"}, None)
     assert urlstate.upgraded({"iterations": "50", "v": "2"}) == ({"iterations": "100"}, None)
     assert urlstate.upgraded({"iterations": "50", "v": "3"}) == ({"iterations": "50"}, None)

@@ -44,6 +44,6 @@ def test_share_shows_the_current_link_and_its_qr_code():
     next(b for b in at.sidebar.button if b.label == "Share this experiment").click().run()
     assert not at.exception
     (shown,) = [c.value for c in at.code if c.value.startswith("http")]
-    assert shown == "http://localhost:8501/race?surface=himmelblau&steps=200&v=1"
+    assert shown == "http://localhost:8501/race?surface=himmelblau&steps=200&v=2"
     (image,) = at.get("image")
     assert image.proto.imgs[0].caption == "Scan to open it on a phone or tablet."

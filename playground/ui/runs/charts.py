@@ -322,6 +322,31 @@ def mistakes_table(result: RunResult) -> pd.DataFrame:
                          t("runs.columns.true_class"): [names[m["true"]] for m in result.mistakes]})
 
 
+def mistake_signals_frame(data: ImageSet, result: RunResult) -> pd.DataFrame:
+    """The misclassified test signals (MNIST-1D) in long form, a row per value: the example's index
+    in the test set, its title "index: predicted (true)", the position along the signal and the value."""
+    names = [class_name(name) for name in result.classes]
+    rows = []
+    for mistake in result.mistakes:
+        title = f"{mistake['index']}: " + t("runs.results.mistake", predicted=names[mistake["predicted"]],
+                                              true=names[mistake["true"]])
+        signal = data.test_x[mistake["index"]].flatten().tolist()
+        rows += [{"example": mistake["index"], "title": title, "position": position, "value": value}
+                 for position, value in enumerate(signal)]
+    return pd.DataFrame(rows, columns=["example", "title", "position", "value"])
+
+
+def mistake_signals_chart(frame: pd.DataFrame, columns: int = 6) -> alt.FacetChart:
+    """Each misclassified signal as a small line chart of its values, titled predicted (true)."""
+    position, value = t("runs_mnist1d.charts.position"), t("runs_mnist1d.charts.value")
+    shown = frame.assign(shown=frame["value"].map(fmt.number))
+    line = alt.Chart(shown).mark_line(color=TRAIN_COLOR).encode(
+        x=alt.X("position:Q", title=position), y=alt.Y("value:Q", title=value),
+        tooltip=[alt.Tooltip("position:Q", title=position), alt.Tooltip("shown:N", title=value)])
+    facet = alt.Facet("title:N", title=None, sort=list(dict.fromkeys(frame["title"])))
+    return line.properties(width=110, height=70).facet(facet=facet, columns=columns)
+
+
 def mistake_tiles(data: ImageSet, result: RunResult, size: int = 64) -> tuple[list[np.ndarray], list[str]]:
     """The misclassified test images, upscaled with nearest neighbours to ``size`` pixels, and
     captions 'predicted (true)'."""

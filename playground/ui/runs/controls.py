@@ -3,7 +3,11 @@
 A control that does not apply to the current choice stays visible but disabled, with a help
 text saying why (so its value, and the link, survive switching back): momentum outside the
 SGD-with-velocity methods, warmup outside the warming schedules, dropout and batchnorm on the
-fast CIFAR net, which has its own fixed BatchNorm and no dropout.
+fast CIFAR net, which has its own fixed BatchNorm and no dropout, and on the MNIST-1D paper's
+models, built as the paper built them; augmentation on 1-D signals.
+
+The defaults are the MNIST-1D recipe (``presets.PAGE_RECIPE``): a link that names none of the
+settings trains the paper's MLP on MNIST-1D, which every machine can generate, offline.
 
 Labels and the names of choices come from the catalogues; the link keeps the choices' ids
 (``format_func`` shows them, and :meth:`QueryState.choice` keeps them right after a language switch).
@@ -20,7 +24,8 @@ from playground.optim import METHODS
 from playground.schedules import SCHEDULES
 from playground.train import RunConfig
 from playground.train.device import available
-from playground.train.models import MODELS
+from playground.train.models import FIXED_ARCHITECTURE, MODELS
+from playground.train.presets import PAGE_RECIPE
 from playground.ui import policy
 from playground.ui.i18n import t
 from playground.ui.knobs import knob
@@ -28,21 +33,22 @@ from playground.ui.urlstate import QueryState
 
 WARMUP_SCHEDULES = ("warmup_cosine", "one_cycle")
 MOMENTUM_METHODS = tuple(name for name, method in METHODS.items() if "momentum" in method.defaults)
-FIXED_ARCHITECTURE = ("fast",)  # models the dropout and batchnorm switches do not change
-BATCH_SIZES = [16, 32, 64, 128, 256, 512, 1024, 2048]
+BATCH_SIZES = [16, 32, 64, 100, 128, 256, 512, 1024, 2048]  # 100: the MNIST-1D paper's
 
 
 def settings(qs: QueryState) -> RunConfig:
     """Draw the sidebar's controls and return the run they describe."""
     optimization = _optimization(qs)
     with st.sidebar.expander(t("runs.controls.regularization")):
-        regularization = _regularization(qs, optimization["model"])
+        regularization = _regularization(qs, optimization["model"],
+                                         signals=DATASETS[optimization["dataset"]].signals)
     with st.sidebar.expander(t("runs.controls.hardware")):
         auto = t("runs.controls.auto")
         device = qs.choice("device", t("runs.controls.device"), ["auto", *available()], "auto",
                            format_func=lambda name: auto if name == "auto" else name)
         seed = qs.number("seed", t("runs.controls.seed"), 0, lo=0, hi=2**31 - 1)
-    return RunConfig(**optimization, **regularization, device=device, seed=seed)
+    # the page has no widths control: its MLP is the recipe's, the paper's two hidden layers of 100
+    return RunConfig(**optimization, **regularization, device=device, seed=seed, hidden=PAGE_RECIPE.hidden)
 
 
 def _optimization(qs: QueryState) -> dict[str, Any]:
@@ -51,20 +57,22 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     models = {name: t(f"runs.models.{name}") for name in MODELS}
     backends = {"scratch": t("runs.controls.scratch"), "torch": t("runs.controls.torch")}
     schedules = {name: t(f"runs.schedules.{name}") for name in SCHEDULES}
-    dataset = qs.choice("dataset", t("runs.controls.dataset"), DATASETS, "digits", where=side,
+    recipe = PAGE_RECIPE
+    dataset = qs.choice("dataset", t("runs.controls.dataset"), DATASETS, recipe.dataset, where=side,
                         format_func=datasets.__getitem__)
-    model = qs.choice("model", t("runs.controls.model"), MODELS, "mlp", where=side,
+    model = qs.choice("model", t("runs.controls.model"), MODELS, recipe.model, where=side,
                       format_func=models.__getitem__)
-    optimizer = qs.choice("optimizer", t("runs.controls.optimizer"), METHODS, "Adam", where=side)
-    backend = qs.choice("backend", t("runs.controls.backend"), backends, "scratch", widget="radio",
+    optimizer = qs.choice("optimizer", t("runs.controls.optimizer"), METHODS, recipe.optimizer, where=side)
+    backend = qs.choice("backend", t("runs.controls.backend"), backends, recipe.backend, widget="radio",
                         where=side, horizontal=True, format_func=backends.__getitem__)
-    lr = knob(qs, "lr", "lr", 1e-3, where=side, label=t("runs.controls.lr"))
+    lr = knob(qs, "lr", "lr", recipe.lr, where=side, label=t("runs.controls.lr"))
     and_ = t("runs.controls.and")
     momentum = knob(qs, "momentum", "momentum", 0.9, where=side, disabled=optimizer not in MOMENTUM_METHODS,
                     help=t("runs.controls.momentum_help", methods=and_.join(MOMENTUM_METHODS)))
-    epochs = qs.number("epochs", t("runs.controls.epochs"), 3, lo=1, hi=100, where=side)
-    batch = qs.choice("batch", t("runs.controls.batch"), BATCH_SIZES, 128, widget="select_slider", where=side)
-    schedule = qs.choice("schedule", t("runs.controls.schedule"), SCHEDULES, "constant", where=side,
+    epochs = qs.number("epochs", t("runs.controls.epochs"), recipe.epochs, lo=1, hi=100, where=side)
+    batch = qs.choice("batch", t("runs.controls.batch"), BATCH_SIZES, recipe.batch_size,
+                      widget="select_slider", where=side)
+    schedule = qs.choice("schedule", t("runs.controls.schedule"), SCHEDULES, recipe.schedule, where=side,
                          format_func=schedules.__getitem__)
     warmup = qs.slider("warmup", t("runs.controls.warmup"), 0.2, lo=0.05, hi=0.5, step=0.05, where=side,
                        disabled=schedule not in WARMUP_SCHEDULES,
@@ -74,9 +82,12 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
                 batch_size=batch, schedule=schedule, warmup=warmup if schedule in WARMUP_SCHEDULES else 0.0)
 
 
-def _regularization(qs: QueryState, model: str) -> dict[str, Any]:
+def _regularization(qs: QueryState, model: str, signals: bool) -> dict[str, Any]:
     fixed = model in FIXED_ARCHITECTURE
-    fixed_help = t("runs.controls.fixed_help") if fixed else None
+    fixed_help = None
+    if fixed:  # the fast net has BatchNorm of its own; the paper's models are as the paper built them
+        fixed_help = t("runs.controls.fixed_help") if model == "fast" else t(
+            "runs_mnist1d.controls.fixed_help")
     weight_decay = knob(qs, "wd", "weight_decay", 0.0, label=t("runs.controls.weight_decay"))
     decay = policy.decay(qs, disabled=not weight_decay)
     l1 = qs.number("l1", t("runs.controls.l_one"), 0.0, lo=0.0, hi=1.0)
@@ -87,10 +98,11 @@ def _regularization(qs: QueryState, model: str) -> dict[str, Any]:
     batchnorm = qs.switch("batchnorm", t("runs.controls.batchnorm"), disabled=fixed, help=fixed_help)
     smoothing = qs.slider("smoothing", t("runs.controls.smoothing"), 0.0, lo=0.0, hi=0.3, step=0.05,
                           help=t("runs.controls.smoothing_help"))
-    augment = qs.switch("augment", t("runs.controls.augment"))
+    augment = qs.switch("augment", t("runs.controls.augment"), disabled=signals,
+                        help=t("runs_mnist1d.controls.augment_help") if signals else None)
     clip = qs.number("clip", t("runs.controls.clip"), 0.0, lo=0.0, hi=100.0)
     patience = qs.number("patience", t("runs.controls.patience"), 0, lo=0, hi=20)
     return dict(weight_decay=weight_decay, decay=decay, l1=l1, l1_kind=l1_kind, l2=l2,
                 dropout=0.0 if fixed else dropout,
-                batchnorm=batchnorm and not fixed, label_smoothing=smoothing, augment=augment, clip=clip,
-                patience=patience)
+                batchnorm=batchnorm and not fixed, label_smoothing=smoothing, augment=augment and not signals,
+                clip=clip, patience=patience)

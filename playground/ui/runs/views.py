@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.datasets.download import Progress as DownloadProgress
 from playground.datasets.images import (
+    DATASETS,
     DatasetError,
     ImageSet,
     MissingDataset,
@@ -218,22 +219,31 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
 
 
 def _mistakes(dataset: str, result: RunResult, load_data: Callable[[str], ImageSet]) -> None:
-    """The misclassified test images, each captioned predicted (true); as text, a sentence and the
-    list of them."""
-    st.markdown(t("runs.results.mistakes"))
+    """The misclassified test images, each captioned predicted (true), or for 1-D signals a small
+    line chart of each; as text, a sentence and the list of them."""
+    signals = DATASETS[dataset].signals
+    st.markdown(t("runs_mnist1d.results.mistakes") if signals else t("runs.results.mistakes"))
     try:
-        images, captions = charts.mistake_tiles(load_data(dataset), result)
+        data = load_data(dataset)
     except DatasetError as error:
         st.warning(t("runs.results.unreadable", error=said_of(error)))
         return
-    if not images:
+    if not result.mistakes:
         st.caption(t("runs.results.no_mistakes"))
         return
-    st.image(images, caption=captions, width=96)
     confusion = result.confusion or []
     wrong = sum(map(sum, confusion)) - sum(row[i] for i, row in enumerate(confusion))
-    st.caption(t("runs.alt.mistakes_all", wrong=f"{wrong:,}") if len(images) == wrong else
-               t("runs.alt.mistakes", shown=len(images), wrong=f"{wrong:,}"))
+    shown = len(result.mistakes)
+    if signals:
+        summary = (t("runs_mnist1d.alt.mistakes_all", wrong=f"{wrong:,}") if shown == wrong else
+                   t("runs_mnist1d.alt.mistakes", shown=shown, wrong=f"{wrong:,}"))
+        described(charts.mistake_signals_chart(charts.mistake_signals_frame(data, result)),
+                  charts.mistakes_table(result), summary, width="content")
+        return
+    images, captions = charts.mistake_tiles(data, result)
+    st.image(images, caption=captions, width=96)
+    st.caption(t("runs.alt.mistakes_all", wrong=f"{wrong:,}") if shown == wrong else
+               t("runs.alt.mistakes", shown=shown, wrong=f"{wrong:,}"))
     with st.expander(t("a11y.data"), icon=":material/table:"):
         st.dataframe(charts.mistakes_table(result), hide_index=True, width="stretch")
 

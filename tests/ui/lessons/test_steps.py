@@ -35,7 +35,7 @@ def test_the_step_reveals_the_pages_numbers_and_they_bear_out_the_lesson(lesson,
     assert _text(lesson, number, "notice").format(**facts) in [i.value for i in at.info]
     # the page keeps exactly the step's settings in its link, and the lesson's place
     written = {name: at.query_params[name] for name in at.query_params}
-    assert written == {**step.query, "v": "1", PARAM: f"{lesson.key}.{number}", GUESS: str(step.expect + 1)}
+    assert written == {**step.query, "v": "2", PARAM: f"{lesson.key}.{number}", GUESS: str(step.expect + 1)}
 
 
 def test_the_page_waits_for_a_prediction_and_a_wrong_one_is_told_the_answer():

@@ -112,7 +112,7 @@ def test_url_round_trip_sets_every_widget():
     assert state["race.noise"] == 0.5 and state["race.seed"] == 3 and state["race.step"] == 60
     table = summary(at)
     assert table.loc["Adam", "lr"] == 0.05 and "loss at step 60" in table.columns
-    assert dict(at.query_params) == {**query, "v": "1"}  # the page writes back the same link, versioned
+    assert dict(at.query_params) == {**query, "v": "2"}  # the page writes back the same link, versioned
 
 
 def test_garbage_url_values_fall_back_to_defaults_with_notices():
@@ -153,7 +153,7 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
     query = {"methods": "SGD,Adam", "grid": "100", "basin_colour": "steps", "inspect": "Adam", "step": "5"}
     at = open_page(PAGE, **query)
     assert not at.exception and not at.warning
-    assert dict(at.query_params) == {**query, "v": "1"}  # the Race tab is open: nothing was dropped
+    assert dict(at.query_params) == {**query, "v": "2"}  # the Race tab is open: nothing was dropped
     at.session_state["race.tab"] = "Basins"
     at.run()
     assert widget(at, "race.grid").value == 100
@@ -161,7 +161,7 @@ def test_a_link_keeps_the_settings_of_tabs_that_are_not_open():
     at.session_state["race.tab"] = "Inside the optimizer"
     at.run()
     assert widget(at, "race.inspect").value == "Adam"
-    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer", "v": "1"}
+    assert dict(at.query_params) == {**query, "tab": "Inside the optimizer", "v": "2"}
 
 
 def scene(at) -> dict:
@@ -357,7 +357,7 @@ def test_in_chinese_the_sidebar_the_tabs_and_the_summary_headers_are_chinese_and
     assert not at.exception
     assert any(b.label == zh["race.basins.compute"] for b in at.button)
     assert dict(at.query_params) == {"methods": "SGD,Adam", "steps": "60", "tab": "Basins", "lang": "zh",
-                                     "v": "1"}  # the link names the tab as it always has
+                                     "v": "2"}  # the link names the tab as it always has
 
 
 def numbers(value) -> np.ndarray:

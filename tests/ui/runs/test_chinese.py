@@ -41,14 +41,17 @@ def launch(at):
 
 
 def test_the_sidebar_and_the_page_read_in_chinese_and_the_link_keeps_its_values():
-    at = open_page(PAGE, lang="zh", dataset="digits", model="cnn", schedule="warmup_cosine", backend="torch")
+    at = open_page(PAGE, lang="zh", dataset="digits", model="cnn", schedule="warmup_cosine", backend="torch",
+                   epochs="3", batch="128")
     assert not at.exception and not at.error
     sidebar = at.sidebar
     labels = {widget.label for widget in [*sidebar.selectbox, *sidebar.number_input, *sidebar.slider]}
     assert {"数据集", "模型", "优化器", "学习率", "训练轮数", "学习率调度", "预热（占整个训练的比例）",
             "标签平滑"} <= labels
     dataset = at.selectbox(key="runs.dataset")
-    assert dataset.value == "digits" and dataset.options[0] == ZH["runs.datasets.digits"]
+    assert dataset.value == "digits" and dataset.options[:3] == [ZH["runs.datasets.mnist1d"],
+                                                                   ZH["runs.datasets.mnist1d_shuffled"],
+                                                                   ZH["runs.datasets.digits"]]
     assert at.selectbox(key="runs.model").options[1] == "小型 CNN"
     assert at.radio(key="runs.backend").options == ["我们从零实现的", "torch.optim"]
     assert [b.label for b in at.button if b.label == "开始训练"]
@@ -72,7 +75,8 @@ def test_a_language_switch_keeps_every_choice_and_the_link():
 
 
 def test_a_finished_run_reads_in_chinese():
-    at = launch(open_page(PAGE, lang="zh", epochs="1", lr="0.003", batch="64", device="cpu"))
+    at = launch(open_page(PAGE, lang="zh", dataset="digits", epochs="1", lr="0.003", batch="64",
+                          device="cpu"))
     poll(at, lambda at: metric(at, "测试准确率") is not None)
     assert not at.exception
     assert any(s.value.startswith("完成 1 轮训练，用时") for s in at.success)

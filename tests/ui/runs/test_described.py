@@ -57,7 +57,8 @@ def test_the_schedule_before_launch_is_summed_up_from_its_own_data():
 
 
 def test_every_chart_of_a_finished_run_and_the_comparison_has_its_sentence_and_data():
-    at = launch(open_page(PAGE, epochs="2", lr="0.003", batch="64", device="cpu", schedule="cosine"))
+    at = launch(open_page(PAGE, dataset="digits", epochs="2", lr="0.003", batch="64", device="cpu",
+                          schedule="cosine"))
     poll(at, lambda at: metric(at, "Test accuracy") is not None)
     at = launch(at)
     poll(at, lambda at: len(at.multiselect) and len(at.multiselect[0].value) == 2)

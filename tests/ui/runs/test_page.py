@@ -68,7 +68,8 @@ def test_warmup_label_smoothing_and_momentum_reach_the_run_and_the_link():
 
 
 def test_a_schedule_is_drawn_before_launch_for_the_steps_the_run_will_take():
-    at = open_page(PAGE, dataset="digits", schedule="warmup_cosine", warmup="0.2", epochs="3", batch="128")
+    at = open_page(PAGE, dataset="digits", schedule="warmup_cosine", warmup="0.2", epochs="3", batch="128",
+                   lr="0.001")
     assert "η(t): learning rate at each optimizer step" in chart_titles(at)
     caption = next(c.value for c in at.caption if c.value.startswith("The learning rate of each"))
     # 1,437 training images in batches of 128, the ragged last one dropped: 11 steps an epoch
@@ -87,7 +88,7 @@ def test_controls_that_do_not_apply_are_disabled_and_left_out_of_the_run():
 
 
 def test_a_short_digits_run_finishes_and_shows_its_results():
-    at = launch(open_page(PAGE, epochs="1", lr="0.003", batch="64", device="cpu"))
+    at = launch(open_page(PAGE, dataset="digits", epochs="1", lr="0.003", batch="64", device="cpu"))
     poll(at, lambda at: metric(at, "Test accuracy") is not None)
     assert float(metric(at, "Test accuracy").rstrip("%")) > 50
     assert any(c.value.startswith("Trained on CPU") for c in at.caption)
