@@ -25,6 +25,8 @@ from playground.train.presets import PRESETS, preset
 BAR = 30
 # the fields whose default is None, and their types
 OPTIONAL = {"momentum": float, "max_train": int, "max_test": int, "data_root": str}
+HELP = {"accumulate": "sum the gradients of K batches before each optimizer step: an effective batch of "
+                      "K × batch size in the memory of one batch (batchnorm still sees one batch at a time)"}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,7 +43,8 @@ def parser() -> argparse.ArgumentParser:
             cli.add_argument(flag, type=lambda text: tuple(int(w) for w in text.split(",")), default=None,
                              help="comma-separated widths, e.g. 256,128")
         else:
-            cli.add_argument(flag, type=OPTIONAL.get(spec.name, type(default)), default=None)
+            cli.add_argument(flag, type=OPTIONAL.get(spec.name, type(default)), default=None,
+                             help=HELP.get(spec.name))
     return cli
 
 

@@ -13,6 +13,7 @@ forward pass and as each parameter's gradient arrives (one step of a big batch t
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Collection
@@ -49,6 +50,7 @@ class RunConfig:
     momentum: float | None = None    # None keeps the method's own (e.g. 0.9 for Momentum)
     epochs: int = 5
     batch_size: int = 128
+    accumulate: int = 1              # batches per optimizer step: an effective batch of batch_size × this
     schedule: str = "constant"       # a kind in playground.schedules.SCHEDULES
     warmup: float = 0.0              # fraction of all steps spent warming up (warmup schedules)
     weight_decay: float = 0.0
@@ -84,6 +86,9 @@ class RunConfig:
             raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
         if self.epochs < 1 or self.batch_size < 1:
             raise ValueError("epochs and batch size must be at least 1")
+        if isinstance(self.accumulate, bool) or not isinstance(self.accumulate, int) or self.accumulate < 1:
+            raise ValueError("gradient accumulation takes a whole number of batches per step, at least 1, "
+                             f"not {self.accumulate!r}")
         if self.batchnorm and self.batch_size < 2:
             raise ValueError("batch normalization needs batches of at least 2 examples")
         if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1 or not 0 <= self.warmup < 1:
@@ -220,7 +225,13 @@ def total_steps(config: RunConfig, data: ImageSet) -> int:
     shapes = replace(data, train_x=_shape_only(data.train_x), train_y=_shape_only(data.train_y),
                      test_x=_shape_only(data.test_x), test_y=_shape_only(data.test_y))
     device_data = DeviceData(shapes, torch.device("meta"), validation=_validation(config), seed=config.seed)
-    return device_data.steps_per_epoch(config.batch_size) * config.epochs
+    return _steps_per_epoch(config, device_data) * config.epochs
+
+
+def _steps_per_epoch(config: RunConfig, data: DeviceData) -> int:
+    """Optimizer steps in one epoch: the epoch's batches taken ``config.accumulate`` at a time, a
+    ragged last group making a step of its own."""
+    return -(-data.steps_per_epoch(config.batch_size) // config.accumulate)
 
 
 def _shape_only(tensor: torch.Tensor) -> torch.Tensor:
@@ -254,7 +265,8 @@ class _Run:
             self._check_stop(said("runs.messages.whitening"))
         self._stop_inside_steps()
         self.optimizer = make_optimizer(self.model, config)
-        self.steps_per_epoch = self.data.steps_per_epoch(config.batch_size)
+        self.micro_batches = self.data.steps_per_epoch(config.batch_size)  # per epoch
+        self.steps_per_epoch = _steps_per_epoch(config, self.data)
         self.total_steps = self.steps_per_epoch * config.epochs
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer,
                                                            lr_factor(config, self.total_steps))
@@ -331,23 +343,23 @@ class _Run:
             self._record_predictions(self._evaluate(self.data.test_x, self.data.test_y, tta=config.tta))
 
     def _train_epoch(self, epoch: int) -> bool:
-        """One pass over the training set; False when the loss diverged."""
+        """One pass over the training set; False when the loss diverged. Each optimizer step
+        accumulates the gradients of ``config.accumulate`` consecutive batches (micro-batches)."""
         config, model = self.config, self.model
         model.train()
         window = torch.zeros(2, device=self.device)  # summed loss and correct count since the last report
         count, window_started = 0, time.perf_counter()
         report_every = max(1, self.steps_per_epoch // REPORTS_PER_EPOCH)
-        for index, (x, y) in enumerate(self.data.batches(config.batch_size, self.generator), start=1):
-            self._check_stop(said("runs.messages.during_training"))
-            if config.augment:
-                x = flip_crop(x, pad=2, generator=self.generator)
-            with self.autocast():
-                logits = model(x)
-            loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
-            terms = loss_terms(model, config.l1, config.l2, config.l1_kind)
-            objective = loss if terms is None else loss + terms
+        batches = self.data.batches(config.batch_size, self.generator)
+        for index in range(1, self.steps_per_epoch + 1):
+            # a ragged last group of r < k micro-batches averages over its own r: a step of the usual size
+            group = min(config.accumulate, self.micro_batches - (index - 1) * config.accumulate)
             self.optimizer.zero_grad(set_to_none=True)
-            self.scaler.scale(objective).backward()
+            for micro, (x, y) in enumerate(itertools.islice(batches, group)):
+                self._check_stop(said("runs.messages.during_training"))
+                loss, correct = self._accumulate_gradient(x, y, group, penalize=micro == 0)
+                window += torch.stack([loss * len(y), correct])
+                count += len(y)
             if config.clip:
                 self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
@@ -356,18 +368,39 @@ class _Run:
             after_step_(model, self.optimizer.param_groups[0]["lr"], config.l1, config.l1_kind)
             self.scheduler.step()
             self.step += 1
-            window += torch.stack([loss.detach() * len(y), (logits.argmax(1) == y).sum().float()])
-            count += len(y)
             if index % report_every == 0 or index == self.steps_per_epoch:
-                total, correct = window.tolist()  # the one host-device sync per report
+                total, correct_count = window.tolist()  # the one host-device sync per report
                 if not math.isfinite(total):
                     self._diverged(epoch, total)
                     return False
                 elapsed = time.perf_counter() - window_started
-                self._report("step", epoch, total / count, correct / count, count / max(elapsed, 1e-9))
+                self._report("step", epoch, total / count, correct_count / count, count / max(elapsed, 1e-9))
                 window.zero_()
                 count, window_started = 0, time.perf_counter()
         return True
+
+    def _accumulate_gradient(self, x: torch.Tensor, y: torch.Tensor, group: int,
+                             penalize: bool) -> tuple[torch.Tensor, torch.Tensor]:
+        """Add one micro-batch's share to the parameters' gradients; return its mean loss and its
+        count of correct predictions (detached).
+
+        Each of the ``group`` micro-batches backpropagates its mean loss ÷ ``group``, so the summed
+        gradient is the mean over all their examples (equal-sized micro-batches): the gradient of one
+        batch ``group`` times as large. The L1/L2 terms depend on the weights alone, which do not
+        change within a step, so only the first micro-batch (``penalize``) adds them, undivided.
+        With float16 each share is scaled by the same factor; the step unscales once."""
+        config = self.config
+        if config.augment:
+            x = flip_crop(x, pad=2, generator=self.generator)
+        with self.autocast():
+            logits = self.model(x)
+        loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
+        objective = loss / group
+        terms = loss_terms(self.model, config.l1, config.l2, config.l1_kind) if penalize else None
+        if terms is not None:
+            objective = objective + terms
+        self.scaler.scale(objective).backward()
+        return loss.detach(), (logits.argmax(1) == y).sum().float()
 
     def _report(self, kind: str, epoch: int, loss: float, accuracy: float, images_per_s: float,
                 test: ev.Evaluation | None = None) -> None:

@@ -34,6 +34,7 @@ from playground.ui.urlstate import QueryState
 WARMUP_SCHEDULES = ("warmup_cosine", "one_cycle")
 MOMENTUM_METHODS = tuple(name for name, method in METHODS.items() if "momentum" in method.defaults)
 BATCH_SIZES = [16, 32, 64, 100, 128, 256, 512, 1024, 2048]  # 100: the MNIST-1D paper's
+ACCUMULATE = [1, 2, 4, 8, 16]  # micro-batches per optimizer step
 
 
 def settings(qs: QueryState) -> RunConfig:
@@ -47,6 +48,10 @@ def settings(qs: QueryState) -> RunConfig:
         device = qs.choice("device", t("runs.controls.device"), ["auto", *available()], "auto",
                            format_func=lambda name: auto if name == "auto" else name)
         seed = qs.number("seed", t("runs.controls.seed"), 0, lo=0, hi=2**31 - 1)
+    if regularization["batchnorm"] and optimization["accumulate"] > 1:
+        # the one setting where accumulation changes more than memory: say so where both are set
+        st.sidebar.caption(t("runs_accumulate.controls.batchnorm_note", batch=optimization["batch_size"],
+                             effective=optimization["batch_size"] * optimization["accumulate"]))
     # the page has no widths control: its MLP is the recipe's, the paper's two hidden layers of 100
     return RunConfig(**optimization, **regularization, device=device, seed=seed, hidden=PAGE_RECIPE.hidden)
 
@@ -72,6 +77,9 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     epochs = qs.number("epochs", t("runs.controls.epochs"), recipe.epochs, lo=1, hi=100, where=side)
     batch = qs.choice("batch", t("runs.controls.batch"), BATCH_SIZES, recipe.batch_size,
                       widget="select_slider", where=side)
+    accumulate = qs.choice("accumulate", t("runs_accumulate.controls.accumulate"), ACCUMULATE, 1,
+                           widget="select_slider", where=side,
+                           help=t("runs_accumulate.controls.accumulate_help", batch=batch))
     schedule = qs.choice("schedule", t("runs.controls.schedule"), SCHEDULES, recipe.schedule, where=side,
                          format_func=schedules.__getitem__)
     warmup = qs.slider("warmup", t("runs.controls.warmup"), 0.2, lo=0.05, hi=0.5, step=0.05, where=side,
@@ -79,7 +87,8 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
                        help=t("runs.controls.warmup_help", schedules=and_.join(WARMUP_SCHEDULES)))
     return dict(dataset=dataset, model=model, optimizer=optimizer, backend=backend, lr=lr,
                 momentum=momentum if optimizer in MOMENTUM_METHODS else None, epochs=epochs,
-                batch_size=batch, schedule=schedule, warmup=warmup if schedule in WARMUP_SCHEDULES else 0.0)
+                batch_size=batch, accumulate=accumulate, schedule=schedule,
+                warmup=warmup if schedule in WARMUP_SCHEDULES else 0.0)
 
 
 def _regularization(qs: QueryState, model: str, signals: bool) -> dict[str, Any]:

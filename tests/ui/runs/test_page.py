@@ -77,6 +77,19 @@ def test_a_schedule_is_drawn_before_launch_for_the_steps_the_run_will_take():
     assert not any(title.startswith("η(t)") for title in chart_titles(open_page(PAGE, schedule="constant")))
 
 
+def test_accumulation_from_the_link_reaches_the_run_and_divides_the_steps():
+    at = open_page(PAGE, dataset="digits", schedule="cosine", epochs="3", batch="128", accumulate="4",
+                   batchnorm="true", lr="0.001")
+    caption = next(c.value for c in at.caption if c.value.startswith("The learning rate of each"))
+    # 11 batches of 128 an epoch, taken 4 at a time: steps of 4, 4 and 3 batches
+    assert "of this run's 9 optimizer steps" in caption
+    assert any("not of the 512 that make one step" in c.value for c in at.sidebar.caption)
+    at = launch(at)
+    assert run_queue().runs(at.session_state["runs.owner"])[-1].config.accumulate == 4
+    assert at.query_params["accumulate"] == "4"
+    assert not at.exception and not at.error
+
+
 def test_controls_that_do_not_apply_are_disabled_and_left_out_of_the_run():
     at = open_page(PAGE, model="fast", dataset="digits", schedule="cosine", optimizer="Adam", dropout="0.3")
     sliders = {s.label: s for s in at.slider}
