@@ -115,13 +115,14 @@ def page_rerun() -> bool:
             charts.curves_frame(paths)
 
     def draw(spec: RaceSpec, step: int) -> None:
-        """The map's scene as the player sends it, and the two Altair curve charts converted to
-        Vega-Lite the way st.altair_chart does."""
+        """The map's scene as the player sends it, and the three Altair curve charts (loss, gradient
+        norm, learning rate) converted to Vega-Lite the way st.altair_chart does."""
         paths, scene, curves = compute(spec, step)
         methods = list(paths)
         json.dumps(scene.data())
         for field in ("loss", "grad_norm"):
             to_vega_lite(charts.curve_chart(curves, field, field, step, methods))
+        to_vega_lite(charts.curve_chart(charts.lrs_frame(paths), "lr", "lr", step, methods, height=180))
 
     draw(spec_with(0.2), 300)  # the page as first opened: everything cached from here on
     lrs = iter(np.linspace(0.1, 0.3, 1000))
@@ -144,10 +145,10 @@ def page_rerun() -> bool:
           f"(CPU {changed_cpu * 1e3:.1f} ms)  goal <= 150 ms  {verdict(changed <= 0.15)}")
     print(f"    ... then the changed method's badge   {badge * 1e3:7.1f} ms  (torch.optim, after the table)")
     print(f"    computation after moving the scrubber {scrubbed * 1e3:7.1f} ms  (race and badges cached)")
-    print(f"    ... plus the map scene and 2 charts   {drawn * 1e3:7.1f} ms  (computation + scene JSON + "
+    print(f"    ... plus the map scene and 3 charts   {drawn * 1e3:7.1f} ms  (computation + scene JSON + "
           "Altair specs, as the page serializes them; not part of the goal)")
-    print(f"    the map's scene sent to the browser   {scene_bytes / 1e3:7.1f} kB  (paths, contour bands and "
-          "Adam's arrows for every step, once per result)")
+    print(f"    the map's scene sent to the browser   {scene_bytes / 1e3:7.1f} kB  (paths, f on 100×100 "
+          "cells and Adam's arrows for every step, once per result)")
     print(f"    the 3-D view's figure (its tab open)  {figure_bytes / 1e3:7.1f} kB  (Plotly JSON: a "
           f"{surface3d.GRID}×{surface3d.GRID} mesh and every path; built in {built * 1e3:.1f} ms, "
           "only while its tab is open)")
