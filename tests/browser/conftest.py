@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,18 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@contextmanager
+def themed_page(browser, url: str, width: int, scheme: str) -> Iterator:
+    """A fresh page ``width`` px wide whose browser prefers the ``scheme`` ("light" or "dark") theme,
+    opened at ``url`` and settled; closed afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        page.goto(url)
+        wait_for_app(page)
+        yield page
+    finally:
+        context.close()

@@ -6,20 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, themed_page
 
 pytestmark = pytest.mark.browser
 
 SCREENS = [(1280, "light"), (1920, "dark")]
-
-
-def _open(browser, base_url, path, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base_url}{path}")
-    wait_for_app(page)
-    return context, page
 
 
 def _chart_titled(page, title: str):
@@ -34,23 +25,17 @@ def _chart_titled(page, title: str):
 
 @pytest.mark.parametrize("width,scheme", SCREENS)
 def test_the_straight_line_slice_reads_in_both_themes(browser, base_url, width, scheme):
-    context, page = _open(browser, base_url, "/race?surface=rosenbrock&steps=300&tab=Inside+the+optimizer",
-                          width, scheme)
-    try:
+    url = f"{base_url}/race?surface=rosenbrock&steps=300&tab=Inside+the+optimizer"
+    with themed_page(browser, url, width, scheme) as page:
         _chart_titled(page, "Loss on the straight line from the start to each end")
         assert page.get_by_text("The straight way there.").count() == 1
         screenshot(page, f"race_slice_{width}_{scheme}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width,scheme", SCREENS)
 def test_the_labs_gradient_and_interpolation_pictures_read_in_both_themes(browser, base_url, width, scheme):
-    context, page = _open(browser, base_url, "/regularization?compare=true&epochs=200", width, scheme)
-    try:
+    with themed_page(browser, f"{base_url}/regularization?compare=true&epochs=200", width, scheme) as page:
         _chart_titled(page, "Gradient norm of each layer during training")
         screenshot(page, f"lab_gradients_{width}_{scheme}")
         _chart_titled(page, "Loss along the straight line from the initial to the final weights")
         screenshot(page, f"lab_interpolation_{width}_{scheme}")
-    finally:
-        context.close()

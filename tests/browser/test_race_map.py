@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, wait_for_app
+from tests.browser.conftest import screenshot, themed_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,7 @@ def test_zoom_pan_and_fit_change_only_the_view(page, base_url):
 
 @pytest.mark.parametrize("width,scheme", [(1280, "light"), (1280, "dark"), (1920, "light"), (1920, "dark")])
 def test_the_race_map_reads_at_laptop_and_desktop_widths_in_both_themes(browser, base_url, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/race?surface=rosenbrock&steps=300")
-        wait_for_app(page)
+    with themed_page(browser, f"{base_url}/race?surface=rosenbrock&steps=300", width, scheme) as page:
         canvas = page.locator(".player .stage canvas")
         canvas.wait_for()
         box = canvas.bounding_box()
@@ -78,17 +74,12 @@ def test_the_race_map_reads_at_laptop_and_desktop_widths_in_both_themes(browser,
         assert light_ink == (scheme == "dark")  # the axes' text follows the theme
         canvas.scroll_into_view_if_needed()
         screenshot(page, f"race_map_{width}_{scheme}")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("width,scheme", [(1280, "light"), (1920, "dark")])
 def test_the_3d_view_draws_the_surface_and_the_paths_in_the_browser(browser, base_url, width, scheme):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, color_scheme=scheme)
-    page = context.new_page()
-    try:
-        page.goto(f"{base_url}/race?surface=rosenbrock&steps=300&step=120&tab=3-D")
-        wait_for_app(page)
+    with themed_page(browser, f"{base_url}/race?surface=rosenbrock&steps=300&step=120&tab=3-D", width,
+                     scheme) as page:
         plot = page.locator("[data-testid='stPlotlyChart'] .gl-container canvas").first
         plot.wait_for()
         box = plot.bounding_box()
@@ -96,5 +87,3 @@ def test_the_3d_view_draws_the_surface_and_the_paths_in_the_browser(browser, bas
         legend = page.locator("[data-testid='stPlotlyChart'] .legend").text_content()
         assert all(name in legend for name in ("SGD", "Momentum", "Adam"))
         screenshot(page, f"race_3d_{width}_{scheme}")
-    finally:
-        context.close()
