@@ -12,17 +12,20 @@ mix of clean and FGSM examples ("adversarial training") buys robustness, usually
 clean accuracy.
 
 Inputs are in the data's own units (0–255 for images); ``prepare`` turns them into what the model
-takes (e.g. normalisation), and is differentiated through.
+takes (e.g. normalisation), and is differentiated through. :func:`attack_plan` is the one place
+that says which budgets ε a dataset is attacked with, and within which bounds.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
+from playground.datasets.images import DATASETS, ImageSet
 from playground.i18n import said
 from playground.train.evaluate import StopRequested, never
 
@@ -36,6 +39,33 @@ class Robustness:
 
 
 Prepare = Callable[[torch.Tensor], torch.Tensor]
+
+# images: ε in 0–255 pixel steps, shown as ε/255 (8/255 is the budget the literature quotes for CIFAR-10)
+IMAGE_STEPS = (0.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+# MNIST-1D's float signals have no pixel grid: ε as fractions of the training values' standard deviation
+SIGNAL_FRACTIONS = (0.0, 0.05, 0.1, 0.2, 0.4, 0.8)
+
+
+@dataclass(frozen=True)
+class AttackPlan:
+    """The budgets a dataset is attacked with: ``epsilons`` in the data's units, ``shown`` the same
+    budgets as a reader sees them (pixel steps out of 255, or multiples of σ for ``signals``), and
+    the ``bounds`` every perturbed value is clipped to."""
+
+    epsilons: tuple[float, ...]
+    shown: tuple[float, ...]
+    bounds: tuple[float, float]
+    signals: bool
+
+
+def attack_plan(data: ImageSet) -> AttackPlan:
+    """Images: ε = 0, 2, …, 32 pixel steps, clipped to 0–255. Signals (standardised floats, no natural
+    range): ε as fractions of the training values' σ, unclipped, as no value is out of range."""
+    if DATASETS[data.name].signals:
+        sigma = float(data.train_x.float().std())
+        return AttackPlan(tuple(f * sigma for f in SIGNAL_FRACTIONS), SIGNAL_FRACTIONS, (-math.inf, math.inf),
+                          signals=True)
+    return AttackPlan(IMAGE_STEPS, IMAGE_STEPS, (0.0, 255.0), signals=False)
 
 
 def fgsm(model: torch.nn.Module, inputs: torch.Tensor, labels: torch.Tensor, epsilon: float,

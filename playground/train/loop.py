@@ -224,7 +224,7 @@ def total_steps(config: RunConfig, data: ImageSet) -> int:
     data = data.subset(config.max_train, config.max_test)
     shapes = replace(data, train_x=_shape_only(data.train_x), train_y=_shape_only(data.train_y),
                      test_x=_shape_only(data.test_x), test_y=_shape_only(data.test_y))
-    device_data = DeviceData(shapes, torch.device("meta"), validation=_validation(config), seed=config.seed)
+    device_data = DeviceData(shapes, torch.device("meta"), validation=held_out(config), seed=config.seed)
     return _steps_per_epoch(config, device_data) * config.epochs
 
 
@@ -238,7 +238,7 @@ def _shape_only(tensor: torch.Tensor) -> torch.Tensor:
     return torch.empty(tensor.shape, dtype=tensor.dtype, device="meta")
 
 
-def _validation(config: RunConfig) -> float:
+def held_out(config: RunConfig) -> float:
     """The fraction of the training set held out for early stopping (none without it)."""
     return 0.1 if config.patience else 0.0
 
@@ -251,7 +251,7 @@ class _Run:
         self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
         data = data.subset(config.max_train, config.max_test)
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
-        self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=_validation(config),
+        self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=held_out(config),
                                seed=config.seed)
         self._check_stop(said("runs.messages.moving_data"))
         model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,

@@ -60,3 +60,18 @@ def test_accuracy_at_zero_is_the_clean_accuracy_and_falls_as_epsilon_grows(train
 def test_a_negative_epsilon_is_refused():
     with pytest.raises(ValueError, match="at least 0"):
         fgsm(torch.nn.Linear(2, 2), torch.zeros(1, 2), torch.tensor([0]), -1.0, scaled)
+
+
+def test_images_are_attacked_in_pixel_steps_and_signals_in_fractions_of_their_spread():
+    from playground.datasets import load
+    from playground.train.adversarial import IMAGE_STEPS, SIGNAL_FRACTIONS, attack_plan
+
+    digits = attack_plan(load("digits"))
+    assert digits.epsilons == digits.shown == (0, 2, 4, 8, 16, 32) == IMAGE_STEPS
+    assert digits.bounds == (0, 255) and not digits.signals
+    signals = load("mnist1d")
+    plan = attack_plan(signals)
+    sigma = float(signals.train_x.std())
+    assert plan.signals and plan.shown == SIGNAL_FRACTIONS
+    assert plan.epsilons == pytest.approx([f * sigma for f in SIGNAL_FRACTIONS]) and plan.epsilons[-1] > 0.5
+    assert plan.bounds == (float("-inf"), float("inf"))

@@ -10,8 +10,11 @@ from __future__ import annotations
 import altair as alt
 import numpy as np
 import pandas as pd
+import torch
 
 from playground.datasets.images import ImageSet
+from playground.train.adversarial import AttackPlan
+from playground.train.attack import Attack
 from playground.train.loop import Progress, RunConfig, RunResult, lr_factor
 from playground.ui import format as fmt
 from playground.ui.i18n import say, t
@@ -351,12 +354,128 @@ def mistake_tiles(data: ImageSet, result: RunResult, size: int = 64) -> tuple[li
     """The misclassified test images, upscaled with nearest neighbours to ``size`` pixels, and
     captions 'predicted (true)'."""
     names = [class_name(name) for name in result.classes]
-    images, captions = [], []
-    for mistake in result.mistakes:
-        image = data.test_x[mistake["index"]].permute(1, 2, 0).numpy()
-        scale = max(1, size // image.shape[0])
-        image = image.repeat(scale, axis=0).repeat(scale, axis=1)
-        images.append(image[..., 0] if image.shape[2] == 1 else image)
-        captions.append(t("runs.results.mistake", predicted=names[mistake["predicted"]],
-                          true=names[mistake["true"]]))
+    images = [tile(data.test_x[mistake["index"]], size) for mistake in result.mistakes]
+    captions = [t("runs.results.mistake", predicted=names[mistake["predicted"]], true=names[mistake["true"]])
+                for mistake in result.mistakes]
     return images, captions
+
+
+def tile(image: torch.Tensor, size: int = 64) -> np.ndarray:
+    """One (C, H, W) image in 0–255 units as uint8 (H, W) or (H, W, C) for ``st.image``, upscaled with
+    nearest neighbours to about ``size`` pixels (pixels stay sharp squares, as the network sees them)."""
+    pixels = image.float().round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0).numpy()
+    scale = max(1, size // pixels.shape[0])
+    pixels = pixels.repeat(scale, axis=0).repeat(scale, axis=1)
+    return pixels[..., 0] if pixels.shape[2] == 1 else pixels
+
+
+def budget_text(plan: AttackPlan, index: int) -> str:
+    """The ``index``-th budget of ``plan`` as a reader sees it: 8/255 for images, 0.2 σ for signals, 0."""
+    shown = plan.shown[index]
+    if not shown:
+        return "0"
+    if plan.signals:
+        return t("runs_adversarial.sigmas", fraction=fmt.number(shown))
+    return t("runs_adversarial.pixels", steps=fmt.number(shown))
+
+
+def robustness_frame(attack: Attack) -> pd.DataFrame:
+    """One row per budget: ε in the data's units, as shown, and the accuracy under FGSM at it."""
+    plan, curve = attack.plan, attack.curve
+    budgets = [budget_text(plan, i) for i in range(len(plan.shown))]
+    return pd.DataFrame({"epsilon": curve.epsilons, "budget": budgets, "accuracy": curve.accuracy})
+
+
+def robustness_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Accuracy against ε, the budgets evenly spaced in the plan's order (they roughly double)."""
+    epsilon, accuracy = t("runs_adversarial.charts.epsilon"), t("runs_adversarial.charts.accuracy")
+    shown = frame.assign(shown=frame["accuracy"].map(fmt.percent))
+    return alt.Chart(shown, title=t("runs_adversarial.charts.title")).mark_line(
+        point=True, color=VALIDATION_COLOR).encode(
+        x=alt.X("budget:O", sort=list(frame["budget"]), title=epsilon, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("accuracy:Q", title=accuracy, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("budget:O", title=epsilon), alt.Tooltip("shown:N", title=accuracy)],
+    ).properties(height=240, autosize=FIT_WIDTH)
+
+
+def robustness_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({t("runs_adversarial.columns.epsilon"): frame["budget"],
+                         t("runs_adversarial.columns.data_units"): frame["epsilon"],
+                         t("runs_adversarial.columns.accuracy_points"): frame["accuracy"] * 100})
+
+
+def robustness_summary(frame: pd.DataFrame, examples: int) -> str:
+    """The clean accuracy and the accuracy at the largest budget."""
+    first, last = frame.iloc[0], frame.iloc[-1]
+    return t("runs_adversarial.alt.curve", examples=f"{examples:,}", clean=fmt.percent(first["accuracy"]),
+             last=fmt.percent(last["accuracy"]), budget=last["budget"])
+
+
+def adversarial_tiles(attack: Attack, index: int, classes: tuple[str, ...],
+                      size: int = 64) -> tuple[list[np.ndarray], list[str]]:
+    """Each shown example twice, original then perturbed at the ``index``-th budget, captioned with
+    the model's prediction on it."""
+    names = [class_name(name) for name in classes]
+    budget, clean, attacked = budget_text(attack.plan, index), *_predictions(attack, index)
+    images, captions = [], []
+    for k, label in enumerate(attack.labels.tolist()):
+        images += [tile(attack.perturbed[0, k], size), tile(attack.perturbed[index, k], size)]
+        captions += [t("runs_adversarial.original", predicted=names[clean[k]], true=names[label]),
+                     t("runs_adversarial.perturbed", budget=budget, predicted=names[attacked[k]])]
+    return images, captions
+
+
+def _predictions(attack: Attack, index: int) -> tuple[list[int], list[int]]:
+    """The model's predictions on the shown examples: original, and at the ``index``-th budget."""
+    return attack.predictions[0].tolist(), attack.predictions[index].tolist()
+
+
+def adversarial_signals_frame(attack: Attack, index: int, classes: tuple[str, ...]) -> pd.DataFrame:
+    """The shown signals in long form, original and perturbed at the ``index``-th budget: a row per
+    value, with the example's title "index: prediction → prediction perturbed (true)"."""
+    names = [class_name(name) for name in classes]
+    clean, attacked = _predictions(attack, index)
+    rows = []
+    for k, (example, label) in enumerate(zip(attack.indices, attack.labels.tolist(), strict=True)):
+        title = t("runs_adversarial.signal_title", index=example, predicted=names[clean[k]],
+                  attacked=names[attacked[k]], true=names[label])
+        for version, budget in (("original", 0), ("perturbed", index)):
+            signal = attack.perturbed[budget, k].flatten().tolist()
+            rows += [{"example": example, "title": title, "version": version, "position": position,
+                      "value": value} for position, value in enumerate(signal)]
+    return pd.DataFrame(rows, columns=["example", "title", "version", "position", "value"])
+
+
+def adversarial_signals_chart(frame: pd.DataFrame, columns: int = 3) -> alt.FacetChart:
+    """Each shown signal as a small line chart, original and perturbed overlaid."""
+    position, value, version = (t("runs_mnist1d.charts.position"), t("runs_mnist1d.charts.value"),
+                                t("runs_adversarial.charts.version"))
+    names = {"original": t("runs_adversarial.charts.original"),
+             "perturbed": t("runs_adversarial.charts.perturbed")}
+    shown = frame.assign(shown=frame["value"].map(fmt.number), version=frame["version"].map(names))
+    colors = alt.Scale(domain=list(names.values()), range=[TRAIN_COLOR, VALIDATION_COLOR])
+    line = alt.Chart(shown).mark_line().encode(
+        x=alt.X("position:Q", title=position), y=alt.Y("value:Q", title=value),
+        color=alt.Color("version:N", scale=colors, title=version),
+        strokeDash=alt.StrokeDash("version:N", title=version),
+        tooltip=[alt.Tooltip("version:N", title=version), alt.Tooltip("position:Q", title=position),
+                 alt.Tooltip("shown:N", title=value)])
+    facet = alt.Facet("title:N", title=None, sort=list(dict.fromkeys(frame["title"])))
+    return line.properties(width=180, height=90).facet(facet=facet, columns=columns)
+
+
+def adversarial_table(attack: Attack, index: int, classes: tuple[str, ...]) -> pd.DataFrame:
+    """The shown examples: their index in the test set, true class, and the predictions on the
+    original and on its version perturbed at the ``index``-th budget."""
+    names = [class_name(name) for name in classes]
+    clean, attacked = _predictions(attack, index)
+    return pd.DataFrame({t("runs_adversarial.columns.test_example"): list(attack.indices),
+                         t("runs_adversarial.columns.true_class"): [names[y] for y in attack.labels.tolist()],
+                         t("runs_adversarial.columns.clean"): [names[p] for p in clean],
+                         t("runs_adversarial.columns.attacked"): [names[p] for p in attacked]})
+
+
+def flipped(attack: Attack, index: int) -> int:
+    """How many shown examples the ``index``-th budget changes the model's prediction on."""
+    clean, attacked = _predictions(attack, index)
+    return sum(a != b for a, b in zip(clean, attacked, strict=True))

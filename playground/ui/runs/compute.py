@@ -6,8 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.datasets.images import ImageSet, data_root, load
+from playground.train.attack import Attack, attack
 from playground.train.executor import engine_from_env
+from playground.train.loop import RunResult
 from playground.train.runs import Limits, RunQueue
+from playground.ui.budget import stop_check
 from playground.ui.i18n import t
 from playground.ui.runs.keys import OWNER
 from playground.ui.runs.owner import browser_owner
@@ -37,3 +40,10 @@ def dataset(name: str) -> ImageSet:
     that takes longer than half a second says so in the page's language."""
     with st.spinner(t("runs.reading")):
         return _cached(name, str(data_root()))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def attacked(run_id: str, dataset: str, _result: RunResult, _data: ImageSet) -> Attack:
+    """FGSM against a finished run's model, once per run: its id names its weights, ``dataset`` its
+    test set (the result and the data are not hashed). A rerun of the page ends the attack."""
+    return attack(_result, _data, should_stop=stop_check())

@@ -27,12 +27,13 @@ from playground.datasets.images import (
     missing_files,
 )
 from playground.train import Progress, RunConfig, RunResult, export
+from playground.train.attack import Attack
 from playground.train.loop import seconds_text, total_steps
 from playground.train.runs import Limits, Run, RunQueue
 from playground.ui import format as fmt
 from playground.ui.a11y import described
 from playground.ui.i18n import said_of, say, t
-from playground.ui.runs import charts
+from playground.ui.runs import charts, compute
 from playground.ui.runs.keys import COMPARED, SHOWN
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
@@ -208,6 +209,7 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
                             max_value=100.0),
                         "test examples": st.column_config.NumberColumn(t("runs.columns.test_examples"))})
     _mistakes(run.config.dataset, result, load_data)
+    _adversarial(run, result, load_data)
     cols = st.columns(3)
     cols[0].download_button(t("runs.results.csv"), export.metrics_csv(result), f"run{run.number}-metrics.csv",
                             "text/csv", icon=":material/download:")
@@ -240,12 +242,63 @@ def _mistakes(dataset: str, result: RunResult, load_data: Callable[[str], ImageS
         described(charts.mistake_signals_chart(charts.mistake_signals_frame(data, result)),
                   charts.mistakes_table(result), summary, width="content")
         return
-    images, captions = charts.mistake_tiles(data, result)
-    st.image(images, caption=captions, width=96)
-    st.caption(t("runs.alt.mistakes_all", wrong=f"{wrong:,}") if shown == wrong else
+    summary = (t("runs.alt.mistakes_all", wrong=f"{wrong:,}") if shown == wrong else
                t("runs.alt.mistakes", shown=shown, wrong=f"{wrong:,}"))
+    _tiles(*charts.mistake_tiles(data, result), summary, charts.mistakes_table(result))
+
+
+def _adversarial(run: Run, result: RunResult, load_data: Callable[[str], ImageSet]) -> None:
+    """FGSM against the run's model, computed when the student asks (then kept for the run): accuracy
+    against ε, and a few examples original beside perturbed, each with the model's prediction."""
+    dataset = run.config.dataset
+    # a bordered section, not an expander: the chart's data sits in an expander, and those do not nest
+    with st.container(border=True):
+        st.markdown(f"**{t('runs_adversarial.title')}**")
+        st.markdown(t("runs_adversarial.intro"))
+        asked = f"_runs_adversarial.{run.id}"  # session only: the attack is no setting of a link
+        if not st.session_state.get(asked):
+            if not st.button(t("runs_adversarial.button"), key=f"{asked}.button", icon=":material/bolt:"):
+                return
+            st.session_state[asked] = True
+        try:
+            data = load_data(dataset)
+        except DatasetError as error:
+            st.warning(t("runs_adversarial.unreadable", error=said_of(error)))
+            return
+        with st.spinner(t("runs_adversarial.computing")):
+            found = compute.attacked(run.id, dataset, result, data)
+        frame = charts.robustness_frame(found)
+        described(charts.robustness_chart(frame), charts.robustness_table(frame),
+                  charts.robustness_summary(frame, found.examples))
+        budgets = list(range(1, len(frame)))
+        index = st.select_slider(t("runs_adversarial.budget"), budgets, value=budgets[len(budgets) // 2],
+                                 format_func=lambda i: frame["budget"][i], key=f"{asked}.budget")
+        budget, accuracy = frame["budget"][index], frame["accuracy"]
+        st.markdown(t("runs_adversarial.sentence", budget=budget, examples=f"{found.examples:,}",
+                      clean=fmt.percent(accuracy[0]), attacked=fmt.percent(accuracy[index])))
+        _adversarial_examples(found, index, budget, result.classes)
+
+
+def _adversarial_examples(found: Attack, index: int, budget: str, classes: tuple[str, ...]) -> None:
+    """The shown examples, original beside perturbed at the ``index``-th budget: images as small
+    tiles, signals as line charts; as text, how many changed their prediction, and the list."""
+    st.markdown(t("runs_adversarial.examples"))
+    summary = t("runs_adversarial.alt.examples", flipped=charts.flipped(found, index),
+                shown=len(found.indices), budget=budget)
+    table = charts.adversarial_table(found, index, classes)
+    if found.plan.signals:
+        frame = charts.adversarial_signals_frame(found, index, classes)
+        described(charts.adversarial_signals_chart(frame), table, summary, width="content")
+        return
+    _tiles(*charts.adversarial_tiles(found, index, classes), summary, table)
+
+
+def _tiles(images: list, captions: list[str], summary: str, table: pd.DataFrame) -> None:
+    """Small images, each captioned, then their text alternative: a sentence and the list of them."""
+    st.image(images, caption=captions, width=96)
+    st.caption(summary)
     with st.expander(t("a11y.data"), icon=":material/table:"):
-        st.dataframe(charts.mistakes_table(result), hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def compare(runs: list[Run]) -> None:
