@@ -30,6 +30,7 @@ from playground.trajectories import (
     step_parity,
     trace,
 )
+from playground.ui.budget import stop_check
 from playground.ui.i18n import t
 from playground.ui.race.charts import FIELD
 from playground.ui.shared import SharedCache
@@ -149,4 +150,6 @@ def basin_maps(spec: RaceSpec, grid: int) -> dict[str, BasinMap]:
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _basin_maps(spec: RaceSpec, grid: int) -> dict[str, BasinMap]:
-    return basins(spec.load(), spec.overrides(), grid=grid, steps=spec.steps, options=spec.options)
+    # a changed setting or a closed tab ends the maps within a step (a half-done map is not cached)
+    return basins(spec.load(), spec.overrides(), grid=grid, steps=spec.steps, options=spec.options,
+                  should_stop=stop_check())
