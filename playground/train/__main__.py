@@ -26,7 +26,9 @@ BAR = 30
 # the fields whose default is None, and their types
 OPTIONAL = {"momentum": float, "max_train": int, "max_test": int, "data_root": str}
 HELP = {"accumulate": "sum the gradients of K batches before each optimizer step: an effective batch of "
-                      "K × batch size in the memory of one batch (batchnorm still sees one batch at a time)"}
+                      "K × batch size in the memory of one batch (batchnorm still sees one batch at a time)",
+        "adversarial": "train on FGSM examples too: half the loss on each batch, half on its FGSM version at "
+                       "ε = 8/255 (images) or 0.2 σ (MNIST-1D)"}
 
 
 def parser() -> argparse.ArgumentParser:

@@ -57,6 +57,12 @@ class AttackPlan:
     bounds: tuple[float, float]
     signals: bool
 
+    @property
+    def standard(self) -> int:
+        """The index of the budget a page shows first and adversarial training trains against:
+        the middle one (8/255 for images, 0.2 σ for signals)."""
+        return len(self.epsilons) // 2
+
 
 def attack_plan(data: ImageSet) -> AttackPlan:
     """Images: ε = 0, 2, …, 32 pixel steps, clipped to 0–255. Signals (standardised floats, no natural

@@ -31,6 +31,7 @@ from playground.regularization.penalties import after_step_, check_l1_kind, loss
 from playground.schedules import SCHEDULES, Schedule
 from playground.seeding import draw_dropout_from
 from playground.train import evaluate as ev
+from playground.train.adversarial import attack_plan, fgsm
 from playground.train.augment import flip_crop
 from playground.train.device import amp_dtype, describe, pick_device, release_memory
 from playground.train.device_data import DeviceData
@@ -51,6 +52,7 @@ class RunConfig:
     epochs: int = 5
     batch_size: int = 128
     accumulate: int = 1              # batches per optimizer step: an effective batch of batch_size × this
+    adversarial: bool = False       # train on FGSM examples too (Goodfellow et al. 2015), half the loss
     schedule: str = "constant"       # a kind in playground.schedules.SCHEDULES
     warmup: float = 0.0              # fraction of all steps spent warming up (warmup schedules)
     weight_decay: float = 0.0
@@ -253,6 +255,7 @@ class _Run:
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
         self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=held_out(config),
                                seed=config.seed)
+        self.attack = attack_plan(data) if config.adversarial else None
         self._check_stop(said("runs.messages.moving_data"))
         model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
                             dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
@@ -395,12 +398,32 @@ class _Run:
         with self.autocast():
             logits = self.model(x)
         loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
+        if self.attack is not None:
+            # Goodfellow et al.'s adversarial objective: half the clean loss, half the loss on FGSM
+            # versions of the same batch, made against the weights as they are now
+            with self.autocast():
+                attacked = self.model(self._fgsm(x, y))
+            loss = (loss + F.cross_entropy(attacked.float(), y, label_smoothing=config.label_smoothing)) / 2
         objective = loss / group
         terms = loss_terms(self.model, config.l1, config.l2, config.l1_kind) if penalize else None
         if terms is not None:
             objective = objective + terms
         self.scaler.scale(objective).backward()
         return loss.detach(), (logits.argmax(1) == y).sum().float()
+
+    def _fgsm(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """FGSM versions of a prepared batch at the dataset's standard budget, made in the data's
+        own units (the budget is in pixel steps or σ) and prepared again; made in eval mode, so the
+        attack neither moves batchnorm's running statistics nor draws dropout masks."""
+        assert self.attack is not None
+        raw = x.float() * self.data.std + self.data.mean  # prepare's inverse
+        self.model.eval()
+        try:
+            epsilon = self.attack.epsilons[self.attack.standard]
+            perturbed = fgsm(self.model, raw, y, epsilon, self.data.prepare, self.attack.bounds)
+        finally:
+            self.model.train()
+        return self.data.prepare(perturbed)
 
     def _report(self, kind: str, epoch: int, loss: float, accuracy: float, images_per_s: float,
                 test: ev.Evaluation | None = None) -> None:

@@ -111,7 +111,9 @@ def _regularization(qs: QueryState, model: str, signals: bool) -> dict[str, Any]
                         help=t("runs_mnist1d.controls.augment_help") if signals else None)
     clip = qs.number("clip", t("runs.controls.clip"), 0.0, lo=0.0, hi=100.0)
     patience = qs.number("patience", t("runs.controls.patience"), 0, lo=0, hi=20)
+    adversarial = qs.switch("adversarial", t("runs_adversarial_training.label"),
+                            help=t("runs_adversarial_training.help"))
     return dict(weight_decay=weight_decay, decay=decay, l1=l1, l1_kind=l1_kind, l2=l2,
                 dropout=0.0 if fixed else dropout,
                 batchnorm=batchnorm and not fixed, label_smoothing=smoothing, augment=augment and not signals,
-                clip=clip, patience=patience)
+                clip=clip, patience=patience, adversarial=adversarial)

@@ -271,7 +271,7 @@ def _adversarial(run: Run, result: RunResult, load_data: Callable[[str], ImageSe
         described(charts.robustness_chart(frame), charts.robustness_table(frame),
                   charts.robustness_summary(frame, found.examples))
         budgets = list(range(1, len(frame)))
-        index = st.select_slider(t("runs_adversarial.budget"), budgets, value=budgets[len(budgets) // 2],
+        index = st.select_slider(t("runs_adversarial.budget"), budgets, value=found.plan.standard,
                                  format_func=lambda i: frame["budget"][i], key=f"{asked}.budget")
         budget, accuracy = frame["budget"][index], frame["accuracy"]
         st.markdown(t("runs_adversarial.sentence", budget=budget, examples=f"{found.examples:,}",

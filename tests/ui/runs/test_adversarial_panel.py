@@ -72,3 +72,12 @@ def test_mnist1d_in_chinese_signals_move_by_epsilon_and_no_english_is_left():
     sigma = float(load("mnist1d").train_x.std())
     assert abs(moved).max() == pytest.approx(SIGNAL_FRACTIONS[3] * sigma, rel=1e-4)  # 0.2 σ, the default
     assert not at.exception and english_phrases(at._tree) == []
+
+
+def test_the_adversarial_training_switch_reaches_the_run_and_the_link():
+    at = open_page(PAGE, dataset="digits", epochs="1", adversarial="true", v="2")
+    switch = next(w for w in at.toggle if w.key == "runs.adversarial")
+    assert switch.value and switch.label == "Adversarial training (FGSM)"
+    at = launch(at)
+    assert run_queue().runs(at.session_state["runs.owner"])[-1].config.adversarial is True
+    assert at.query_params["adversarial"] == "true" and not at.exception
