@@ -24,3 +24,22 @@ class StopAfter:
     def longest_gap(self) -> float:
         """The most seconds of work between two questions (from the moment it was made)."""
         return float(np.diff([self.started, *self.asked]).max())
+
+
+def endings_of(monkeypatch, module: object, name: str) -> list[BaseException | None]:
+    """Replace ``module.name`` (a long computation a page calls) with a wrapper that records how each
+    call ended: None when it returned, else what it raised (a stop is Streamlit's StopException)."""
+    endings: list[BaseException | None] = []
+    work = getattr(module, name)
+
+    def watched(*args, **kwargs):
+        try:
+            done = work(*args, **kwargs)
+        except BaseException as ended:
+            endings.append(ended)
+            raise
+        endings.append(None)
+        return done
+
+    monkeypatch.setattr(module, name, watched)
+    return endings

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.ui.lab import compute
 from playground.ui.pages import PAGES
+from tests.stop_after import endings_of
 from tests.ui.helpers import APP
 
 # 1,000 steps an epoch at batch 1: a run of 300 epochs reports every 20, several seconds apart
@@ -22,19 +23,7 @@ GRACE = 2.0  # seconds the training may take to let go once stopped
 
 def test_a_stopped_session_ends_its_training_within_a_step(monkeypatch):
     monkeypatch.delenv("PLAYGROUND_HOSTED", raising=False)  # a local server trains long runs
-    endings: list[BaseException | None] = []
-    train = compute.train
-
-    def watched(*args, **kwargs):
-        try:
-            run = train(*args, **kwargs)
-        except BaseException as ended:
-            endings.append(ended)
-            raise
-        endings.append(None)
-        return run
-
-    monkeypatch.setattr(compute, "train", watched)
+    endings = endings_of(monkeypatch, compute, "train")
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in POINTS.items():
         at.query_params[name] = value

@@ -9,6 +9,7 @@ import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from playground.ui.race import compute
+from tests.stop_after import endings_of
 from tests.ui.helpers import open_page
 
 WAIT = 2.0   # seconds AppTest waits before it stops the run
@@ -16,19 +17,7 @@ GRACE = 2.0  # seconds the maps may take to let go once stopped
 
 
 def test_a_stopped_session_ends_its_basin_maps_within_a_step(monkeypatch):
-    endings: list[BaseException | None] = []
-    basins = compute.basins
-
-    def watched(*args, **kwargs):
-        try:
-            maps = basins(*args, **kwargs)
-        except BaseException as ended:
-            endings.append(ended)
-            raise
-        endings.append(None)
-        return maps
-
-    monkeypatch.setattr(compute, "basins", watched)
+    endings = endings_of(monkeypatch, compute, "basins")
     compute._basin_maps.clear()
     # every method from 10,000 starts for 2,000 steps: many seconds of work on this machine
     at = open_page("race", surface="himmelblau", methods="SGD,Momentum,NAG,AdaGrad,RMSprop,Adam",
