@@ -43,6 +43,10 @@ class DeviceData:
         x = (images.float() - self.mean) / self.std
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
 
+    def unprepare(self, x: torch.Tensor) -> torch.Tensor:
+        """:meth:`prepare`'s inverse: a prepared batch back in the data's own units (float)."""
+        return x.float() * self.std + self.mean
+
     def batches(self, batch_size: int, generator: torch.Generator) -> Iterator[Batch]:
         """One epoch of shuffled (images, labels) batches over :meth:`epoch_size` examples."""
         order = torch.randperm(len(self), device=self.device, generator=generator)

@@ -416,7 +416,7 @@ class _Run:
         own units (the budget is in pixel steps or σ) and prepared again; made in eval mode, so the
         attack neither moves batchnorm's running statistics nor draws dropout masks."""
         assert self.attack is not None
-        raw = x.float() * self.data.std + self.data.mean  # prepare's inverse
+        raw = self.data.unprepare(x)
         self.model.eval()
         try:
             epsilon = self.attack.epsilons[self.attack.standard]
