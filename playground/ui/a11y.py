@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from playground.ui import format as fmt
 from playground.ui.i18n import t
+from playground.ui.vega import Spec, spec_of
 
 REDUCED = "_a11y.reduced"  # session key of the sidebar's reduced-motion switch
 
@@ -34,11 +35,12 @@ def motion_switch() -> None:
 
 def described(chart: Any, data: pd.DataFrame, summary: str, *, where: DeltaGenerator | None = None,
               **options: Any) -> None:
-    """Draw ``chart`` (an Altair chart) with ``summary`` under it and ``data`` as a table in an
-    expander: its text alternative."""
+    """Draw ``chart`` (an Altair chart, or a :class:`~playground.ui.vega.Spec`) with ``summary``
+    under it and ``data`` as a table in an expander: its text alternative."""
     place = st.container() if where is None else where.container()
     options.setdefault("width", "stretch")
-    place.altair_chart(chart, **options)
+    spec = chart if isinstance(chart, Spec) else spec_of(chart)
+    place.vega_lite_chart(spec.for_streamlit(), **options)
     place.caption(summary)
     with place.expander(t("a11y.data"), icon=":material/table:"):
         st.dataframe(data, hide_index=True, width="stretch")

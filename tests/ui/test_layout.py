@@ -11,7 +11,7 @@ from playground.ui.pages import PAGES
 PACKAGE = Path(playground.__file__).parent
 PAGE_PACKAGES = ("race", "lab", "runs", "backprop", "health", "home")
 SHARED = {"urlstate", "theme", "pages", "knobs", "policy", "format", "budget", "player", "shared", "i18n",
-          "header", "share", "a11y", "lessons", "classroom", "escape"}
+          "header", "share", "a11y", "lessons", "classroom", "escape", "vega"}
 
 
 def _imports(path: Path) -> set[str]:

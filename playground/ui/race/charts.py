@@ -22,6 +22,7 @@ from playground.ui import format as fmt
 from playground.ui.i18n import t
 from playground.ui.player import Arrows, Contours, Mark, Scene, Series, Words
 from playground.ui.theme import LOSS_RAMP, MINIMUM_COLOR, color_of, shape_of
+from playground.ui.vega import Spec, template
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
 GRID = 70              # a click on the map starts at the centre of one of GRID × GRID cells
@@ -165,23 +166,32 @@ def lrs_frame(paths: Mapping[str, Trajectory]) -> pd.DataFrame:
 
 
 def curve_chart(frame: pd.DataFrame, field: str, title: str, step: int, methods: Sequence[str],
-                height: int = 240) -> alt.LayerChart | alt.FacetChart:
+                height: int = 240) -> Spec:
     """``field`` against step on a log axis (symlog where values reach 0 or below), with a rule at
     the scrubbed step. Each method's line has its own dash and carries its race-map marker. The
     chart's title names the axis: a long vertical axis title would squeeze a short chart's plot."""
+    log = bool((frame[field] > 0).all())
+    words = (t("race.charts.step"), t("race.charts.method"))
+    return Spec(_curve_template(field, title, tuple(methods), height, log, words),
+                {"lines": frame, "rule": pd.DataFrame({"step": [step]}), "points": markers(frame, methods)})
+
+
+@template
+def _curve_template(field: str, title: str, methods: tuple[str, ...], height: int, log: bool,
+                    words: tuple[str, str]) -> alt.LayerChart | alt.FacetChart:
     colors, shapes, dashes = method_scales(methods)
-    scale = alt.Scale(type="log") if (frame[field] > 0).all() else alt.Scale(type="symlog")
-    step_title = t("race.charts.step")
-    lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
+    scale = alt.Scale(type="log" if log else "symlog")
+    step_title, method_title = words
+    lines = alt.Chart(alt.NamedData(name="lines"), title=title).mark_line(strokeWidth=2).encode(
         x=alt.X("step:Q", title=step_title), y=alt.Y(f"{field}:Q", scale=scale, title=None),
         color=alt.Color("method:N", scale=colors, legend=None),
         strokeDash=alt.StrokeDash("method:N", scale=dashes, legend=None),
-        tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")),
+        tooltip=[alt.Tooltip("method:N", title=method_title),
                  alt.Tooltip("step:Q", title=step_title),
                  alt.Tooltip(f"{field}:Q", format=".4g", title=title)])
-    rule = alt.Chart(pd.DataFrame({"step": [step]})).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(
+    rule = alt.Chart(alt.NamedData(name="rule")).mark_rule(color=RULE_COLOR, strokeDash=[4, 3]).encode(
         x="step:Q")
-    points = alt.Chart(markers(frame, methods)).mark_point(filled=True, size=45, opacity=1).encode(
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=45, opacity=1).encode(
         x="step:Q", y=alt.Y(f"{field}:Q", scale=scale),
         color=alt.Color("method:N", scale=colors, legend=None),
         shape=alt.Shape("method:N", scale=shapes, legend=None))
@@ -197,21 +207,28 @@ def slice_frame(slices: Mapping[str, LineSlice]) -> pd.DataFrame:
         {"method": [], "s": [], "x": [], "y": [], "loss": []})
 
 
-def slice_chart(frame: pd.DataFrame, methods: Sequence[str]) -> alt.LayerChart | alt.FacetChart:
+def slice_chart(frame: pd.DataFrame, methods: Sequence[str]) -> Spec:
     """The loss against s, 0 at the start and 1 at each method's end, a line per method in its race
     colour, dash and marker: a hump above the start is a ridge on the straight way there."""
+    words = (t("race_slice.axis"), t("race_slice.title"), t("race.charts.method"), t("race.charts.loss"),
+             _ends_expr())
+    return Spec(_slice_template(tuple(methods), words), {"lines": frame, "points": markers(frame, methods)})
+
+
+@template
+def _slice_template(methods: tuple[str, ...],
+                    words: tuple[str, str, str, str, str]) -> alt.LayerChart | alt.FacetChart:
     colors, shapes, dashes = method_scales(methods)
+    axis_title, title, method_title, loss_title, ends = words
     s_axis = alt.X("s:Q", scale=alt.Scale(domain=[0, 1], nice=False),
-                   axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], labelExpr=_ends_expr()),
-                   title=t("race_slice.axis"))
-    title = t("race_slice.title")
-    lines = alt.Chart(frame, title=title).mark_line(strokeWidth=2).encode(
-        x=s_axis, y=alt.Y("loss:Q", title=t("race.charts.loss")),
+                   axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], labelExpr=ends), title=axis_title)
+    lines = alt.Chart(alt.NamedData(name="lines"), title=title).mark_line(strokeWidth=2).encode(
+        x=s_axis, y=alt.Y("loss:Q", title=loss_title),
         color=alt.Color("method:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
         strokeDash=alt.StrokeDash("method:N", scale=dashes, legend=None),
-        tooltip=[alt.Tooltip("method:N", title=t("race.charts.method")), alt.Tooltip("s:Q", format=".2f"),
-                 alt.Tooltip("loss:Q", format=".4g", title=t("race.charts.loss"))])
-    points = alt.Chart(markers(frame, methods)).mark_point(filled=True, size=45, opacity=1).encode(
+        tooltip=[alt.Tooltip("method:N", title=method_title), alt.Tooltip("s:Q", format=".2f"),
+                 alt.Tooltip("loss:Q", format=".4g", title=loss_title)])
+    points = alt.Chart(alt.NamedData(name="points")).mark_point(filled=True, size=45, opacity=1).encode(
         x="s:Q", y="loss:Q", color=alt.Color("method:N", scale=colors, legend=None),
         shape=alt.Shape("method:N", scale=shapes, legend=None))
     return alt.layer(lines, points).properties(height=260)
