@@ -8,22 +8,31 @@ the scale: a class typing thirty learning rates within seconds waited on it. So 
 shape does not depend on its numbers is built here once per shape (its data named, not inlined),
 converted without validation (``tests/ui/test_vega.py`` validates every template against the
 schema) and kept in a bounded cache; each rerun only pairs that template with its DataFrames.
-Other charts are still built per rerun but converted by :func:`spec_of`, also without validation.
+Other charts are converted by :func:`spec_of`, also without validation; those drawn from results a
+class shares (the lab's runs, the basin maps) are built once per distinct data and language
+(:func:`memo`), so thirty students opening one link build each chart once.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Callable, Mapping
+import hashlib
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, cast
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from altair.utils.schemapi import SchemaBase
+from streamlit import dataframe_util
+
+from playground.ui.i18n import language
+from playground.ui.shared import SharedCache
 
 TEMPLATES = 256  # shapes kept: charts × method sets × languages × scales a busy class might use
+MEMOS = 512      # charts kept with their data (a lab run draws about ten)
 #: The view size Altair's default theme adds; Streamlit sizes charts itself (as st.altair_chart does).
 _THEME_VIEW = ("continuousWidth", "continuousHeight")
 
@@ -38,9 +47,15 @@ class Spec:
     template: Mapping[str, Any]
     datasets: Mapping[str, pd.DataFrame]
 
+    @functools.cached_property
+    def arrow(self) -> dict[str, bytes]:
+        """Each dataset as the Arrow bytes Streamlit sends, converted once per Spec."""
+        return {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                for name, frame in self.datasets.items()}
+
     def for_streamlit(self) -> dict[str, Any]:
-        """A fresh spec for ``st.vega_lite_chart``, which moves the DataFrames out (as Arrow) in place."""
-        return {**copy.deepcopy(dict(self.template)), "datasets": dict(self.datasets)}
+        """A fresh spec for ``st.vega_lite_chart``, which moves the datasets out in place."""
+        return {**copy.deepcopy(dict(self.template)), "datasets": dict(self.arrow)}
 
     def to_dict(self) -> dict[str, Any]:
         """The spec as Altair's ``to_dict`` writes it: each dataset as a list of records."""
@@ -104,3 +119,41 @@ def template(build: Callable[P, alt.TopLevelMixin]) -> Callable[P, Mapping[str, 
         return _without_theme(build(*args, **kwargs).to_dict(validate=False))
 
     return cast("Callable[P, Mapping[str, Any]]", cached)  # lru_cache keeps the signature
+
+
+_memos: SharedCache[Spec] = SharedCache(MEMOS)
+
+
+def memo(build: Callable[P, alt.TopLevelMixin]) -> Callable[P, Spec]:
+    """Keep ``build``'s chart as a Spec per distinct arguments (DataFrames by content) and page
+    language, shared by every session; arguments it cannot key (an unknown type) build afresh."""
+
+    @functools.wraps(build)
+    def cached(*args: P.args, **kwargs: P.kwargs) -> Spec:
+        try:
+            key = (build.__module__, build.__qualname__, language(), _key(args), _key(kwargs))
+        except TypeError:
+            return spec_of(build(*args, **kwargs))
+        return _memos.get(key, lambda: spec_of(build(*args, **kwargs)), lambda _: None)
+
+    return cached
+
+
+def _key(value: object) -> Hashable:
+    """A hashable stand-in for a chart builder's argument: equal for equal contents."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, pd.DataFrame):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        return ("frame", tuple(value.columns), tuple(map(str, value.dtypes)), _digest(rows))
+    if isinstance(value, np.ndarray):
+        return ("array", value.shape, str(value.dtype), _digest(np.ascontiguousarray(value)))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, *map(_key, value))
+    if isinstance(value, dict):
+        return ("dict", *((_key(k), _key(v)) for k, v in value.items()))
+    raise TypeError(f"a chart cannot be keyed on {type(value).__name__}")
+
+
+def _digest(array: np.ndarray) -> str:
+    return hashlib.blake2b(array.tobytes(), digest_size=16).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
@@ -13,6 +14,7 @@ from playground.surfaces import SURFACES
 from playground.trajectories import race, run_slice
 from playground.ui.race import charts
 from playground.ui.vega import spec_of
+from tests.ui.helpers import open_page
 
 ROSENBROCK = SURFACES["rosenbrock"]
 
@@ -49,7 +51,7 @@ def test_drawing_a_spec_leaves_its_template_as_it_was():
     drawn["layer"][0]["mark"]["type"] = "bar"  # what Streamlit's marshalling may do to its copy
     drawn.pop("datasets")
     assert json.dumps(spec.template, sort_keys=True) == before
-    assert isinstance(spec.for_streamlit()["datasets"]["lines"], pd.DataFrame)
+    assert isinstance(spec.for_streamlit()["datasets"]["lines"], bytes)  # as Arrow, converted once
 
 
 def test_the_scale_follows_the_data():
@@ -81,3 +83,49 @@ def test_spec_of_matches_altairs_own_conversion_and_leaves_the_chart_alone():
     assert theirs["hconcat"][1]["facet"] == ours["hconcat"][1]["facet"]
     assert sorted(map(len, theirs["datasets"].values())) == sorted(map(len, ours["datasets"].values()))
     assert chart.hconcat[0].layer[0].data is frame  # the chart still holds its own data
+
+
+def test_memo_shares_a_chart_per_data_and_language_and_builds_anew_for_new_data(monkeypatch):
+    import altair as alt
+
+    from playground.ui import vega
+
+    built: list[int] = []
+
+    @vega.memo
+    def bars(frame: pd.DataFrame, title: str) -> alt.Chart:
+        built.append(len(frame))
+        return alt.Chart(frame, title=title).mark_bar().encode(x="a:Q", y="b:Q")
+
+    frame = pd.DataFrame({"a": [1, 2], "b": [3.0, 4.0]})
+    first = bars(frame, "t")
+    assert bars(frame.copy(), "t") is first and built == [2]  # equal contents: built once, shared
+    assert bars(pd.DataFrame({"a": [1, 2], "b": [3.0, 5.0]}), "t") is not first  # one number differs
+    assert bars(frame, "other title") is not first
+    monkeypatch.setattr(vega, "language", lambda: "zh")
+    assert bars(frame, "t") is not first  # the same chart in another language is another chart
+    assert built == [2, 2, 2, 2]
+    assert first.to_dict()["datasets"]["data-0"] == [{"a": 1, "b": 3.0}, {"a": 2, "b": 4.0}]
+
+
+@pytest.mark.parametrize("page, query", [("race", {}), ("lab", {}), ("health", {}),
+                                         ("backprop", {"net": "mlp", "act": "tanh"})])
+def test_every_chart_a_page_draws_is_valid_vega_lite(page, query):
+    at = open_page(page, **query)
+    drawn = at.get("vega_lite_chart")
+    assert drawn, f"the {page} page draws charts"
+    schema = load_schema()
+    for chart in drawn:
+        spec = json.loads(chart.proto.spec)
+        assert {d.name for d in chart.proto.datasets} >= _named_data(spec)  # every name has its data
+        validate_jsonschema(spec, schema)
+
+
+def _named_data(node: object) -> set[str]:
+    if isinstance(node, dict):
+        data = node.get("data")
+        own = {data["name"]} if isinstance(data, dict) and "name" in data else set()
+        return own.union(*(_named_data(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_named_data(v) for v in node))
+    return set()

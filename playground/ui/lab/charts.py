@@ -24,6 +24,7 @@ from playground.ui import format as fmt
 from playground.ui.i18n import t
 from playground.ui.player import Grid, Mark, Scene, Words
 from playground.ui.theme import OKABE_ITO, TRAIN_COLOR, VALIDATION_COLOR, color_of
+from playground.ui.vega import memo
 
 BOTTOM = alt.Legend(orient="bottom", direction="horizontal")  # side-by-side squares stay inside their columns
 SPLIT_SHAPES = ("circle", "triangle-up")  # training and validation points, on the maps and the curves
@@ -182,6 +183,7 @@ def points_data(data: SplitData) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@memo
 def boundary_chart(cells: pd.DataFrame, points: pd.DataFrame, class_names: tuple[str, ...], title: str,
                    size: int = 340) -> alt.LayerChart | alt.FacetChart:
     """The decision boundary (or regression surface) with the data on top."""
@@ -278,6 +280,7 @@ def patience_window(run: Run) -> tuple[int, int] | None:
     return (run.best_epoch, end) if run.best_epoch is not None and end > run.best_epoch else None
 
 
+@memo
 def curves_chart(curves: pd.DataFrame, markers: pd.DataFrame, title: str,
                  patience: tuple[int, int] | None = None,
                  height: int = 260) -> alt.LayerChart | alt.FacetChart:
@@ -361,9 +364,10 @@ def layer_table(frame: Frame) -> pd.DataFrame:
                         ).set_index(t("lab.charts.layer"))
 
 
-def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170, *,
+@memo
+def histogram_chart(histograms: pd.DataFrame, title: str, columns: int = 4, width: int = 170, *,
                     gradients: bool = False) -> alt.FacetChart:
-    """Each layer's histogram in its own panel: weights in blue, gradients in vermilion."""
+    """Each layer's histogram in its own panel, under ``title``: weights in blue, gradients in vermilion."""
     value, counted = _histogram_words(gradients)
     return alt.Chart(histograms).mark_bar(color=OKABE_ITO[4 if gradients else 0]).encode(
         x=alt.X("from:Q", title=value), x2="to:Q",
@@ -373,7 +377,7 @@ def histogram_chart(histograms: pd.DataFrame, columns: int = 4, width: int = 170
                  alt.Tooltip("count:Q", title=t("lab.charts.count"))],
     ).properties(width=width, height=120).facet(
         facet=alt.Facet("layer:N", title=None, sort=list(dict.fromkeys(histograms.layer))), columns=columns,
-    ).resolve_scale(x="independent", y="independent")
+    ).resolve_scale(x="independent", y="independent").properties(title=title)
 
 
 def norm_data(runs: dict[str, Run]) -> pd.DataFrame:
@@ -421,6 +425,7 @@ def norm_summary(norms: pd.DataFrame) -> str:
     return t("lab.alt.norm_many", runs=runs)
 
 
+@memo
 def norm_chart(norms: pd.DataFrame) -> alt.Chart:
     title = t("lab.charts.weight_norm")
     return _per_run_lines(norms, "weight norm", title, title, OKABE_ITO[2], ".4g", norms.run.nunique() > 1)
@@ -448,6 +453,7 @@ def lr_summary(rates: pd.DataFrame) -> str:
              last=fmt.number(last["learning rate"]), last_epoch=int(last.epoch))
 
 
+@memo
 def lr_chart(rates: pd.DataFrame, schedule: str) -> alt.Chart:
     axis = t("lab.charts.lr_axis", schedule=schedule)
     return _per_run_lines(rates, "learning rate", axis, t("lab.charts.lr"), OKABE_ITO[1], ".3g", False,
@@ -493,6 +499,7 @@ def gradient_summary(gradients: pd.DataFrame) -> str:
     return t("lab_gradients.summary", runs=t("lab.alt.separator").join(parts))
 
 
+@memo
 def gradient_chart(gradients: pd.DataFrame, width: int = 300) -> alt.Chart | alt.FacetChart:
     """Gradient norms per layer over the epochs on a log axis, each layer in its colour and dash;
     when comparing, one panel per run, on the same axes."""
@@ -569,6 +576,7 @@ def line_summary(line: pd.DataFrame) -> str:
     return t("lab_interpolation.summary", runs=t("lab.alt.separator").join(parts))
 
 
+@memo
 def line_chart(line: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """The training and validation loss along the line, each split in its colour and marker, each
     run (when two) in its dash; rules mark the initial (α = 0) and final (α = 1) weights."""
@@ -624,6 +632,7 @@ def batchnorm_summary(stats: pd.DataFrame) -> str:
     return t("lab.alt.batchnorm", gaps=t("lab.alt.separator").join(parts))
 
 
+@memo
 def batchnorm_chart(stats: pd.DataFrame) -> alt.FacetChart:
     """Each unit as a point (batch statistic, running statistic): on the diagonal they agree. Each
     layer has its colour and its marker shape."""
@@ -671,6 +680,7 @@ def confusion_summary(cells: pd.DataFrame) -> str:
              true=worst.true, predicted=worst.predicted)
 
 
+@memo
 def confusion_chart(cells: pd.DataFrame, class_names: tuple[str, ...]) -> alt.LayerChart | alt.FacetChart:
     order = list(class_labels(class_names))
     base = alt.Chart(cells).encode(

@@ -213,10 +213,11 @@ def _histograms(frame: Frame, wide: bool, *, gradients: bool) -> None:
     """The layers' weight (or gradient) histograms at the frame's epoch: four panels a row on a
     page with one run, two beside the other run."""
     histograms = charts.histogram_data(frame, gradients=gradients)
-    chart = charts.histogram_chart(histograms, 4 if wide else 2, 170 if wide else 130, gradients=gradients)
     title = (t("lab_gradients.gradients_at", epoch=frame.epoch) if gradients
              else t("lab_gradients.weights_at", epoch=frame.epoch))
-    described(chart.properties(title=title), charts.histogram_table(histograms, gradients=gradients),
+    chart = charts.histogram_chart(histograms, title, 4 if wide else 2, 170 if wide else 130,
+                                   gradients=gradients)
+    described(chart, charts.histogram_table(histograms, gradients=gradients),
               charts.histogram_summary(histograms, frame.epoch, gradients=gradients), width="content")
 
 

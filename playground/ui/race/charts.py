@@ -22,7 +22,7 @@ from playground.ui import format as fmt
 from playground.ui.i18n import t
 from playground.ui.player import Arrows, Contours, Mark, Scene, Series, Words
 from playground.ui.theme import LOSS_RAMP, MINIMUM_COLOR, color_of, shape_of
-from playground.ui.vega import Spec, template
+from playground.ui.vega import Spec, memo, template
 
 MAX_POINTS = 400       # per method and chart: longer runs are thinned (the last step always kept)
 GRID = 70              # a click on the map starts at the centre of one of GRID × GRID cells
@@ -308,6 +308,7 @@ def basins_frame(maps: Mapping[str, BasinMap], surface: Surface) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)
 
 
+@memo
 def basins_chart(frame: pd.DataFrame, surface: Surface, field: str, grid: int, size: int = 230,
                  columns: int = 3) -> alt.FacetChart:
     """Small multiples, one per method, on a fixed light card: each start's cell coloured by where it
