@@ -94,6 +94,22 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+OTHER_THEME = {"light": "dark", "dark": "light"}
+
+
+def switch_theme(page, scheme: str) -> None:
+    """Make the open page's browser prefer ``scheme`` ("light" or "dark") now. The app follows the
+    system theme, so it redraws in the other one without a reload: wait until its background says
+    so, and for the charts to be drawn again."""
+    page.emulate_media(color_scheme=scheme)
+    page.wait_for_function(
+        """dark => {
+            const rgb = getComputedStyle(document.querySelector('.stApp')).backgroundColor.match(/\\d+/g);
+            return (rgb.slice(0, 3).reduce((sum, c) => sum + Number(c), 0) < 384) === dark;
+        }""", arg=scheme == "dark")
+    page.wait_for_timeout(500)
+
+
 @contextmanager
 def themed_page(browser, url: str, width: int, scheme: str) -> Iterator:
     """A fresh page ``width`` px wide whose browser prefers the ``scheme`` ("light" or "dark") theme,

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot, themed_page, wait_for_app
+from tests.browser.conftest import OTHER_THEME, screenshot, switch_theme, themed_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -80,10 +80,13 @@ def test_the_race_map_reads_at_laptop_and_desktop_widths_in_both_themes(browser,
 def test_the_3d_view_draws_the_surface_and_the_paths_in_the_browser(browser, base_url, width, scheme):
     with themed_page(browser, f"{base_url}/race?surface=rosenbrock&steps=300&step=120&tab=3-D", width,
                      scheme) as page:
-        plot = page.locator("[data-testid='stPlotlyChart'] .gl-container canvas").first
-        plot.wait_for()
-        box = plot.bounding_box()
-        assert box["width"] > 0.35 * width and box["height"] >= 400  # WebGL drew the scene at full size
-        legend = page.locator("[data-testid='stPlotlyChart'] .legend").text_content()
-        assert all(name in legend for name in ("SGD", "Momentum", "Adam"))
-        screenshot(page, f"race_3d_{width}_{scheme}")
+        for theme in (scheme, OTHER_THEME[scheme]):  # opened in one theme, then switched to the other
+            if theme != scheme:
+                switch_theme(page, theme)
+            plot = page.locator("[data-testid='stPlotlyChart'] .gl-container canvas").first
+            plot.wait_for()
+            box = plot.bounding_box()
+            assert box["width"] > 0.35 * width and box["height"] >= 400  # WebGL drew the scene at full size
+            legend = page.locator("[data-testid='stPlotlyChart'] .legend").text_content()
+            assert all(name in legend for name in ("SGD", "Momentum", "Adam"))
+            screenshot(page, f"race_3d_{width}_{theme}")

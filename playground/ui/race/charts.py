@@ -224,7 +224,9 @@ def _slice_template(methods: tuple[str, ...],
                    axis=alt.Axis(values=[0, 0.25, 0.5, 0.75, 1], labelExpr=ends), title=axis_title)
     lines = alt.Chart(alt.NamedData(name="lines"), title=title).mark_line(strokeWidth=2).encode(
         x=s_axis, y=alt.Y("loss:Q", title=loss_title),
-        color=alt.Color("method:N", scale=colors, legend=alt.Legend(title=None, orient="bottom")),
+        # No outline on the legend's symbols: the methods' dash patterns would notch them.
+        color=alt.Color("method:N", scale=colors,
+                        legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=0)),
         strokeDash=alt.StrokeDash("method:N", scale=dashes, legend=None),
         tooltip=[alt.Tooltip("method:N", title=method_title), alt.Tooltip("s:Q", format=".2f"),
                  alt.Tooltip("loss:Q", format=".4g", title=loss_title)])
