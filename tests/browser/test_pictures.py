@@ -39,10 +39,13 @@ def test_the_straight_line_slice_reads_in_both_themes(browser, base_url, width, 
 
 @pytest.mark.parametrize("width,scheme", SCREENS)
 def test_the_labs_gradient_and_interpolation_pictures_read_in_both_themes(browser, base_url, width, scheme):
-    with themed_page(browser, f"{base_url}/regularization?compare=true&epochs=200", width, scheme) as page:
+    url = f"{base_url}/regularization?compare=true&dropout=true&epochs=200"  # A plain, B with dropout
+    with themed_page(browser, url, width, scheme) as page:
         for theme in (scheme, OTHER_THEME[scheme]):
             if theme != scheme:
                 switch_theme(page, theme)
+            _chart_titled(page, "Gradients ∂L/∂W at epoch")
+            screenshot(page, f"lab_gradient_histograms_{width}_{theme}")
             _chart_titled(page, "Gradient norm of each layer during training")
             screenshot(page, f"lab_gradients_{width}_{theme}")
             _chart_titled(page, "Loss along the straight line from the initial to the final weights")
