@@ -5,7 +5,10 @@ to the lab and switches dropout on, opens the first step of the ravine lesson an
 race runs and reveals); the first ``--launchers`` of them also launch a short digits run on
 Training runs and wait for its results, and every other session opens Training runs and must
 see no run (a run shown to a session that did not launch it is a leak).
-Sessions start ``--stagger`` seconds apart, as a class opening a link does.
+Sessions start ``--stagger`` seconds apart, as a class opening a link does. With ``--replicas N``
+the class is served by N ``streamlit run`` processes, each student staying on one of them (student
+i on replica i mod N), as behind a load balancer with sticky sessions (README, Hosting): each
+replica is one interpreter, so N of them use N cores for the pages.
 
 Two drivers. ``--driver wire`` (the default) speaks Streamlit's websocket protocol
 (``benchmarks/_wire.py``): each session costs the client next to nothing, so thirty of them on a
@@ -227,18 +230,18 @@ async def lesson(browser: Browser, url: str, launch: bool, times: dict[str, list
         await context.close()
 
 
-async def class_of(url: str, driver: str, sessions: int, launchers: int, stagger: float,
+async def class_of(urls: list[str], driver: str, sessions: int, launchers: int, stagger: float,
                    times: dict[str, list[float]], problems: list[str], leaks: list[str]) -> None:
-    """``sessions`` students through the lesson at once; with ``sessions=-1``, the baseline: one
-    student alone, who also trains."""
+    """``sessions`` students through the lesson at once, student i on ``urls[i % len(urls)]``;
+    with ``sessions=-1``, the baseline: one student alone on the first, who also trains."""
     async def everyone(one) -> None:
         if sessions < 0:
-            await one(url, True, times, problems, leaks, 0)
+            await one(urls[0], True, times, problems, leaks, 0)
             return
 
         async def student(i: int) -> None:
             await asyncio.sleep(i * stagger)
-            await one(url, i < launchers, times, problems, leaks, i + 1)
+            await one(urls[i % len(urls)], i < launchers, times, problems, leaks, i + 1)
 
         await asyncio.gather(*(student(i) for i in range(sessions)))
 
@@ -260,41 +263,49 @@ def main() -> int:
     parser.add_argument("--launchers", type=int, default=4)
     parser.add_argument("--stagger", type=float, default=1.0, help="seconds between sessions arriving")
     parser.add_argument("--linger", type=float, default=120.0, help="seconds to wait after they leave")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="streamlit processes sharing the class, each student sticking to one")
     args = parser.parse_args()
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
+    urls = [f"http://127.0.0.1:{free_port()}" for _ in range(args.replicas)]
+    servers = [subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         f"--server.port={url.rsplit(':', 1)[1]}", "--server.address=127.0.0.1",
+         "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for url in urls]
+
+    def memory() -> float:
+        return sum(tree_rss_mb(server.pid) for server in servers)
+
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.3)
+        for url in urls:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.3)
         alone: dict[str, list[float]] = defaultdict(list)
         times: dict[str, list[float]] = defaultdict(list)
         problems: list[str] = []
         leaks: list[str] = []
-        # a first student warms the server (imports, caches, workers); the baseline is a second one alone
-        asyncio.run(class_of(url, args.driver, -1, 1, 0.0, defaultdict(list), problems, leaks))
-        asyncio.run(class_of(url, args.driver, -1, 1, 0.0, alone, problems, leaks))
-        baseline = tree_rss_mb(server.pid)
+        # a first student warms each server (imports, caches, workers); the baseline is a second one alone
+        for url in urls:
+            asyncio.run(class_of([url], args.driver, -1, 1, 0.0, defaultdict(list), problems, leaks))
+        asyncio.run(class_of(urls, args.driver, -1, 1, 0.0, alone, problems, leaks))
+        baseline = memory()
         peak = [baseline]
         done = asyncio.Event()
 
         async def watch_memory() -> None:
             while not done.is_set():
-                peak.append(tree_rss_mb(server.pid))
+                peak.append(memory())
                 await asyncio.sleep(0.5)
 
         async def run() -> None:
             watcher = asyncio.create_task(watch_memory())
             try:
-                await class_of(url, args.driver, args.sessions, args.launchers, args.stagger, times, problems,
-                               leaks)
+                await class_of(urls, args.driver, args.sessions, args.launchers, args.stagger, times,
+                               problems, leaks)
             finally:
                 done.set()
                 await watcher
@@ -303,9 +314,10 @@ def main() -> int:
         asyncio.run(run())
         took = time.perf_counter() - started
         time.sleep(args.linger)
-        after = tree_rss_mb(server.pid)
+        after = memory()
         print(f"{args.sessions} {args.driver} sessions ({args.launchers} training digits), "
-              f"{args.stagger:g} s apart, on {os.cpu_count()} cores; the class took {took:.0f} s")
+              f"{args.stagger:g} s apart, on {os.cpu_count()} cores, {args.replicas} replica(s); "
+              f"the class took {took:.0f} s")
         until = "the server's result" if args.driver == "wire" else "the page settled"
         print(f"  {'action':26} {'alone':>7} {'p50':>7} {'p95':>7}  (seconds to {until})")
         for name, values in times.items():
@@ -314,13 +326,15 @@ def main() -> int:
             print(f"  {name:26} {base:7.2f} {statistics.median(values):7.2f} {p95:7.2f}  (n={len(values)})")
         print(f"  errors: {len(problems)}" + "".join(f"\n    {p}" for p in problems[:10]))
         print(f"  leaks: {len(leaks)}" + "".join(f"\n    {leak}" for leak in leaks[:10]))
-        print(f"  server memory (web process and workers): baseline {baseline:.0f} MB after one student, "
+        print(f"  server memory (web processes and workers): baseline {baseline:.0f} MB after one student, "
               f"peak {max(peak):.0f} MB, {args.linger:.0f} s after the class left {after:.0f} MB "
               f"({after / baseline - 1:+.0%})")
         return 0
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=20)
 
 
 if __name__ == "__main__":
