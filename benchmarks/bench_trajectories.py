@@ -8,7 +8,7 @@
 (c) The race page's computation after one change at default settings, through the same cached
     functions the page calls: what the user waits for before the charts and the summary table are
     on screen (engine, contour grid, chart data, the badges already known). Goal: <= 150 ms. The
-    changed method's torch.optim badge, which the page fills in afterwards, and building the Altair
+    changed method's torch.optim badge, which the page fills in afterwards, and building the
     charts are printed too, separately.
 
 Timings are best-of-N wall clock; on a shared machine, compare the CPU seconds printed alongside.
@@ -77,7 +77,8 @@ def basin_map() -> bool:
 
 
 def page_rerun() -> bool:
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as to_vega_lite
+    from streamlit.elements.vega_charts import _marshall_chart_data
+    from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
 
     from playground.optim import METHODS
     from playground.surfaces import levels
@@ -115,14 +116,15 @@ def page_rerun() -> bool:
             charts.curves_frame(paths)
 
     def draw(spec: RaceSpec, step: int) -> None:
-        """The map's scene as the player sends it, and the three Altair curve charts (loss, gradient
-        norm, learning rate) converted to Vega-Lite the way st.altair_chart does."""
+        """The map's scene as the player sends it, and the three curve charts (loss, gradient norm,
+        learning rate) as st.vega_lite_chart marshals them (template, data to Arrow)."""
         paths, scene, curves = compute(spec, step)
         methods = list(paths)
         json.dumps(scene.data())
-        for field in ("loss", "grad_norm"):
-            to_vega_lite(charts.curve_chart(curves, field, field, step, methods))
-        to_vega_lite(charts.curve_chart(charts.lrs_frame(paths), "lr", "lr", step, methods, height=180))
+        drawn = [charts.curve_chart(curves, field, field, step, methods) for field in ("loss", "grad_norm")]
+        drawn.append(charts.curve_chart(charts.lrs_frame(paths), "lr", "lr", step, methods, height=180))
+        for chart in drawn:
+            _marshall_chart_data(VegaLiteChart(), chart.for_streamlit())
 
     draw(spec_with(0.2), 300)  # the page as first opened: everything cached from here on
     lrs = iter(np.linspace(0.1, 0.3, 1000))
@@ -146,7 +148,7 @@ def page_rerun() -> bool:
     print(f"    ... then the changed method's badge   {badge * 1e3:7.1f} ms  (torch.optim, after the table)")
     print(f"    computation after moving the scrubber {scrubbed * 1e3:7.1f} ms  (race and badges cached)")
     print(f"    ... plus the map scene and 3 charts   {drawn * 1e3:7.1f} ms  (computation + scene JSON + "
-          "Altair specs, as the page serializes them; not part of the goal)")
+          "Vega-Lite charts, as the page serializes them; not part of the goal)")
     print(f"    the map's scene sent to the browser   {scene_bytes / 1e3:7.1f} kB  (paths, f on 100×100 "
           "cells and Adam's arrows for every step, once per result)")
     print(f"    the 3-D view's figure (its tab open)  {figure_bytes / 1e3:7.1f} kB  (Plotly JSON: a "
