@@ -1,4 +1,5 @@
-"""Small 2-D datasets in the spirit of TensorFlow Playground, plus scikit-learn's 8x8 digits.
+"""Small 2-D datasets in the spirit of TensorFlow Playground, plus scikit-learn's 8x8 digits and
+MNIST-1D's 40-value signals.
 
 Every set comes back as a :class:`SplitData`: a seeded train/validation split of float32
 features and labels (int64 class indices, or float32 targets for regression). The 2-D sets
@@ -13,10 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.datasets.mnist1d import LENGTH, generate
+
 CLASSIFICATION_2D = ("moons", "circles", "blobs", "xor", "spirals", "gaussians")
 REGRESSION_2D = ("sine", "plane")
-TOY_SETS = (*CLASSIFICATION_2D, *REGRESSION_2D, "digits")
+TOY_SETS = (*CLASSIFICATION_2D, *REGRESSION_2D, "digits", "mnist1d")
 DIGITS_SIZE = 1797  # images in scikit-learn's bundled digits
+MNIST1D_SIZE = 5000  # MNIST-1D's standard set: 4,000 training and 1,000 test signals, pooled here
 MIN_ROWS = 3  # two to train on (batch normalization needs two for batch statistics), one to validate
 
 
@@ -118,6 +122,12 @@ def make_toy(name: str, n: int = 200, noise: float = 0.2, val_fraction: float = 
     ``digits`` is scikit-learn's bundled 8x8 digits (:data:`DIGITS_SIZE` images, 64 pixel
     features scaled to [0, 1], 10 classes; no download): ``n`` takes a seeded subsample (all
     of them when ``n`` is larger) and ``noise`` is added to the pixels.
+
+    ``mnist1d`` is MNIST-1D (:mod:`playground.datasets.mnist1d`, generated offline): the standard
+    :data:`MNIST1D_SIZE` signals of 40 values, 10 classes, pooled and split afresh like the other
+    sets; ``n`` takes a seeded subsample (all of them when ``n`` is larger) and ``noise`` is the
+    standard deviation of Gaussian noise added to every value, on top of the noise the generator
+    already puts in (the signals are standardized, so ``noise`` is in units of their spread).
     """
     if name not in TOY_SETS:
         raise ValueError(f"unknown dataset {name!r}; choose from {', '.join(TOY_SETS)}")
@@ -128,6 +138,8 @@ def make_toy(name: str, n: int = 200, noise: float = 0.2, val_fraction: float = 
     rng = np.random.default_rng(seed)
     if name == "digits":
         return _digits(n, noise, val_fraction, seed, rng)
+    if name == "mnist1d":
+        return _mnist1d(n, noise, val_fraction, seed, rng)
     X, y = GENERATORS[name](n, rng)
     if name in REGRESSION_2D:
         y = y + rng.normal(0, noise, n)
@@ -145,4 +157,14 @@ def _digits(n: int, noise: float, val_fraction: float, seed: int, rng: np.random
     X = digits.data[rows] / 16.0 + rng.normal(0, noise, (len(rows), 64))
     names = tuple(f"pixel_{r}_{c}" for r in range(8) for c in range(8))
     return split(X, digits.target[rows], "classification", tuple(str(d) for d in range(10)), names,
+                 val_fraction, seed)
+
+
+def _mnist1d(n: int, noise: float, val_fraction: float, seed: int, rng: np.random.Generator) -> SplitData:
+    signals = generate()  # generated once per process, the same 5,000 signals on every machine
+    X_all, y_all = np.concatenate((signals.x, signals.x_test)), np.concatenate((signals.y, signals.y_test))
+    rows = rng.permutation(len(y_all))[:n]
+    X = X_all[rows] + rng.normal(0, noise, (len(rows), LENGTH))
+    names = tuple(f"x_{t}" for t in range(LENGTH))
+    return split(X, y_all[rows], "classification", tuple(str(d) for d in range(10)), names,
                  val_fraction, seed)

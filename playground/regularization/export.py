@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from playground.datasets import tabular, toy
+from playground.datasets import mnist1d, tabular, toy
 from playground.datasets.toy import SplitData
 from playground.i18n import catalogue
 from playground.optim import METHODS
@@ -222,7 +222,8 @@ def _data(source: Mapping[str, Any]) -> tuple[list[ModuleType | str], str]:
         return [toy, CSV_SAYS.format(texts=pprint.pformat(texts, width=110)), tabular], call
     call = (f"make_toy({source['dataset']!r}, {source['points']!r}, {source['noise']!r}, "
             f"{source['validation_fraction']!r}, seed={source['seed']!r})")
-    return [toy], call
+    # MNIST-1D's generator comes first: the toy sets' code calls it
+    return ([mnist1d, toy] if source["dataset"] == "mnist1d" else [toy]), call
 
 
 def pytorch_code(config: LabConfig, data: SplitData, source: Mapping[str, Any]) -> str:

@@ -83,6 +83,10 @@ def test_the_script_rebuilds_digits_and_regression_data():
     assert_reproduces(LabConfig(hidden=(8,), epochs=EPOCHS), {**MOONS, "dataset": "sine"})
 
 
+def test_the_script_rebuilds_mnist1d_without_the_playground():
+    assert_reproduces(LabConfig(hidden=(16,), epochs=10), {**MOONS, "dataset": "mnist1d", "points": 200})
+
+
 def test_the_script_reads_the_uploaded_csv_from_its_file(tmp_path, monkeypatch):
     rows = [f"{i % 7},{(i * 3) % 5 * 100},{'ab'[i % 2]}" for i in range(40)]
     (tmp_path / "iris_like.csv").write_text("petal,sepal,kind\n" + "\n".join(rows) + "\n")

@@ -55,7 +55,8 @@ def dataset_names() -> dict[str, str]:
             "blobs": t("lab.datasets.blobs"), "xor": t("lab.datasets.xor"),
             "spirals": t("lab.datasets.spirals"), "gaussians": t("lab.datasets.gaussians"),
             "sine": t("lab.datasets.sine"), "plane": t("lab.datasets.plane"),
-            "digits": t("lab.datasets.digits"), UPLOAD: t("lab.datasets.csv")}
+            "digits": t("lab.datasets.digits"), "mnist1d": t("lab_mnist1d.dataset"),
+            UPLOAD: t("lab.datasets.csv")}
 
 
 def schedule_names() -> dict[str, str]:
