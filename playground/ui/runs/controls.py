@@ -4,10 +4,12 @@ A control that does not apply to the current choice stays visible but disabled, 
 text saying why (so its value, and the link, survive switching back): momentum outside the
 SGD-with-velocity methods, warmup outside the warming schedules, dropout and batchnorm on the
 fast CIFAR net, which has its own fixed BatchNorm and no dropout, and on the MNIST-1D paper's
-models, built as the paper built them; augmentation on 1-D signals.
+models, built as the paper built them; augmentation and test-time augmentation on 1-D signals;
+hidden widths outside the MLP; mixed precision off CUDA, where every run computes in float32.
 
 The defaults are the MNIST-1D recipe (``presets.PAGE_RECIPE``): a link that names none of the
-settings trains the paper's MLP on MNIST-1D, which every machine can generate, offline.
+settings trains the paper's MLP on MNIST-1D, which every machine can generate, offline. Mixed
+precision is on and test-time augmentation off, as in :class:`RunConfig`.
 
 Labels and the names of choices come from the catalogues; the link keeps the choices' ids
 (``format_func`` shows them, and :meth:`QueryState.choice` keeps them right after a language switch).
@@ -21,12 +23,14 @@ import streamlit as st
 
 from playground.datasets.images import DATASETS
 from playground.optim import METHODS
+from playground.regularization.mlp import MAX_HIDDEN_LAYERS, MAX_WIDTH, parse_hidden
 from playground.schedules import SCHEDULES
 from playground.train import RunConfig
 from playground.train.device import available
 from playground.train.models import FIXED_ARCHITECTURE, MODELS
 from playground.train.presets import PAGE_RECIPE
 from playground.ui import policy
+from playground.ui.escape import in_code, said_literally
 from playground.ui.i18n import t
 from playground.ui.knobs import knob
 from playground.ui.urlstate import QueryState
@@ -44,16 +48,16 @@ def settings(qs: QueryState) -> RunConfig:
         regularization = _regularization(qs, optimization["model"],
                                          signals=DATASETS[optimization["dataset"]].signals)
     with st.sidebar.expander(t("runs.controls.hardware")):
-        auto = t("runs.controls.auto")
-        device = qs.choice("device", t("runs.controls.device"), ["auto", *available()], "auto",
+        auto, devices = t("runs.controls.auto"), available()
+        device = qs.choice("device", t("runs.controls.device"), ["auto", *devices], "auto",
                            format_func=lambda name: auto if name == "auto" else name)
+        amp = _mixed_precision(qs, devices[0] if device == "auto" else device)
         seed = qs.number("seed", t("runs.controls.seed"), 0, lo=0, hi=2**31 - 1)
     if regularization["batchnorm"] and optimization["accumulate"] > 1:
         # the one setting where accumulation changes more than memory: say so where both are set
         st.sidebar.caption(t("runs_accumulate.controls.batchnorm_note", batch=optimization["batch_size"],
                              effective=optimization["batch_size"] * optimization["accumulate"]))
-    # the page has no widths control: its MLP is the recipe's, the paper's two hidden layers of 100
-    return RunConfig(**optimization, **regularization, device=device, seed=seed, hidden=PAGE_RECIPE.hidden)
+    return RunConfig(**optimization, **regularization, device=device, amp=amp, seed=seed)
 
 
 def _optimization(qs: QueryState) -> dict[str, Any]:
@@ -67,6 +71,7 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
                         format_func=datasets.__getitem__)
     model = qs.choice("model", t("runs.controls.model"), MODELS, recipe.model, where=side,
                       format_func=models.__getitem__)
+    hidden = _hidden(qs, mlp=model == "mlp")
     optimizer = qs.choice("optimizer", t("runs.controls.optimizer"), METHODS, recipe.optimizer, where=side)
     backend = qs.choice("backend", t("runs.controls.backend"), backends, recipe.backend, widget="radio",
                         where=side, horizontal=True, format_func=backends.__getitem__)
@@ -85,7 +90,7 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     warmup = qs.slider("warmup", t("runs.controls.warmup"), 0.2, lo=0.05, hi=0.5, step=0.05, where=side,
                        disabled=schedule not in WARMUP_SCHEDULES,
                        help=t("runs.controls.warmup_help", schedules=and_.join(WARMUP_SCHEDULES)))
-    return dict(dataset=dataset, model=model, optimizer=optimizer, backend=backend, lr=lr,
+    return dict(dataset=dataset, model=model, hidden=hidden, optimizer=optimizer, backend=backend, lr=lr,
                 momentum=momentum if optimizer in MOMENTUM_METHODS else None, epochs=epochs,
                 batch_size=batch, accumulate=accumulate, schedule=schedule,
                 warmup=warmup if schedule in WARMUP_SCHEDULES else 0.0)
@@ -109,6 +114,8 @@ def _regularization(qs: QueryState, model: str, signals: bool) -> dict[str, Any]
                           help=t("runs.controls.smoothing_help"))
     augment = qs.switch("augment", t("runs.controls.augment"), disabled=signals,
                         help=t("runs_mnist1d.controls.augment_help") if signals else None)
+    tta_help = t("runs_mnist1d.controls.augment_help") if signals else t("runs_controls_full.tta_help")
+    tta = qs.switch("tta", t("runs_controls_full.tta"), disabled=signals, help=tta_help)
     clip = qs.number("clip", t("runs.controls.clip"), 0.0, lo=0.0, hi=100.0)
     patience = qs.number("patience", t("runs.controls.patience"), 0, lo=0, hi=20)
     adversarial = qs.switch("adversarial", t("runs_adversarial_training.label"),
@@ -116,4 +123,37 @@ def _regularization(qs: QueryState, model: str, signals: bool) -> dict[str, Any]
     return dict(weight_decay=weight_decay, decay=decay, l1=l1, l1_kind=l1_kind, l2=l2,
                 dropout=0.0 if fixed else dropout,
                 batchnorm=batchnorm and not fixed, label_smoothing=smoothing, augment=augment and not signals,
-                clip=clip, patience=patience, adversarial=adversarial)
+                tta=tta and not signals, clip=clip, patience=patience, adversarial=adversarial)
+
+
+def _hidden(qs: QueryState, mlp: bool) -> tuple[int, ...]:
+    """The MLP's hidden widths, typed as "100,100". Widths that do not parse, from the link or the
+    field, fall back to the recipe's with a notice, and the field shows them again (it always shows
+    the widths the run would train); the other models keep their own layers and the recipe's widths."""
+    default = _text(PAGE_RECIPE.hidden)
+    key = qs.field("hidden", default)
+    text = str(st.session_state[key])
+    try:
+        widths = parse_hidden(text)  # the lab's rule: up to MAX_HIDDEN_LAYERS layers of 1 to MAX_WIDTH units
+    except ValueError as error:
+        qs.notices.append(t("runs_controls_full.bad_hidden", text=in_code(text), reason=said_literally(error),
+                            default=default))
+        widths = PAGE_RECIPE.hidden
+    st.session_state[key] = _text(widths)  # drawn below: "64, 32" shows, and links, as "64,32"
+    help_ = (t("runs_controls_full.hidden_help", layers=MAX_HIDDEN_LAYERS, most=MAX_WIDTH) if mlp
+             else t("runs_controls_full.hidden_fixed_help"))
+    qs.text("hidden", t("runs_controls_full.hidden"), default, where=st.sidebar, disabled=not mlp, help=help_)
+    return widths if mlp else PAGE_RECIPE.hidden
+
+
+def _text(widths: tuple[int, ...]) -> str:
+    return ",".join(str(width) for width in widths)
+
+
+def _mixed_precision(qs: QueryState, device: str) -> bool:
+    """The mixed-precision switch; off CUDA the loop computes in float32 whatever it says, so it is
+    greyed out there (its value kept for the link and the record of the run)."""
+    cuda = device == "cuda"
+    help_ = (t("runs_controls_full.amp_help") if cuda
+             else t("runs_controls_full.amp_off_help", device=device.upper()))
+    return qs.switch("amp", t("runs_controls_full.amp"), True, disabled=not cuda, help=help_)
