@@ -317,6 +317,9 @@ def compare(runs: list[Run]) -> None:
         st.dataframe(charts.summary_frame(picked), hide_index=True, column_config={
             "run": text(t("runs.columns.run")), "status": text(t("runs.columns.status")),
             "optimizer": text(t("runs.columns.optimizer")), "lr": number(t("runs.columns.lr"), format="%.4g"),
+            "batch": number(t("runs_compare_columns.batch")),
+            "accumulate": number(t("runs_compare_columns.accumulate"),
+                                 help=t("runs_compare_columns.accumulate_help")),
             "dropout": number(t("runs.columns.dropout")),
             "batchnorm": st.column_config.CheckboxColumn(t("runs.columns.batchnorm")),
             "epochs": number(t("runs.columns.epochs")),

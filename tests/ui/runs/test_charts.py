@@ -3,6 +3,8 @@ run, tables that keep numbers as numbers, and a comparison chart whose legend do
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from playground.datasets import load
@@ -66,3 +68,11 @@ def test_the_comparison_chart_fits_only_its_width_so_the_legend_adds_below_the_p
     spec = charts.overlay_chart(charts.overlay_frame({f"run {i}": result for i in range(6)})).to_dict()
     assert spec["autosize"]["type"] == "fit-x" and spec["height"] == 300
     assert spec["encoding"]["color"]["legend"]["orient"] == "bottom"
+
+
+def test_the_comparison_table_tells_an_accumulated_batch_from_a_plain_one(warm_run):
+    _, _, result = warm_run
+    accumulated = dataclasses.replace(result, config=dataclasses.replace(result.config, accumulate=4))
+    summary = charts.summary_frame({"plain": result, "k = 4": accumulated}).set_index("run")
+    assert summary.loc["plain", "accumulate"] == 1 and summary.loc["k = 4", "accumulate"] == 4
+    assert summary.loc["plain", "batch"] == summary.loc["k = 4", "batch"] == result.config.batch_size
