@@ -17,6 +17,7 @@ import torch
 from playground.datasets import download
 from playground.datasets.images import load
 from playground.optim import METHODS
+from playground.optim.hyperparameters import KNOBS
 from playground.train import export
 from playground.train.device import pick_device
 from playground.train.loop import Progress, RunConfig, train
@@ -39,7 +40,11 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's)")
     for spec in fields(RunConfig):
         flag, default = f"--{spec.name.replace('_', '-')}", spec.default
-        if isinstance(default, bool):
+        if spec.name == "hyper":
+            cli.add_argument(flag, action="append", type=hyperparameter, default=None, metavar="NAME=VALUE",
+                             help="one more of the optimizer's hyperparameters, e.g. --hyper beta2=0.99 "
+                                  f"--hyper amsgrad=true (any of {', '.join(KNOBS)} the optimizer has)")
+        elif isinstance(default, bool):
             cli.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
         elif isinstance(default, tuple):
             cli.add_argument(flag, type=lambda text: tuple(int(w) for w in text.split(",")), default=None,
@@ -50,6 +55,21 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+def hyperparameter(text: str) -> tuple[str, float | bool]:
+    """``--hyper`` NAME=VALUE as (name, number), or (name, True/False) for a switch such as amsgrad."""
+    name, equals, value = text.partition("=")
+    if not equals or name not in KNOBS:
+        raise argparse.ArgumentTypeError(f"write NAME=VALUE, NAME one of {', '.join(KNOBS)}, not {text!r}")
+    if KNOBS[name].flag:
+        if value.lower() not in ("true", "false"):
+            raise argparse.ArgumentTypeError(f"{name} is a switch: write {name}=true or {name}=false")
+        return name, value.lower() == "true"
+    try:
+        return name, float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} takes a number, not {value!r}") from None
+
+
 def config_from(args: argparse.Namespace) -> RunConfig:
     given = {spec.name: getattr(args, spec.name) for spec in fields(RunConfig)
              if getattr(args, spec.name) is not None}
@@ -58,6 +78,8 @@ def config_from(args: argparse.Namespace) -> RunConfig:
         given["optimizer"] = names.get(given["optimizer"].lower(), given["optimizer"])
     if "schedule" in given:  # one-cycle and warmup-cosine read better on a command line
         given["schedule"] = given["schedule"].replace("-", "_")
+    if "hyper" in given:
+        given["hyper"] = tuple(given["hyper"])
     return preset(args.preset, **given) if args.preset else RunConfig(**given)
 
 

@@ -49,6 +49,7 @@ class RunConfig:
     backend: str = "scratch"         # our from-scratch optimizer, or torch.optim's
     lr: float = 1e-3
     momentum: float | None = None    # None keeps the method's own (e.g. 0.9 for Momentum)
+    hyper: tuple[tuple[str, float | bool], ...] = ()  # the optimizer's other knobs: ("beta2", 0.99), ...
     epochs: int = 5
     batch_size: int = 128
     accumulate: int = 1              # batches per optimizer step: an effective batch of batch_size × this
@@ -104,7 +105,8 @@ class RunConfig:
     @property
     def tuned(self) -> dict[str, float]:
         """The optimizer hyperparameters this run sets beside lr and weight decay."""
-        return {} if self.momentum is None else {"momentum": self.momentum}
+        momentum = {} if self.momentum is None else {"momentum": self.momentum}
+        return {**dict(self.hyper), **momentum}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -114,6 +116,7 @@ class RunConfig:
         known = {f.name for f in fields(cls)}
         config = cls(**{k: v for k, v in values.items() if k in known})
         config.hidden = tuple(config.hidden)
+        config.hyper = tuple((str(name), value) for name, value in config.hyper)  # JSON keeps pairs as lists
         return config
 
 

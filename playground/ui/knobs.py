@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from playground.optim.hyperparameters import KNOBS
+from playground.regularization.optimizers import knobs
 from playground.ui.i18n import t
 from playground.ui.urlstate import QueryState
 
@@ -25,3 +27,16 @@ def knob(qs: QueryState, url_name: str, name: str, default: float | bool, *,
     if spec.step is not None:
         widget.setdefault("step", spec.step)
     return qs.number(url_name, title, float(default), lo=spec.lo, hi=spec.hi, where=where, **widget)
+
+
+def method_knobs(qs: QueryState, method: str, *, without: tuple[str, ...] = ()) -> dict[str, float | bool]:
+    """``method``'s hyperparameters beyond the learning rate and weight decay (and ``without``), in a
+    folded section; each is kept in the link per method (``adam_eps``, ``sgd_nesterov``, ...), so
+    switching optimizers and back keeps them. Returns those that differ from the method's defaults."""
+    defaults = {name: value for name, value in knobs(method).items() if name not in without}
+    if not defaults:
+        return {}
+    with st.expander(t("lab.controls.hyperparameters", method=method)):
+        tuned = {name: knob(qs, f"{method.lower()}_{name}", name, default)
+                 for name, default in defaults.items()}
+    return {name: value for name, value in tuned.items() if value != defaults[name]}

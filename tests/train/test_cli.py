@@ -72,3 +72,32 @@ def test_mnist1d_trains_from_the_command_line_with_nothing_on_disk(tmp_path, cap
     assert metrics["config"]["dataset"] == "mnist1d" and metrics["epochs"][-1]["test_accuracy"] > 0.3
     assert sum(map(sum, metrics["confusion"])) == 1000  # the standard test split
     assert "finished: Finished 2 epochs in " in capsys.readouterr().err
+
+
+def test_any_optimizer_hyperparameter_goes_on_the_command_line_and_into_the_optimizer():
+    from playground.train.loop import RunConfig, make_optimizer
+    from playground.train.models import build_model
+
+    config = config_from(parser().parse_args(["--optimizer", "adam", "--hyper", "beta2=0.99",
+                                              "--hyper", "amsgrad=true"]))
+    assert config.hyper == (("beta2", 0.99), ("amsgrad", True))
+    config.validate()
+    group = make_optimizer(build_model("mlp", (1, 8, 8), 10, hidden=(8,)), config).param_groups[0]
+    assert group["betas"] == (0.9, 0.99) and group["amsgrad"] is True
+    assert RunConfig.from_dict(json.loads(json.dumps(config.to_dict()))).hyper == config.hyper  # metrics.json
+
+
+@pytest.mark.parametrize("given, says", [
+    ("beta2", "write NAME=VALUE"), ("colour=3", "write NAME=VALUE"), ("beta2=high", "beta2 takes a number"),
+    ("amsgrad=maybe", "amsgrad is a switch"),
+], ids=["no-value", "unknown-name", "not-a-number", "not-a-switch"])
+def test_a_malformed_hyper_says_how_to_write_it(capsys, given, says):
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--hyper", given])
+    assert says in capsys.readouterr().err
+
+
+def test_a_hyperparameter_the_optimizer_lacks_is_refused_by_name():
+    config = config_from(parser().parse_args(["--optimizer", "sgd", "--hyper", "beta2=0.99"]))
+    with pytest.raises(ValueError, match="SGD has no hyperparameter beta2"):
+        config.validate()

@@ -15,12 +15,11 @@ from playground.optim.hyperparameters import KNOBS
 from playground.regularization.config import MAX_EPOCHS, WARMING, LabConfig
 from playground.regularization.features import FEATURES, PLAIN
 from playground.regularization.mlp import ACTIVATIONS, INITS, parse_hidden
-from playground.regularization.optimizers import knobs
 from playground.schedules import SCHEDULES
 from playground.ui import policy
 from playground.ui.escape import literal, said_literally
 from playground.ui.i18n import said_of, t
-from playground.ui.knobs import knob
+from playground.ui.knobs import knob, method_knobs
 from playground.ui.urlstate import QueryState
 
 UPLOAD = "your CSV"
@@ -131,20 +130,10 @@ def network_controls(qs: QueryState, settings: Settings) -> dict[str, Any]:
             "features": tuple(features) if two_d and features else PLAIN}
 
 
-def knob_controls(qs: QueryState, method: str) -> dict[str, float | bool]:
-    """``method``'s hyperparameters that differ from its defaults, in a folded section; each
-    is remembered per method (``adam_eps``, ``sgd_nesterov``, ...)."""
-    defaults = knobs(method)
-    with st.expander(t("lab.controls.hyperparameters", method=method)):
-        tuned = {name: knob(qs, f"{method.lower()}_{name}", name, default)
-                 for name, default in defaults.items()}
-    return {name: value for name, value in tuned.items() if value != defaults[name]}
-
-
 def optimizer_controls(qs: QueryState) -> dict[str, Any]:
     method = qs.choice("opt", t("lab.controls.optimizer"), METHODS, "Adam")
     lr = knob(qs, "lr", "lr", 0.01, label=t("lab.controls.lr"))
-    knob_changes = knob_controls(qs, method)
+    knob_changes = method_knobs(qs, method)
     schedule = qs.choice("schedule", t("lab.controls.schedule"), SCHEDULES, SCHEDULES[0],
                          format_func=schedule_names().__getitem__)
     steps = schedule in ("step", "exponential")

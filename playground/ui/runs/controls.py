@@ -32,7 +32,7 @@ from playground.train.presets import PAGE_RECIPE
 from playground.ui import policy
 from playground.ui.escape import in_code, said_literally
 from playground.ui.i18n import t
-from playground.ui.knobs import knob
+from playground.ui.knobs import knob, method_knobs
 from playground.ui.urlstate import QueryState
 
 WARMUP_SCHEDULES = ("warmup_cosine", "one_cycle")
@@ -79,6 +79,8 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     and_ = t("runs.controls.and")
     momentum = knob(qs, "momentum", "momentum", 0.9, where=side, disabled=optimizer not in MOMENTUM_METHODS,
                     help=t("runs.controls.momentum_help", methods=and_.join(MOMENTUM_METHODS)))
+    with side:  # the rest of the optimizer's knobs, as the lab offers them (momentum has its own above)
+        hyper = method_knobs(qs, optimizer, without=("momentum",) if optimizer in MOMENTUM_METHODS else ())
     epochs = qs.number("epochs", t("runs.controls.epochs"), recipe.epochs, lo=1, hi=100, where=side)
     batch = qs.choice("batch", t("runs.controls.batch"), BATCH_SIZES, recipe.batch_size,
                       widget="select_slider", where=side)
@@ -91,8 +93,9 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
                        disabled=schedule not in WARMUP_SCHEDULES,
                        help=t("runs.controls.warmup_help", schedules=and_.join(WARMUP_SCHEDULES)))
     return dict(dataset=dataset, model=model, hidden=hidden, optimizer=optimizer, backend=backend, lr=lr,
-                momentum=momentum if optimizer in MOMENTUM_METHODS else None, epochs=epochs,
-                batch_size=batch, accumulate=accumulate, schedule=schedule,
+                momentum=momentum if optimizer in MOMENTUM_METHODS else None,
+                hyper=tuple(sorted(hyper.items())), epochs=epochs, batch_size=batch, accumulate=accumulate,
+                schedule=schedule,
                 warmup=warmup if schedule in WARMUP_SCHEDULES else 0.0)
 
 

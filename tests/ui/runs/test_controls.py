@@ -17,7 +17,8 @@ PAGE = "runs"
 OLD_LINK = dict(dataset="digits", epochs="3", lr="0.001", batch="128", v="2")
 OLD_RUN = {"dataset": "digits", "model": "mlp", "optimizer": "Adam", "backend": "scratch", "lr": 0.001,
            "momentum": None, "epochs": 3, "batch_size": 128, "accumulate": 1, "adversarial": False,
-           "schedule": "constant", "warmup": 0.0, "weight_decay": 0.0, "decay": "decoupled", "l1": 0.0,
+           "hyper": (), "schedule": "constant", "warmup": 0.0, "weight_decay": 0.0, "decay": "decoupled",
+           "l1": 0.0,
            "l1_kind": "proximal", "l2": 0.0, "hidden": (100, 100), "dropout": 0.0, "batchnorm": False,
            "label_smoothing": 0.0, "clip": 0.0, "patience": 0, "augment": False, "tta": False,
            "bias_lr_scale": 1.0, "device": "auto", "amp": True, "seed": 0, "max_train": None,
@@ -165,3 +166,21 @@ def test_the_new_controls_read_in_chinese(cpu_only):
     assert at.text_input(key="runs.hidden").label == "隐藏层宽度（MLP）"
     assert any(n.startswith("已忽略隐藏层宽度 `abc`") for n in notices(at))
     assert "在 CPU 上" in at.toggle(key="runs.amp").help
+
+
+def test_every_hyperparameter_of_the_optimizer_reaches_the_run_and_stays_in_the_link(launched):
+    at = open_page(PAGE, optimizer="Adam", adam_beta2="0.99", adam_amsgrad="true")
+    run = launched[-1]
+    assert run.hyper == (("amsgrad", True), ("beta2", 0.99))
+    assert run.tuned == {"amsgrad": True, "beta2": 0.99}  # what the optimizer is built with
+    assert at.number_input(key="runs.adam_eps").value == 1e-08  # the others shown at their defaults
+    at.number_input(key="runs.adam_eps").set_value(1e-6).run()
+    assert at.query_params["adam_eps"] == "1e-06" and dict(launched[-1].hyper)["eps"] == 1e-6
+    assert not at.exception
+
+
+def test_the_momentum_methods_keep_their_own_momentum_control_and_link(launched):
+    open_page(PAGE, optimizer="Momentum", momentum="0.8", momentum_nesterov="true")
+    run = launched[-1]
+    assert run.momentum == 0.8 and run.hyper == (("nesterov", True),)  # momentum is not asked twice
+    assert run.tuned == {"momentum": 0.8, "nesterov": True}
