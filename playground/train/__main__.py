@@ -1,7 +1,8 @@
 """Command line: ``python -m playground.train --dataset mnist --model mlp --optimizer adam --lr 1e-3
 --epochs 3``. Every RunConfig field is an option; the run prints a progress bar and writes
 metrics.csv, metrics.json and model.safetensors to ``--out``. Ctrl-C stops the run and still
-saves what it has."""
+saves what it has. ``--nproc N`` trains the one run as N processes, each on 1/N of every batch
+(data parallelism, :mod:`playground.train.distributed`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
 from playground.train import export
 from playground.train.device import pick_device
+from playground.train.distributed import backend_for, train_data_parallel
 from playground.train.loop import Progress, RunConfig, train
 from playground.train.presets import PRESETS, preset
 
@@ -38,6 +40,10 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--out", help="output folder (default runs/<dataset>-<model>-<time>)")
     cli.add_argument("--download", action="store_true", help="download the dataset if it is missing")
     cli.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's)")
+    cli.add_argument("--nproc", type=int, default=1, metavar="N",
+                     help="train as N processes, each on 1/N of every batch, their gradients averaged "
+                          "(data parallelism: gloo on the CPU, nccl on N GPUs; the batch size must be "
+                          "divisible by N; each process takes cores ÷ N threads)")
     for spec in fields(RunConfig):
         flag, default = f"--{spec.name.replace('_', '-')}", spec.default
         if spec.name == "hyper":
@@ -104,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from(args)
         config.validate()
         pick_device(config.device)  # a missing GPU is the user's to fix, before any data is read
+        if args.nproc != 1:
+            backend_for(config, args.nproc)  # a batch that does not split, too few GPUs
         data = load(config.dataset, config.data_root, download=args.download, progress=show_download)
     except (ValueError, TypeError) as error:  # DatasetError is a ValueError
         print(f"\nerror: {error}", file=sys.stderr)
@@ -112,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    result = train(config, callback=show, should_stop=stop.is_set, data=data)
+    if args.nproc == 1:
+        result = train(config, callback=show, should_stop=stop.is_set, data=data)
+    else:
+        result = train_data_parallel(config, args.nproc, callback=show, should_stop=stop.is_set, data=data)
     out = args.out or f"runs/{config.dataset}-{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
     paths = export.save(result, out)
     print(f"\n{result.status}: {result.message}\ndevice: {result.device}", file=sys.stderr)

@@ -9,10 +9,15 @@ in its language) in the returned :class:`RunResult`. A stop is
 noticed within one layer's work: before every training step, every evaluation batch, and between
 the setup stages (data to the device, whitening), and inside a step too, before each layer's
 forward pass and as each parameter's gradient arrives (one step of a big batch takes seconds).
+
+Inside a data-parallel run (:mod:`playground.train.distributed`) each process trains on its own
+share of every batch through :class:`~torch.nn.parallel.DistributedDataParallel`; the processes
+agree once a step on whether to stop, and sum their loss reports, so they never part ways.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import time
@@ -20,7 +25,9 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, fields, replace
 
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
 
 from playground.datasets.images import DATASETS, ImageSet, load
 from playground.i18n import Said, SaidError, said
@@ -243,6 +250,14 @@ def _shape_only(tensor: torch.Tensor) -> torch.Tensor:
     return torch.empty(tensor.shape, dtype=tensor.dtype, device="meta")
 
 
+def data_parallel() -> tuple[int, int]:
+    """This process's rank and the number of processes training one run together: (0, 1) unless
+    :mod:`playground.train.distributed` started this process in a group of several."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 def held_out(config: RunConfig) -> float:
     """The fraction of the training set held out for early stopping (none without it)."""
     return 0.1 if config.patience else 0.0
@@ -254,6 +269,10 @@ class _Run:
     def __init__(self, config: RunConfig, device: torch.device, data: ImageSet,
                  callback: Callable[[Progress], None], should_stop: Callable[[], bool]) -> None:
         self.config, self.device, self.callback, self.should_stop = config, device, callback, should_stop
+        self.rank, self.world = data_parallel()
+        if self.world > 1:  # every process must stop at the same step: see _agree_on_stop
+            self.stop_asked, self.stopping = should_stop, False
+            self.should_stop = lambda: self.stopping
         data = data.subset(config.max_train, config.max_test)
         conv_on_gpu = config.model != "mlp" and device.type == "cuda"
         self.data = DeviceData(data, device, channels_last=conv_on_gpu, validation=held_out(config),
@@ -270,6 +289,9 @@ class _Run:
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
             self._check_stop(said("runs.messages.whitening"))
         self._stop_inside_steps()
+        # the module that trains: the model itself, or in a data-parallel run the model wrapped so
+        # that backward averages the gradients of all processes (``self.model`` stays the bare one)
+        self.trained: torch.nn.Module = self.model if self.world == 1 else DistributedDataParallel(self.model)
         self.optimizer = make_optimizer(self.model, config)
         self.micro_batches = self.data.steps_per_epoch(config.batch_size)  # per epoch
         self.steps_per_epoch = _steps_per_epoch(config, self.data)
@@ -278,7 +300,8 @@ class _Run:
                                                            lr_factor(config, self.total_steps))
         self.generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles, augmentation
         # dropout masks from this run's own stream: concurrent runs never share torch's global one
-        draw_dropout_from(self.model, torch.Generator(device=device).manual_seed(config.seed))
+        # (each process of a data-parallel run its own, or all would drop the same units of their shares)
+        draw_dropout_from(self.model, torch.Generator(device=device).manual_seed(config.seed + self.rank))
         if device.type == "cuda":
             torch.backends.cudnn.benchmark = True  # fixed shapes: let cuDNN pick its fastest kernels
         dtype = amp_dtype(device) if config.amp else None
@@ -321,6 +344,9 @@ class _Run:
         return result
 
     def _evaluate(self, images: torch.Tensor, labels: torch.Tensor, tta: bool = False) -> ev.Evaluation:
+        if self.world > 1:  # batchnorm's running statistics are each process's own: evaluate rank 0's
+            for buffer in self.model.buffers():
+                dist.broadcast(buffer, src=0)
         return ev.evaluate(self.model, images, labels, self.data.prepare, tta=tta, autocast=self.autocast,
                            should_stop=self.should_stop)
 
@@ -352,20 +378,20 @@ class _Run:
         """One pass over the training set; False when the loss diverged. Each optimizer step
         accumulates the gradients of ``config.accumulate`` consecutive batches (micro-batches)."""
         config, model = self.config, self.model
-        model.train()
-        window = torch.zeros(2, device=self.device)  # summed loss and correct count since the last report
-        count, window_started = 0, time.perf_counter()
+        self.trained.train()
+        window = torch.zeros(3, device=self.device)  # summed loss, correct count, examples since last report
+        window_started = time.perf_counter()
         report_every = max(1, self.steps_per_epoch // REPORTS_PER_EPOCH)
         batches = self.data.batches(config.batch_size, self.generator)
         for index in range(1, self.steps_per_epoch + 1):
             # a ragged last group of r < k micro-batches averages over its own r: a step of the usual size
             group = min(config.accumulate, self.micro_batches - (index - 1) * config.accumulate)
+            if self.world > 1:
+                self._agree_on_stop()
             self.optimizer.zero_grad(set_to_none=True)
             for micro, (x, y) in enumerate(itertools.islice(batches, group)):
                 self._check_stop(said("runs.messages.during_training"))
-                loss, correct = self._accumulate_gradient(x, y, group, penalize=micro == 0)
-                window += torch.stack([loss * len(y), correct])
-                count += len(y)
+                window += self._accumulate_gradient(x, y, group, penalize=micro == 0, last=micro == group - 1)
             if config.clip:
                 self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
@@ -375,44 +401,70 @@ class _Run:
             self.scheduler.step()
             self.step += 1
             if index % report_every == 0 or index == self.steps_per_epoch:
-                total, correct_count = window.tolist()  # the one host-device sync per report
+                if self.world > 1:  # the whole batches' figures, the same in every process
+                    dist.all_reduce(window)
+                total, correct_count, count = window.tolist()  # the one host-device sync per report
                 if not math.isfinite(total):
                     self._diverged(epoch, total)
                     return False
                 elapsed = time.perf_counter() - window_started
                 self._report("step", epoch, total / count, correct_count / count, count / max(elapsed, 1e-9))
                 window.zero_()
-                count, window_started = 0, time.perf_counter()
+                window_started = time.perf_counter()
         return True
 
-    def _accumulate_gradient(self, x: torch.Tensor, y: torch.Tensor, group: int,
-                             penalize: bool) -> tuple[torch.Tensor, torch.Tensor]:
-        """Add one micro-batch's share to the parameters' gradients; return its mean loss and its
-        count of correct predictions (detached).
+    def _agree_on_stop(self) -> None:
+        """Share a stop asked of any process with all of them, before a step: a process that
+        stopped alone would leave the others waiting forever for its gradients. So a data-parallel
+        run notices a stop between steps only."""
+        asked = torch.tensor([float(self.stop_asked())], device=self.device)
+        dist.all_reduce(asked, op=dist.ReduceOp.MAX)
+        self.stopping = bool(asked.item())
+
+    def _accumulate_gradient(self, x: torch.Tensor, y: torch.Tensor, group: int, penalize: bool,
+                             last: bool = True) -> torch.Tensor:
+        """Add one micro-batch's share to the parameters' gradients; return its summed loss, its
+        count of correct predictions and its number of examples (detached, one tensor).
 
         Each of the ``group`` micro-batches backpropagates its mean loss ÷ ``group``, so the summed
         gradient is the mean over all their examples (equal-sized micro-batches): the gradient of one
         batch ``group`` times as large. The L1/L2 terms depend on the weights alone, which do not
         change within a step, so only the first micro-batch (``penalize``) adds them, undivided.
-        With float16 each share is scaled by the same factor; the step unscales once."""
+        With float16 each share is scaled by the same factor; the step unscales once.
+
+        In a data-parallel run this process takes every ``world``-th example of the batch, and
+        backward averages the gradients of all processes; only the ``last`` micro-batch of a step
+        waits for that, the others accumulate at home (``no_sync``). Its loss is weighted by its
+        share of the batch × ``world``, which is 1 for equal shares, so that the average is the
+        whole batch's mean gradient even when a ragged last batch does not split evenly."""
         config = self.config
-        if config.augment:
+        if config.augment:  # the whole batch, so every process's generator stays in step
             x = flip_crop(x, pad=2, generator=self.generator)
-        with self.autocast():
-            logits = self.model(x)
-        loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
-        if self.attack is not None:
-            # Goodfellow et al.'s adversarial objective: half the clean loss, half the loss on FGSM
-            # versions of the same batch, made against the weights as they are now
+        share = 1.0
+        if self.world > 1:
+            batch = len(y)
+            x, y = x[self.rank::self.world], y[self.rank::self.world]
+            share = len(y) * self.world / batch
+        syncing = (self.trained.no_sync() if isinstance(self.trained, DistributedDataParallel) and not last
+                   else contextlib.nullcontext())
+        with syncing:
             with self.autocast():
-                attacked = self.model(self._fgsm(x, y))
-            loss = (loss + F.cross_entropy(attacked.float(), y, label_smoothing=config.label_smoothing)) / 2
-        objective = loss / group
-        terms = loss_terms(self.model, config.l1, config.l2, config.l1_kind) if penalize else None
-        if terms is not None:
-            objective = objective + terms
-        self.scaler.scale(objective).backward()
-        return loss.detach(), (logits.argmax(1) == y).sum().float()
+                logits = self.trained(x)
+            loss = F.cross_entropy(logits.float(), y, label_smoothing=config.label_smoothing)
+            if self.attack is not None:
+                # Goodfellow et al.'s adversarial objective: half the clean loss, half the loss on FGSM
+                # versions of the same batch, made against the weights as they are now
+                with self.autocast():
+                    attacked = self.trained(self._fgsm(x, y))
+                attacked_loss = F.cross_entropy(attacked.float(), y, label_smoothing=config.label_smoothing)
+                loss = (loss + attacked_loss) / 2
+            objective = loss * share / group
+            terms = loss_terms(self.model, config.l1, config.l2, config.l1_kind) if penalize else None
+            if terms is not None:
+                objective = objective + terms
+            self.scaler.scale(objective).backward()
+        correct = (logits.argmax(1) == y).sum().float()
+        return torch.stack([loss.detach() * len(y), correct, correct.new_tensor(len(y))])
 
     def _fgsm(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """FGSM versions of a prepared batch at the dataset's standard budget, made in the data's
