@@ -48,3 +48,4 @@ if done:
     view.results(done, dataset)
     st.subheader(t("runs.compare.title"))
     view.compare(done)
+view.data_parallel()

@@ -325,3 +325,15 @@ def compare(runs: list[Run]) -> None:
             "epochs": number(t("runs.columns.epochs")),
             "test accuracy": number(t("runs.columns.test_accuracy"), format=fmt.PERCENT_COLUMN),
             "seconds": number(t("runs.columns.seconds")), "device": text(t("runs.columns.device"))})
+
+
+def data_parallel() -> None:
+    """A note on growing one run past one process (``--nproc``, :mod:`playground.train.distributed`)."""
+    with st.expander(t("runs_parallel.title"), icon=":material/hub:"):
+        st.markdown(t("runs_parallel.why"))
+        st.latex(r"\nabla_\theta \frac{1}{B}\sum_{i=1}^{B} \ell_i"
+                 r" = \frac{1}{N}\sum_{k=1}^{N} \nabla_\theta \frac{N}{B}\sum_{i \in S_k} \ell_i")
+        st.markdown(t("runs_parallel.how"))
+        st.code("python -m playground.train --dataset mnist1d --model cnn1d --batch-size 100 --nproc 2",
+                language="bash")
+        st.caption(t("runs_parallel.caveats"))
