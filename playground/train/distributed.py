@@ -26,7 +26,6 @@ through one event, and the ranks agree on it between steps (:mod:`playground.tra
 
 from __future__ import annotations
 
-import os
 import pickle
 import queue
 import signal
@@ -40,6 +39,7 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from playground.datasets.images import ImageSet
+from playground.threads import training_threads
 from playground.train import evaluate as ev
 from playground.train.device import pick_device
 from playground.train.loop import Progress, RunConfig, RunResult, failed, train
@@ -80,7 +80,7 @@ def train_data_parallel(config: RunConfig, nproc: int, callback: Callable[[Progr
         return train(config, callback, should_stop, data)
     context = mp.get_context("spawn")
     reports, stop = context.Queue(), context.Event()
-    threads = max(1, _cores() // nproc)
+    threads = training_threads(nproc)  # the cores shared by the run's processes, as by concurrent jobs
     with tempfile.TemporaryDirectory() as folder:
         rendezvous = Path(folder, "rendezvous").as_uri()
         ranks = [context.Process(target=_rank, daemon=True, args=(rank, nproc, backend, rendezvous, threads,
@@ -92,10 +92,6 @@ def train_data_parallel(config: RunConfig, nproc: int, callback: Callable[[Progr
             return _collect(config, ranks, reports, stop, callback or _ignore, should_stop or ev.never)
         finally:
             _end(ranks)
-
-
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _ignore(progress: Progress) -> None:
