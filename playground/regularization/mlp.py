@@ -86,11 +86,17 @@ def initialize(model: nn.Module, init: str) -> None:
             nn.init.zeros_(layer.bias)
 
 
+def parse_widths(text: str) -> tuple[int, ...]:
+    """Whole numbers from text like "64, 64" or "8;8" (empty: none), or ValueError: the one reading
+    of the widths a person types (hidden layers here, a CNN's channels on the Training runs page),
+    each caller saying in its own words what the numbers are."""
+    return tuple(int(part) for part in text.replace(";", ",").split(",") if part.strip())
+
+
 def parse_hidden(text: str) -> tuple[int, ...]:
     """Hidden widths from text like "64, 64" (empty: no hidden layer), or SettingsError saying why not."""
-    parts = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
     try:
-        widths = tuple(int(part) for part in parts)
+        widths = parse_widths(text)
     except ValueError:
         raise SettingsError("lab_settings.hidden_numbers", text=repr(text[:40])) from None
     MLPConfig(1, 1, widths).validate()

@@ -19,10 +19,11 @@ from playground.datasets import download
 from playground.datasets.images import load
 from playground.optim import METHODS
 from playground.optim.hyperparameters import KNOBS
+from playground.regularization.mlp import parse_widths
 from playground.train import export
 from playground.train.device import pick_device
 from playground.train.distributed import backend_for, train_data_parallel
-from playground.train.loop import Progress, RunConfig, train
+from playground.train.loop import Progress, RunConfig
 from playground.train.presets import PRESETS, preset
 
 BAR = 30
@@ -30,6 +31,11 @@ BAR = 30
 OPTIONAL = {"momentum": float, "max_train": int, "max_test": int, "data_root": str}
 HELP = {"accumulate": "sum the gradients of K batches before each optimizer step: an effective batch of "
                       "K × batch size in the memory of one batch (batchnorm still sees one batch at a time)",
+        "channels": "the CNN's channels, stage by stage, comma-separated: 1 to 3 stages for --model cnn "
+                    "(default 32,64), 3 for cnn1d (default 25,25,25); other models ignore them",
+        "nproc": "train as N processes, each on 1/N of every batch, their gradients averaged (data "
+                 "parallelism: gloo on the CPU, nccl on N GPUs; the batch size must be divisible by N; "
+                 "each process takes cores ÷ N threads)",
         "adversarial": "train on FGSM examples too: half the loss on each batch, half on its FGSM version at "
                        "ε = 8/255 (images) or 0.2 σ (MNIST-1D)"}
 
@@ -40,10 +46,6 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--out", help="output folder (default runs/<dataset>-<model>-<time>)")
     cli.add_argument("--download", action="store_true", help="download the dataset if it is missing")
     cli.add_argument("--threads", type=int, default=0, help="CPU threads for torch (default: torch's)")
-    cli.add_argument("--nproc", type=int, default=1, metavar="N",
-                     help="train as N processes, each on 1/N of every batch, their gradients averaged "
-                          "(data parallelism: gloo on the CPU, nccl on N GPUs; the batch size must be "
-                          "divisible by N; each process takes cores ÷ N threads)")
     for spec in fields(RunConfig):
         flag, default = f"--{spec.name.replace('_', '-')}", spec.default
         if spec.name == "hyper":
@@ -53,8 +55,8 @@ def parser() -> argparse.ArgumentParser:
         elif isinstance(default, bool):
             cli.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
         elif isinstance(default, tuple):
-            cli.add_argument(flag, type=lambda text: tuple(int(w) for w in text.split(",")), default=None,
-                             help="comma-separated widths, e.g. 256,128")
+            cli.add_argument(flag, type=parse_widths, default=None,
+                             help=HELP.get(spec.name, "comma-separated widths, e.g. 256,128"))
         else:
             cli.add_argument(flag, type=OPTIONAL.get(spec.name, type(default)), default=None,
                              help=HELP.get(spec.name))
@@ -110,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         config = config_from(args)
         config.validate()
         pick_device(config.device)  # a missing GPU is the user's to fix, before any data is read
-        if args.nproc != 1:
-            backend_for(config, args.nproc)  # a batch that does not split, too few GPUs
+        if config.nproc > 1:
+            backend_for(config)  # too few GPUs, or a device data parallelism does not run on
         data = load(config.dataset, config.data_root, download=args.download, progress=show_download)
     except (ValueError, TypeError) as error:  # DatasetError is a ValueError
         print(f"\nerror: {error}", file=sys.stderr)
@@ -120,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         torch.set_num_threads(args.threads)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    if args.nproc == 1:
-        result = train(config, callback=show, should_stop=stop.is_set, data=data)
-    else:
-        result = train_data_parallel(config, args.nproc, callback=show, should_stop=stop.is_set, data=data)
+    result = train_data_parallel(config, callback=show, should_stop=stop.is_set, data=data)
     out = args.out or f"runs/{config.dataset}-{config.model}-{time.strftime('%Y%m%d-%H%M%S')}"
     paths = export.save(result, out)
     print(f"\n{result.status}: {result.message}\ndevice: {result.device}", file=sys.stderr)

@@ -2,7 +2,7 @@
 perturbed test examples at each budget of the dataset's :func:`~playground.train.adversarial.attack_plan`,
 and perturb a few examples to show.
 
-The model is rebuilt exactly as the loop built it (``build_model`` with the run's settings, then the
+The model is rebuilt exactly as the loop built it (:meth:`RunConfig.network`, then the
 run's weights), and its inputs normalised by the loop's own :class:`DeviceData` statistics (the same
 training examples, validation split included), so accuracy at ε = 0 is the run's clean accuracy on
 the same examples. The work runs on the CPU, in the page's process, within a fixed number of examples.
@@ -20,7 +20,6 @@ from playground.train.adversarial import AttackPlan, Robustness, attack_plan, fg
 from playground.train.device_data import DeviceData
 from playground.train.evaluate import never
 from playground.train.loop import RunResult, held_out
-from playground.train.models import build_model
 
 EXAMPLES = 500  # the most test examples attacked
 # Fewer for the convolutional nets on larger images, where 500 would take over ~2 s on a 2-core CPU
@@ -53,8 +52,7 @@ def trained_model(result: RunResult, data: ImageSet) -> tuple[torch.nn.Module, C
     the data it was tested on (the run's ``max_train`` / ``max_test`` applied)."""
     config = result.config
     data = data.subset(config.max_train, config.max_test)
-    model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
-                        dropout=config.dropout, batchnorm=config.batchnorm)
+    model = config.network(data.shape, len(data.classes))
     model.load_state_dict(result.state_dict)
     stats = DeviceData(data, torch.device("cpu"), validation=held_out(config), seed=config.seed)
     return model.eval(), stats.prepare, data

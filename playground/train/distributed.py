@@ -39,7 +39,6 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 
 from playground.datasets.images import ImageSet
-from playground.threads import training_threads
 from playground.train import evaluate as ev
 from playground.train.device import pick_device
 from playground.train.loop import Progress, RunConfig, RunResult, failed, train
@@ -48,19 +47,15 @@ POLL = 0.1    # seconds between looks at the stop request, the reports and the p
 GRACE = 10.0  # seconds the other processes get to end once the run is over, before they are ended
 
 
-def backend_for(config: RunConfig, nproc: int) -> str:
-    """The ``torch.distributed`` backend for ``nproc`` processes training ``config``: "gloo" on
-    the CPU, "nccl" on CUDA. ValueError, saying what to change, where they cannot."""
-    if isinstance(nproc, bool) or not isinstance(nproc, int) or nproc < 1:
-        raise ValueError(f"the number of processes must be a whole number, at least 1, not {nproc!r}")
-    if config.batch_size % nproc:
-        raise ValueError(f"the batch size ({config.batch_size}) must be divisible by the number of processes "
-                         f"({nproc}): each process trains on an equal share of every batch")
+def backend_for(config: RunConfig) -> str:
+    """The ``torch.distributed`` backend for ``config.nproc`` processes training ``config``: "gloo"
+    on the CPU, "nccl" on CUDA. ValueError, saying what to change, where its device cannot
+    (:meth:`RunConfig.validate` checks that the batch splits)."""
     device = pick_device(config.device)
     if device.type == "cuda":
-        if torch.cuda.device_count() < nproc:
-            raise ValueError(f"{nproc} processes on CUDA need {nproc} GPUs, one each; this machine has "
-                             f"{torch.cuda.device_count()}. Use fewer processes or --device cpu")
+        if torch.cuda.device_count() < config.nproc:
+            raise ValueError(f"{config.nproc} processes on CUDA need {config.nproc} GPUs, one each; this "
+                             f"machine has {torch.cuda.device_count()}. Use fewer processes or --device cpu")
         return "nccl"
     if device.type != "cpu":
         raise ValueError(f"data-parallel runs train on CPUs or CUDA GPUs, not {device.type.upper()}; "
@@ -68,19 +63,40 @@ def backend_for(config: RunConfig, nproc: int) -> str:
     return "gloo"
 
 
-def train_data_parallel(config: RunConfig, nproc: int, callback: Callable[[Progress], None] | None = None,
+def process_counts(batch_size: int, device: str, limit: int) -> list[int]:
+    """The process counts up to ``limit`` that a run of ``batch_size`` on ``device`` may train as:
+    those that split its batch and that its device holds, as :meth:`RunConfig.validate` and
+    :func:`backend_for` decide (asked, not restated), so that a page offers no count a run refuses."""
+    return [nproc for nproc in range(1, limit + 1)
+            if _trains_as(RunConfig(batch_size=batch_size, device=device, nproc=nproc))]
+
+
+def _trains_as(config: RunConfig) -> bool:
+    try:
+        config.validate()
+        if config.nproc > 1:
+            backend_for(config)
+    except ValueError:
+        return False
+    return True
+
+
+def train_data_parallel(config: RunConfig, callback: Callable[[Progress], None] | None = None,
                         should_stop: Callable[[], bool] | None = None,
                         data: ImageSet | None = None) -> RunResult:
-    """Train as :func:`~playground.train.loop.train` does, as ``nproc`` processes on shares of
-    every batch; rank 0's reports go to ``callback`` and its result is returned. A process that
-    fails ends the run ("failed", saying which), and the others are ended."""
+    """Train as :func:`~playground.train.loop.train` does (its signature: the app's trainer), as
+    ``config.nproc`` processes on shares of every batch; rank 0's reports go to ``callback`` and
+    its result is returned. A process that fails ends the run ("failed", saying which), and the
+    others are ended. One process is :func:`~playground.train.loop.train` itself, in this one."""
     config.validate()
-    backend = backend_for(config, nproc)
-    if nproc == 1:
+    if config.nproc == 1:
         return train(config, callback, should_stop, data)
+    nproc, backend = config.nproc, backend_for(config)
     context = mp.get_context("spawn")
     reports, stop = context.Queue(), context.Event()
-    threads = training_threads(nproc)  # the cores shared by the run's processes, as by concurrent jobs
+    # The threads this job was given (a queue's share of the cores, --threads, or torch's own: all of
+    # them), shared by its processes, so a data-parallel run takes no more cores than any other job.
+    threads = max(1, torch.get_num_threads() // nproc)
     with tempfile.TemporaryDirectory() as folder:
         rendezvous = Path(folder, "rendezvous").as_uri()
         ranks = [context.Process(target=_rank, daemon=True, args=(rank, nproc, backend, rendezvous, threads,

@@ -3,7 +3,8 @@
 An engine has :func:`~playground.train.loop.train`'s signature, ``engine(config, callback,
 should_stop, data) -> RunResult``, so the queue does not care where the work happens:
 
-- :func:`~playground.train.loop.train` itself trains in the calling thread (tests, notebooks);
+- :func:`~playground.train.distributed.train_data_parallel` trains in the calling thread (as
+  :func:`~playground.train.loop.train`, or as the ``config.nproc`` processes of a data-parallel run);
 - :class:`ProcessEngine` (the app's default) trains in a small pool of warm worker processes;
 - :class:`~playground.train.ray_engine.RayEngine` (with ``RAY_ADDRESS`` set) trains on a Ray cluster.
   A crash, an out-of-memory kill or a runaway allocation in a job ends that worker, not the web
@@ -30,7 +31,8 @@ import torch
 from playground.datasets.images import ImageSet
 from playground.i18n import said
 from playground.threads import torch_threads
-from playground.train.loop import Progress, RunConfig, RunResult, failed, train
+from playground.train.distributed import train_data_parallel
+from playground.train.loop import Progress, RunConfig, RunResult, failed
 
 POLL = 0.1  # seconds between looks at the stop event and the progress queue
 
@@ -42,9 +44,10 @@ class ProcessEngine:
 
     ``trainer`` must be importable by name (a module-level function): the workers are started
     with "spawn", never "fork", since forking a threaded server that has run torch is unsafe.
+    The workers are not daemonic, so a data-parallel job may start its processes from one.
     """
 
-    def __init__(self, workers: int, trainer: Trainer = train) -> None:
+    def __init__(self, workers: int, trainer: Trainer = train_data_parallel) -> None:
         self.workers, self.trainer = workers, trainer
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
@@ -112,7 +115,7 @@ def engine_from_env(workers: int, environ: Mapping[str, str] = os.environ) -> Tr
         from playground.train.ray_engine import RayEngine  # Ray is optional: imported only when asked for
         return RayEngine(environ["RAY_ADDRESS"].strip())
     if environ.get("PLAYGROUND_EXECUTOR", "process").strip().lower() == "thread":
-        return train
+        return train_data_parallel
     engine = ProcessEngine(workers)
     engine.warm()
     return engine

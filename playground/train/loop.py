@@ -42,7 +42,8 @@ from playground.train.adversarial import attack_plan, fgsm
 from playground.train.augment import flip_crop
 from playground.train.device import amp_dtype, describe, pick_device, release_memory
 from playground.train.device_data import DeviceData
-from playground.train.models import MODELS, FastNet, build_model, check_pairing
+from playground.train.layers import Filters, Layers
+from playground.train.models import MODELS, FastNet, build_model, check_channels, check_pairing
 
 BACKENDS = ("scratch", "torch")
 REPORTS_PER_EPOCH = 20
@@ -60,6 +61,7 @@ class RunConfig:
     epochs: int = 5
     batch_size: int = 128
     accumulate: int = 1              # batches per optimizer step: an effective batch of batch_size × this
+    nproc: int = 1                   # processes training this one run, each on 1/nproc of every batch
     adversarial: bool = False       # train on FGSM examples too (Goodfellow et al. 2015), half the loss
     schedule: str = "constant"       # a kind in playground.schedules.SCHEDULES
     warmup: float = 0.0              # fraction of all steps spent warming up (warmup schedules)
@@ -69,6 +71,7 @@ class RunConfig:
     l1_kind: str = "proximal"        # a key of regularization.penalties.L1_KINDS, as in the lab
     l2: float = 0.0                  # λ of λ·Σw² added to the loss
     hidden: tuple[int, ...] = (128,)  # MLP hidden widths
+    channels: tuple[int, ...] = ()   # the CNNs' conv widths, stage by stage; () = the model's own
     dropout: float = 0.0
     batchnorm: bool = False
     label_smoothing: float = 0.0
@@ -92,6 +95,7 @@ class RunConfig:
             if getattr(self, name) not in allowed:
                 raise ValueError(f"unknown {name} {getattr(self, name)!r}; choose from {', '.join(allowed)}")
         check_pairing(self.model, self.dataset, augment=self.augment or self.tta)
+        check_channels(self.model, self.channels)
         if not (math.isfinite(self.lr) and self.lr > 0):
             raise ValueError(f"the learning rate must be a positive number, not {self.lr}")
         if self.epochs < 1 or self.batch_size < 1:
@@ -99,6 +103,10 @@ class RunConfig:
         if isinstance(self.accumulate, bool) or not isinstance(self.accumulate, int) or self.accumulate < 1:
             raise ValueError("gradient accumulation takes a whole number of batches per step, at least 1, "
                              f"not {self.accumulate!r}")
+        if isinstance(self.nproc, bool) or not isinstance(self.nproc, int) or self.nproc < 1:
+            raise SaidError("runs_nproc.whole", nproc=repr(self.nproc))
+        if self.batch_size % self.nproc:  # each process trains on an equal share of every batch
+            raise SaidError("runs_nproc.divisible", batch=self.batch_size, nproc=self.nproc)
         if self.batchnorm and self.batch_size < 2:
             raise ValueError("batch normalization needs batches of at least 2 examples")
         if not 0 <= self.dropout < 1 or not 0 <= self.label_smoothing < 1 or not 0 <= self.warmup < 1:
@@ -115,6 +123,12 @@ class RunConfig:
         momentum = {} if self.momentum is None else {"momentum": self.momentum}
         return {**dict(self.hyper), **momentum}
 
+    def network(self, shape: tuple[int, int, int], classes: int, seed: int | None = None) -> torch.nn.Module:
+        """The untrained model this run trains, for examples of ``shape``: built in one place so
+        that whatever rebuilds a run's model (to load its weights) builds the same layers."""
+        return build_model(self.model, shape, classes, hidden=self.hidden, channels=self.channels,
+                           dropout=self.dropout, batchnorm=self.batchnorm, seed=seed)
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -122,7 +136,7 @@ class RunConfig:
     def from_dict(cls, values: dict) -> RunConfig:
         known = {f.name for f in fields(cls)}
         config = cls(**{k: v for k, v in values.items() if k in known})
-        config.hidden = tuple(config.hidden)
+        config.hidden, config.channels = tuple(config.hidden), tuple(config.channels)
         config.hyper = tuple((str(name), value) for name, value in config.hyper)  # JSON keeps pairs as lists
         return config
 
@@ -141,6 +155,10 @@ class Progress:
     test_loss: float | None = None
     test_accuracy: float | None = None
     device: Said | None = None  # the device the run trains on, as describe() names it
+    # "step": each layer's gradient L2 norm at the last step before the report: the gradient the
+    # optimizer stepped with (all micro-batches, averaged across processes), before clipping
+    grad_norms: tuple[tuple[str, float], ...] = ()
+    filters: Filters | None = None  # "epoch": the first convolution's weights (conv nets only)
 
 
 @dataclass
@@ -156,6 +174,8 @@ class RunResult:
     mistakes: list[dict] = field(default_factory=list)
     state_dict: dict[str, torch.Tensor] = field(default_factory=dict)
     seconds: float = 0.0
+    grad_norms: list[tuple[int, tuple[tuple[str, float], ...]]] = field(default_factory=list)  # (step, norms)
+    filters: Filters | None = None  # the first convolution's weights after the last epoch
 
     @property
     def test_accuracy(self) -> float | None:
@@ -279,8 +299,7 @@ class _Run:
                                seed=config.seed)
         self.attack = attack_plan(data) if config.adversarial else None
         self._check_stop(said("runs.messages.moving_data"))
-        model = build_model(config.model, data.shape, len(data.classes), hidden=config.hidden,
-                            dropout=config.dropout, batchnorm=config.batchnorm, seed=config.seed)
+        model = config.network(data.shape, len(data.classes), seed=config.seed)
         self.model = model.to(device)
         if conv_on_gpu:
             # Module.to's overloads leave out memory_format, which it documents and accepts
@@ -289,6 +308,7 @@ class _Run:
             self.model.whiten(self.data.prepare(self.data.train_x[:5000]))
             self._check_stop(said("runs.messages.whitening"))
         self._stop_inside_steps()
+        self.layers = Layers(self.model)
         # the module that trains: the model itself, or in a data-parallel run the model wrapped so
         # that backward averages the gradients of all processes (``self.model`` stays the bare one)
         self.trained: torch.nn.Module = self.model if self.world == 1 else DistributedDataParallel(self.model)
@@ -392,23 +412,28 @@ class _Run:
             for micro, (x, y) in enumerate(itertools.islice(batches, group)):
                 self._check_stop(said("runs.messages.during_training"))
                 window += self._accumulate_gradient(x, y, group, penalize=micro == 0, last=micro == group - 1)
+            report = index % report_every == 0 or index == self.steps_per_epoch
+            if config.clip or report:
+                self.scaler.unscale_(self.optimizer)  # clip and report the true gradients, not scaled ones
+            grad_norms = self.layers.grad_norms() if report else None  # before clipping
             if config.clip:
-                self.scaler.unscale_(self.optimizer)  # clip the true gradients, not the scaled ones
                 torch.nn.utils.clip_grad_norm_(model.parameters(), config.clip)
             self.scaler.step(self.optimizer)
             self.scaler.update()
             after_step_(model, self.optimizer.param_groups[0]["lr"], config.l1, config.l1_kind)
             self.scheduler.step()
             self.step += 1
-            if index % report_every == 0 or index == self.steps_per_epoch:
+            if grad_norms is not None:  # a report's step
                 if self.world > 1:  # the whole batches' figures, the same in every process
                     dist.all_reduce(window)
-                total, correct_count, count = window.tolist()  # the one host-device sync per report
+                # the one host-device sync per report
+                total, correct_count, count, *norms = torch.cat([window, grad_norms]).tolist()
                 if not math.isfinite(total):
                     self._diverged(epoch, total)
                     return False
                 elapsed = time.perf_counter() - window_started
-                self._report("step", epoch, total / count, correct_count / count, count / max(elapsed, 1e-9))
+                self._report("step", epoch, total / count, correct_count / count, count / max(elapsed, 1e-9),
+                             grad_norms=tuple(zip(self.layers.names, norms, strict=True)))
                 window.zero_()
                 window_started = time.perf_counter()
         return True
@@ -481,14 +506,21 @@ class _Run:
         return self.data.prepare(perturbed)
 
     def _report(self, kind: str, epoch: int, loss: float, accuracy: float, images_per_s: float,
-                test: ev.Evaluation | None = None) -> None:
+                test: ev.Evaluation | None = None, grad_norms: tuple[tuple[str, float], ...] = ()) -> None:
+        """Tell the callback; a step report carries the layers' gradient norms, an epoch report
+        the first convolution's filters (both kept in the result too)."""
+        filters = self.layers.filters() if kind == "epoch" else None
         progress = Progress(kind, epoch, self.step, self.total_steps, loss, accuracy,
                             self.optimizer.param_groups[-1]["lr"], images_per_s,
                             time.perf_counter() - self.started,
-                            test.loss if test else None, test.accuracy if test else None, self.result.device)
+                            test.loss if test else None, test.accuracy if test else None, self.result.device,
+                            grad_norms=grad_norms, filters=filters)
         if kind == "step":
             self.result.steps.append({"step": self.step, "epoch": epoch, "loss": loss, "accuracy": accuracy,
                                       "lr": progress.lr})
+            self.result.grad_norms.append((self.step, grad_norms))
+        else:
+            self.result.filters = filters
         self.callback(progress)
 
     def _record_epoch(self, epoch: int, seconds: float, test: ev.Evaluation) -> None:

@@ -9,6 +9,10 @@ GRU of 6 units a direction whose outputs at all 40 steps feed a linear layer. Th
 (two hidden layers of 100) is ``mlp`` with ``hidden=(100, 100)``; its logistic regression is
 ``linear``.
 
+The two small conv nets take their channel counts, stage by stage, as a setting (``channels``): the
+small CNN one to three stages (each halves the image, so three take 8×8 digits down to 1×1), the
+1-D CNN its three convolutions. Left empty they are the models' own, the paper's for the 1-D CNN.
+
 The fast net is conv-BatchNorm-GELU groups with max-pooling. Its first conv is a frozen 2×2
 *whitening* layer initialised from the training patches' covariance (``whiten``); the other
 convs start as the identity (Dirac init, an implicit residual connection); BatchNorm scales are
@@ -17,12 +21,14 @@ frozen at 1 and only its shifts learn; the logits are scaled by 1/9.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import torch
 from torch import nn
 
 from playground.datasets.images import DATASETS
 from playground.i18n import SettingsError, said
-from playground.regularization.mlp import MLPConfig, build_mlp
+from playground.regularization.mlp import MLPConfig, build_mlp, parse_widths
 from playground.seeding import Dropout, seeded
 
 MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-style)",
@@ -31,6 +37,9 @@ MODELS = {"mlp": "MLP", "cnn": "Small CNN", "fast": "Fast CIFAR net (airbench-st
 IMAGE_MODELS = ("cnn", "fast")     # 2-D convolutions: images only
 SIGNAL_MODELS = ("cnn1d", "gru")   # read a signal along its one row: 1-D signals only
 FIXED_ARCHITECTURE = ("fast", "linear", "cnn1d", "gru")  # no dropout or batchnorm switch changes them
+CHANNELS = {"cnn": (32, 64), "cnn1d": (25, 25, 25)}  # the models whose conv widths are a setting: their own
+STAGES = {"cnn": (1, 3), "cnn1d": (3, 3)}  # the fewest and most conv stages each takes
+MAX_CHANNELS = 256
 
 
 def check_pairing(model: str, dataset: str, augment: bool = False) -> None:
@@ -51,44 +60,79 @@ def check_pairing(model: str, dataset: str, augment: bool = False) -> None:
         raise SettingsError("runs_mnist1d.messages.no_augment", dataset=dataset)
 
 
+def check_channels(model: str, channels: tuple[int, ...]) -> None:
+    """Raise SettingsError unless ``channels`` (empty: the model's own) are conv widths ``model``
+    can be built with: whole numbers of 1 to MAX_CHANNELS, one per stage, as many stages as it
+    takes. The models whose widths are not a setting ignore them."""
+    if model not in STAGES or not channels:
+        return
+    if any(isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_CHANNELS
+           for count in channels):
+        raise SettingsError("runs_channels.messages.counts", most=MAX_CHANNELS, channels=list(channels))
+    fewest, most = STAGES[model]
+    named = said(f"runs.models.{model}")
+    if fewest == most != len(channels):
+        raise SettingsError("runs_channels.messages.stages_exact", model=named, stages=most,
+                            given=len(channels))
+    if not fewest <= len(channels) <= most:
+        raise SettingsError("runs_channels.messages.stages", model=named, fewest=fewest, most=most,
+                            given=len(channels))
+
+
+def parse_channels(model: str, text: str) -> tuple[int, ...]:
+    """Channel counts typed as "32, 64" (empty: the model's own), or SettingsError saying why
+    ``model`` cannot take them."""
+    try:
+        channels = parse_widths(text)
+    except ValueError:
+        raise SettingsError("runs_channels.messages.numbers", text=repr(text[:40])) from None
+    check_channels(model, channels)
+    return channels
+
+
 def build_model(name: str, shape: tuple[int, int, int], classes: int, *, hidden: tuple[int, ...] = (128,),
-                dropout: float = 0.0, batchnorm: bool = False, seed: int | None = None) -> nn.Module:
+                channels: tuple[int, ...] = (), dropout: float = 0.0, batchnorm: bool = False,
+                seed: int | None = None) -> nn.Module:
     """A fresh network for images of ``shape`` (C, H, W), or 1-D signals (1, 1, length); ``seed`` fixes
-    its initial weights."""
-    channels, height, width = shape
+    its initial weights. ``hidden`` sizes the MLP's layers, ``channels`` the CNNs' convolutions
+    (empty: the model's own); the other models ignore them."""
+    planes, height, width = shape
     if name in ("mlp", "linear"):
         widths = tuple(hidden) if name == "mlp" else ()
-        return build_mlp(MLPConfig(channels * height * width, classes, widths, "relu", "he",
+        return build_mlp(MLPConfig(planes * height * width, classes, widths, "relu", "he",
                                    dropout, batchnorm), seed=seed)
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
+    check_channels(name, tuple(channels))
+    convs = tuple(channels) or CHANNELS.get(name, ())
     if name == "fast" and min(height, width) < FastNet.MIN_SIZE:
         raise ValueError(f"the fast CIFAR net needs images of at least 24×24 pixels, not {height}×{width}; "
                          f"use the MLP or the CNN")
     if (name in SIGNAL_MODELS) != (height == 1):
         raise ValueError(f"the {MODELS[name]} needs {'1-D signals' if name in SIGNAL_MODELS else 'images'}, "
-                         f"not examples of shape {channels}×{height}×{width}")
+                         f"not examples of shape {planes}×{height}×{width}")
     with seeded(seed):
         if name == "cnn":
-            return SmallCNN(channels, height, width, classes, dropout, batchnorm)
+            return SmallCNN(planes, height, width, classes, dropout, batchnorm, convs)
         if name == "cnn1d":
-            return SignalCNN(width, classes)
+            return SignalCNN(width, classes, convs)
         if name == "gru":
             return SignalGRU(width, classes)
-        return FastNet(channels, classes)
+        return FastNet(planes, classes)
 
 
 class SignalCNN(nn.Sequential):
-    """The MNIST-1D paper's ConvBase: 25-channel ReLU convolutions (kernel 5, 3, 3; stride 2; padding
-    1) take 40 values to 19, 10 and 5 positions; a linear layer reads the 25 × 5 features."""
+    """The MNIST-1D paper's ConvBase: ReLU convolutions of 25 channels each (kernel 5, 3, 3; stride 2;
+    padding 1) take 40 values to 19, 10 and 5 positions; a linear layer reads the 25 × 5 features.
+    ``channels`` sets the three convolutions' widths."""
 
-    def __init__(self, length: int, classes: int, channels: int = 25) -> None:
+    def __init__(self, length: int, classes: int, channels: tuple[int, ...] = CHANNELS["cnn1d"]) -> None:
         layers: list[nn.Module] = [nn.Flatten(1, 2)]  # (N, 1, 1, L) → (N, 1, L): one input channel
         fan_in, positions = 1, length
-        for kernel in (5, 3, 3):
-            layers += [nn.Conv1d(fan_in, channels, kernel, stride=2, padding=1), nn.ReLU()]
-            fan_in, positions = channels, (positions + 2 - kernel) // 2 + 1
-        super().__init__(*layers, nn.Flatten(), nn.Linear(channels * positions, classes))
+        for kernel, fan_out in zip((5, 3, 3), channels, strict=True):
+            layers += [nn.Conv1d(fan_in, fan_out, kernel, stride=2, padding=1), nn.ReLU()]
+            fan_in, positions = fan_out, (positions + 2 - kernel) // 2 + 1
+        super().__init__(*layers, nn.Flatten(), nn.Linear(fan_in * positions, classes))
 
 
 class SignalGRU(nn.Module):
@@ -106,18 +150,21 @@ class SignalGRU(nn.Module):
 
 
 class SmallCNN(nn.Sequential):
-    """Two conv-[BN]-ReLU-maxpool stages (32, 64 channels), then a 128-unit hidden layer."""
+    """Conv-[BN]-ReLU-maxpool stages of ``widths`` channels (two, of 32 and 64, unless told), each
+    halving the image, then a 128-unit hidden layer."""
 
     def __init__(self, channels: int, height: int, width: int, classes: int, dropout: float = 0.0,
-                 batchnorm: bool = False) -> None:
+                 batchnorm: bool = False, widths: tuple[int, ...] = CHANNELS["cnn"]) -> None:
         def stage(fan_in: int, fan_out: int) -> list[nn.Module]:
             norm = [nn.BatchNorm2d(fan_out)] if batchnorm else []
             return [nn.Conv2d(fan_in, fan_out, 3, padding=1, bias=not batchnorm), *norm, nn.ReLU(),
                     nn.MaxPool2d(2)]
 
         drop = [Dropout(dropout)] if dropout > 0 else []
-        features = 64 * (height // 4) * (width // 4)
-        super().__init__(*stage(channels, 32), *stage(32, 64), nn.Flatten(), *drop,
+        stages = [layer for fan_in, fan_out in pairwise((channels, *widths))
+                  for layer in stage(fan_in, fan_out)]
+        features = widths[-1] * (height >> len(widths)) * (width >> len(widths))
+        super().__init__(*stages, nn.Flatten(), *drop,
                          nn.Linear(features, 128), nn.ReLU(), *drop, nn.Linear(128, classes))
 
 

@@ -4,11 +4,12 @@ Streamlit replica sends its jobs to one Ray cluster.
 The engine has :func:`~playground.train.loop.train`'s signature, like
 :class:`~playground.train.executor.ProcessEngine`, and runs the same job body
 (``executor.work``) in a Ray worker: each job asks for its CPU threads and, when it trains on
-CUDA, one GPU, so Ray spreads a class's runs over the cluster's machines. Progress comes back
-through a Ray queue actor, and a stop goes out through a flag actor that the job polls every
-``executor.POLL`` seconds; a job that has not stopped ``FORCE_AFTER`` seconds after the request
-is cancelled outright. The cluster's nodes need the ``playground`` package installed
-(``pip install .``) and the datasets under their ``PLAYGROUND_DATA``, unless the job carries them.
+CUDA, one GPU, both times its ``config.nproc`` processes, so Ray spreads a class's runs over the
+cluster's machines. Progress comes back through a Ray queue actor, and a stop goes out through
+a flag actor that the job polls every ``executor.POLL`` seconds; a job that has not stopped
+``FORCE_AFTER`` seconds after the request is cancelled outright. The cluster's nodes need the
+``playground`` package installed (``pip install .``) and the datasets under their
+``PLAYGROUND_DATA``, unless the job carries them.
 
 Ray is optional (``requirements-ray.txt``): this module imports it only when an engine is made.
 """
@@ -22,7 +23,8 @@ from typing import Any
 from playground.datasets.images import ImageSet
 from playground.i18n import said
 from playground.train import executor
-from playground.train.loop import Progress, RunConfig, RunResult, failed, train
+from playground.train.distributed import train_data_parallel
+from playground.train.loop import Progress, RunConfig, RunResult, failed
 
 FORCE_AFTER = 5.0  # seconds after a stop request before the task is cancelled outright
 
@@ -59,7 +61,7 @@ def _job(trainer: executor.Trainer, config: RunConfig, data: ImageSet | None, re
 class RayEngine:
     """Train each job as a Ray task on the cluster at ``address`` (joined once per process)."""
 
-    def __init__(self, address: str, trainer: executor.Trainer = train, **init: Any) -> None:
+    def __init__(self, address: str, trainer: executor.Trainer = train_data_parallel, **init: Any) -> None:
         import ray
         from ray.util.queue import Queue
 
@@ -78,9 +80,12 @@ class RayEngine:
         ray = self._ray
         threads = torch.get_num_threads()
         reports, flag = self._queue(actor_options={"num_cpus": 0}), self._flag.remote()
-        gpus = 1 if config.device in ("cuda", "auto") and self.cluster.get("GPU", 0) >= 1 else 0
-        task = self._task.options(num_cpus=threads, num_gpus=gpus).remote(
-            self.trainer, config, data, reports, flag, threads)
+        processes = config.nproc  # each with the threads and the GPU that a one-process job asks for
+        cuda = config.device in ("cuda", "auto") and self.cluster.get("GPU", 0) >= processes
+        gpus = processes if cuda else 0
+        cpus = threads * processes  # the job's threads, which its processes share
+        task = self._task.options(num_cpus=cpus, num_gpus=gpus).remote(
+            self.trainer, config, data, reports, flag, cpus)
         asked: float | None = None
         try:
             while not ray.wait([task], timeout=executor.POLL)[0]:

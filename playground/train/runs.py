@@ -26,13 +26,18 @@ from dataclasses import dataclass, field, replace
 from playground.datasets.images import ImageSet
 from playground.i18n import Said, SaidError, said
 from playground.threads import torch_threads, training_threads
-from playground.train.loop import Progress, RunConfig, RunResult, failed, train
+from playground.train.distributed import train_data_parallel
+from playground.train.loop import Progress, RunConfig, RunResult, failed
 
 ACTIVE = ("queued", "running")
 
 
 class QueueFullError(SaidError):
     """The session or the server is at its limit of runs."""
+
+
+class ProcessLimitError(SaidError):
+    """A run asks for more processes than the server lets one run have."""
 
 
 def hosted_mode(environ: Mapping[str, str] = os.environ) -> bool:
@@ -51,7 +56,9 @@ class Limits:
       student to read another page while a run trains (only the runs page counts as a visit);
       short enough that a closed tab's slots come back within a lesson;
     - ``forget_after`` (PLAYGROUND_FORGET_AFTER, 1800): until then a reloaded page still shows
-      its finished runs; then they are forgotten, weights and all.
+      its finished runs; then they are forgotten, weights and all;
+    - ``max_processes`` (PLAYGROUND_MAX_PROCESSES): the most processes one data-parallel run may
+      train as; hosted, 1 (a class shares the cores), else up to 4, one per core.
     """
 
     max_running: int = 2
@@ -64,20 +71,23 @@ class Limits:
     max_epochs: int = 5          # hosted caps
     max_train: int = 10_000
     max_test: int = 2_000
+    max_processes: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
         """PLAYGROUND_MAX_RUNS, _MAX_RUNS_PER_SESSION, _MAX_QUEUED, _ABANDON_AFTER, _FORGET_AFTER
-        (seconds; whole numbers), PLAYGROUND_HOSTED=1."""
+        (seconds; whole numbers), _MAX_PROCESSES, PLAYGROUND_HOSTED=1."""
         def number(name: str, default: int) -> int:
             try:
                 return max(1, int(environ.get(name, default)))
             except ValueError:
                 return default
+        hosted = hosted_mode(environ)
         return cls(number("PLAYGROUND_MAX_RUNS", 2), number("PLAYGROUND_MAX_RUNS_PER_SESSION", 2),
-                   number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted_mode(environ),
+                   number("PLAYGROUND_MAX_QUEUED", 8), hosted=hosted,
                    abandon_after=number("PLAYGROUND_ABANDON_AFTER", 900),
-                   forget_after=number("PLAYGROUND_FORGET_AFTER", 1800))
+                   forget_after=number("PLAYGROUND_FORGET_AFTER", 1800),
+                   max_processes=number("PLAYGROUND_MAX_PROCESSES", 1 if hosted else cls().max_processes))
 
     def apply(self, config: RunConfig) -> tuple[RunConfig, list[Said]]:
         """``config`` within the hosted caps, and notes telling the user which caps apply."""
@@ -122,7 +132,7 @@ class Run:
 
 
 class RunQueue:
-    def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train,
+    def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train_data_parallel,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._trainer, self._clock = trainer, clock
@@ -133,8 +143,12 @@ class RunQueue:
         self._numbers = itertools.count(1)
 
     def submit(self, owner: str, config: RunConfig, data: ImageSet | None = None) -> Run:
-        """Queue a run for ``owner``; it starts at once when a slot is free. QueueFullError otherwise."""
+        """Queue a run for ``owner``; it starts at once when a slot is free. QueueFullError otherwise,
+        and ProcessLimitError for a run of more processes than ``limits.max_processes``."""
         config.validate()
+        if config.nproc > self.limits.max_processes:
+            raise ProcessLimitError("runs_nproc.too_many", nproc=config.nproc,
+                                    limit=self.limits.max_processes)
         with self._lock:
             self._visit(owner)  # first: the slots and places of owners gone meanwhile are freed
             mine = [run for run in self._runs.values() if run.owner == owner and run.active]

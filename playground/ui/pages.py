@@ -4,6 +4,7 @@ blurbs and section names come from the catalogues (``pages.<key>.title``, ``sect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,17 @@ class PageSpec:
         """The page script, relative to app.py."""
         return f"{FOLDER}/{self.script}"
 
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other paths a person may type or paste for this page, each leading to it: the script's
+        name ("optimizer_race"), and the path capitalised ("Race") or with "_" for "-"
+        ("gradient_health"). Streamlit matches paths exactly and answers any other "Page not found"."""
+        if not self.url_path:
+            return ()
+        stem = self.script.removesuffix(".py")
+        typed = (stem, self.url_path.capitalize(), self.url_path.replace("-", "_"), stem.replace("_", "-"))
+        return tuple(dict.fromkeys(path for path in typed if path != self.url_path))
+
     def page(self) -> StreamlitPage:
         if not self.url_path:
             return st.Page(self.path, title=self.title, icon=self.icon, default=True)
@@ -58,8 +70,21 @@ PAGES: dict[str, PageSpec] = {spec.key: spec for spec in (
 
 
 def navigation() -> dict[str, list[StreamlitPage]]:
-    """The sidebar's sections, in the order the pages are declared."""
+    """The sidebar's sections, in the order the pages are declared, each page followed by its
+    hidden :attr:`~PageSpec.aliases`."""
     sections: dict[str, list[StreamlitPage]] = {}
     for spec in PAGES.values():
-        sections.setdefault(t(f"sections.{spec.section}"), []).append(spec.page())
+        section = sections.setdefault(t(f"sections.{spec.section}"), [])
+        section.append(spec.page())
+        section += [st.Page(_forward(spec), title=spec.title, url_path=alias, visibility="hidden")
+                    for alias in spec.aliases]
     return sections
+
+
+def _forward(spec: PageSpec) -> Callable[[], None]:
+    """An alias's page: on to ``spec``'s, with the link's settings."""
+    def forward() -> None:
+        st.switch_page(spec.page(), query_params=st.query_params.to_dict())
+
+    forward.__name__ = f"forward_to_{spec.key}"  # Streamlit names a function page after its function
+    return forward

@@ -157,3 +157,10 @@ def _key(value: object) -> Hashable:
 
 def _digest(array: np.ndarray) -> str:
     return hashlib.blake2b(array.tobytes(), digest_size=16).hexdigest()
+
+
+def plottable(frame: pd.DataFrame, columns: list[str], log: bool = False) -> pd.DataFrame:
+    """The rows whose ``columns`` are all finite (and positive, for a log axis)."""
+    values = frame[columns].to_numpy(dtype=float)
+    keep = np.isfinite(values).all(axis=1) & ((values > 0).all(axis=1) if log else True)
+    return frame[keep].reset_index(drop=True)

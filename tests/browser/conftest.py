@@ -33,13 +33,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def base_url():
+@contextmanager
+def serving(*options: str, **environ: str) -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` on a free port with these command-line ``options`` and
+    ``environ`` added to the environment; yields its URL once it answers its health check."""
     port = _free_port()
-    env = {**os.environ, "PLAYGROUND_DATA": str(ROOT / "artifacts" / "data")}
+    env = {**os.environ, "PLAYGROUND_DATA": str(ROOT / "artifacts" / "data"), **environ}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
+         f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false",
+         *options],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -53,9 +56,17 @@ def base_url():
     else:
         server.kill()
         pytest.fail("Streamlit server did not become healthy within 60 s")
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

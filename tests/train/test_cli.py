@@ -51,6 +51,13 @@ def test_presets_are_overridden_by_explicit_options():
     assert (config.model, config.epochs, config.tta, config.batch_size) == ("fast", 3, False, 1024)
 
 
+def test_nproc_is_the_runs_own_setting_kept_in_its_record():
+    config = config_from(parser().parse_args(["--dataset", "digits", "--batch-size", "100", "--nproc", "4"]))
+    assert (config.nproc, config.batch_size) == (4, 100)
+    assert config.to_dict()["nproc"] == 4  # what metrics.json and the weights' metadata record
+    assert config_from(parser().parse_args([])).nproc == 1
+
+
 def test_a_device_this_machine_lacks_is_one_plain_line_with_exit_code_2(monkeypatch, capsys):
     monkeypatch.setattr(device, "available", lambda: ["cpu"])
     assert main(["--device", "cuda"]) == 2

@@ -4,6 +4,7 @@ learns as one process does, and settings that cannot split are refused."""
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 
 import pytest
 import torch
@@ -13,7 +14,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from playground.train.__main__ import main
-from playground.train.distributed import train_data_parallel
+from playground.train.distributed import process_counts, train_data_parallel
 from playground.train.loop import RunConfig, train
 
 
@@ -61,7 +62,7 @@ def test_two_processes_average_to_the_gradient_of_the_whole_batch(tmp_path):
 def test_a_two_process_run_learns_digits_as_one_process_does():
     config = RunConfig(dataset="digits", epochs=2, batch_size=64, seed=0)
     reports = []
-    parallel = train_data_parallel(config, nproc=2, callback=reports.append)
+    parallel = train_data_parallel(replace(config, nproc=2), callback=reports.append)
     alone = train(config)
     assert parallel.status == "finished", parallel.message
     assert parallel.test_accuracy is not None and alone.test_accuracy is not None
@@ -74,13 +75,41 @@ def test_a_two_process_run_learns_digits_as_one_process_does():
 def test_a_batch_that_does_not_split_evenly_is_refused(capsys):
     divisible = r"batch size \(65\) must be divisible by the number of processes \(2\)"
     with pytest.raises(ValueError, match=divisible):
-        train_data_parallel(RunConfig(dataset="digits", batch_size=65), nproc=2)
+        train_data_parallel(RunConfig(dataset="digits", batch_size=65, nproc=2))
     assert main(["--dataset", "digits", "--batch-size", "65", "--nproc", "2"]) == 2
     assert "must be divisible by the number of processes" in capsys.readouterr().err
 
 
+def test_a_run_of_three_processes_on_batches_of_128_is_refused_in_either_language():
+    with pytest.raises(ValueError) as refused:
+        RunConfig(batch_size=128, nproc=3).validate()
+    assert str(refused.value) == ("the batch size (128) must be divisible by the number of processes (3): "
+                                  "each process trains on an equal share of every batch")
+    assert refused.value.said.text("zh") == ("批大小（128）必须能被进程数（3）整除："
+                                             "每个进程处理每个批次中相等的一份")
+
+
+@pytest.mark.parametrize("nproc", [0, -2, 1.5, True, "2"],
+                         ids=["zero", "negative", "fraction", "bool", "text"])
+def test_a_process_count_that_is_not_a_whole_number_of_at_least_one_is_refused(nproc):
+    with pytest.raises(ValueError, match="the number of processes must be a whole number, at least 1"):
+        RunConfig(nproc=nproc).validate()
+
+
+def test_an_old_saved_config_without_a_process_count_trains_as_one_process():
+    saved = RunConfig(batch_size=100).to_dict()
+    del saved["nproc"]
+    assert RunConfig.from_dict(saved).nproc == 1
+
+
+def test_the_counts_offered_split_the_batch_and_fit_the_device():
+    assert process_counts(128, "cpu", 4) == [1, 2, 4]
+    assert process_counts(100, "cpu", 8) == [1, 2, 4, 5]
+    assert process_counts(128, "cpu", 1) == [1]
+
+
 def test_a_process_that_fails_ends_the_run_with_a_message(tmp_path):
     missing = RunConfig(dataset="mnist", batch_size=64, data_root=str(tmp_path / "nothing here"))
-    result = train_data_parallel(missing, nproc=2)
+    result = train_data_parallel(replace(missing, nproc=2))
     assert result.status == "failed"
     assert "of the data-parallel run failed" in str(result.message)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 
 import pytest
 
 from playground.datasets import load
 from playground.threads import torch_threads
 from playground.train import RunConfig
+from playground.train.distributed import train_data_parallel
 from playground.train.executor import ProcessEngine, engine_from_env
-from playground.train.loop import train
 from playground.train.runs import Limits, RunQueue
 from tests.train.fakes import CRASH, DAMAGED, RAISE, scripted_trainer, stop_after_first_report
 
@@ -82,9 +83,29 @@ def test_the_real_digits_run_reports_live_through_the_queue_and_returns_its_weig
 
 
 def test_the_app_trains_in_processes_unless_told_to_use_threads():
-    assert engine_from_env(1, {"PLAYGROUND_EXECUTOR": "thread"}) is train
+    assert engine_from_env(1, {"PLAYGROUND_EXECUTOR": "thread"}) is train_data_parallel
     engine = engine_from_env(1, {})
     try:
         assert isinstance(engine, ProcessEngine) and engine.workers == 1
     finally:
         engine.close()
+
+
+def test_a_data_parallel_job_trains_in_a_worker_as_it_does_when_called_directly():
+    # batchnorm normalises each process's share by its own statistics: two processes' losses are
+    # not one process's, so an engine that trained the job as one process would show
+    config = RunConfig(dataset="digits", epochs=1, batch_size=64, max_train=256, max_test=100, device="cpu",
+                       nproc=2, batchnorm=True)
+    engine = ProcessEngine(1)  # its worker starts the run's two processes
+    try:
+        reports = []
+        pooled = engine(config, reports.append, lambda: False)
+    finally:
+        engine.close()
+    direct = train_data_parallel(config)
+    assert pooled.status == direct.status == "finished", pooled.message
+    assert pooled.test_accuracy == pytest.approx(direct.test_accuracy, abs=1e-5)
+    assert pooled.steps[-1]["loss"] == pytest.approx(direct.steps[-1]["loss"], abs=1e-5)
+    alone = train_data_parallel(replace(config, nproc=1))
+    assert abs(alone.steps[-1]["loss"] - pooled.steps[-1]["loss"]) > 1e-3
+    assert [p.epoch for p in reports if p.kind == "epoch"] == [1]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.threads import torch_threads
 from playground.train import RunConfig
 from tests.train.fakes import CRASH, DAMAGED, RAISE, scripted_trainer, stop_after_first_report
 
@@ -40,6 +41,22 @@ def test_a_job_runs_as_a_ray_task_and_reports_back(engine):
     result, reports = run(engine)
     assert result.status == "finished" and int(result.message.split()[0]) != os.getpid()
     assert [p.kind for p in reports] == ["step"]
+
+
+def assigned_cpus(config, callback, should_stop, data):
+    """A stand-in for the trainer that answers with the CPUs Ray gave its task."""
+    from playground.train.loop import RunResult
+    cpus = ray.get_runtime_context().get_assigned_resources().get("CPU", 0)
+    return RunResult(config, "finished", f"{cpus:g}", "cpu")
+
+
+def test_a_job_of_n_processes_asks_ray_for_n_times_the_cpus_of_one(cluster):
+    from playground.train.ray_engine import RayEngine
+    engine = RayEngine(cluster, assigned_cpus)
+    with torch_threads(1):
+        asked = {nproc: engine(RunConfig(dataset="digits", nproc=nproc), [].append, lambda: False).message
+                 for nproc in (1, 2)}
+    assert asked == {1: "1", 2: "2"}
 
 
 def test_a_job_that_raises_or_whose_worker_dies_is_a_failed_run(engine):

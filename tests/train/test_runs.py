@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -10,7 +11,7 @@ import pytest
 from playground.datasets import load
 from playground.train import RunConfig
 from playground.train.loop import RunResult
-from playground.train.runs import Limits, QueueFullError, RunQueue
+from playground.train.runs import Limits, ProcessLimitError, QueueFullError, RunQueue
 
 
 class GatedTrainer:
@@ -111,6 +112,33 @@ def test_hosted_limits_come_from_the_environment_and_cap_the_config():
     assert [str(note) for note in notes] == ["Hosted mode: epochs capped at 5.",
                                              "Hosted mode: at most 10,000 training and 2,000 test images."]
     assert Limits().apply(RunConfig(epochs=50)) == (RunConfig(epochs=50), [])
+
+
+def test_a_run_of_more_processes_than_the_server_allows_is_refused_and_not_queued():
+    trainer = GatedTrainer()
+    queue = RunQueue(Limits(max_processes=2), trainer=trainer)
+    with pytest.raises(ProcessLimitError) as refused:
+        queue.submit("alice", RunConfig(batch_size=128, nproc=4))
+    assert str(refused.value) == ("This server trains one run as at most 2 process(es); this run asks for 4. "
+                                  "Choose 2 or fewer.")
+    assert refused.value.said.text("zh") == ("此服务器上一次训练最多使用 2 个进程，而这次训练要求 4 个。"
+                                             "请选择不超过 2 个。")
+    assert queue.runs("alice") == []
+    allowed = queue.submit("alice", RunConfig(batch_size=128, nproc=2))
+    assert allowed.status == "running" and allowed.config.nproc == 2
+    trainer.gate.set()
+    wait_until(lambda: not allowed.active)
+
+
+@pytest.mark.parametrize("environ, most", [
+    ({"PLAYGROUND_HOSTED": "1"}, 1),
+    ({"PLAYGROUND_HOSTED": "1", "PLAYGROUND_MAX_PROCESSES": "2"}, 2),
+    ({"PLAYGROUND_MAX_PROCESSES": "8"}, 8),
+    ({"PLAYGROUND_MAX_PROCESSES": "none"}, min(4, os.cpu_count() or 1)),
+    ({}, min(4, os.cpu_count() or 1)),
+], ids=["hosted", "hosted-raised", "set", "unreadable", "default"])
+def test_the_process_limit_comes_from_the_environment(environ, most):
+    assert Limits.from_env(environ).max_processes == most
 
 
 def test_the_finished_runs_of_a_session_gone_for_the_time_limit_are_forgotten():

@@ -9,7 +9,6 @@ infinity reaches a chart; the page says in words where a run diverged instead.
 from __future__ import annotations
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
 from playground.backprop.health import Run
@@ -17,15 +16,9 @@ from playground.ui.a11y import grid_summary
 from playground.ui.format import number
 from playground.ui.i18n import t
 from playground.ui.theme import OKABE_ITO, color_of
+from playground.ui.vega import plottable
 
 LOG = alt.Scale(type="log")
-
-
-def plottable(frame: pd.DataFrame, columns: list[str], log: bool = False) -> pd.DataFrame:
-    """The rows whose ``columns`` are all finite (and positive, for a log axis)."""
-    values = frame[columns].to_numpy(dtype=float)
-    keep = np.isfinite(values).all(axis=1) & ((values > 0).all(axis=1) if log else True)
-    return frame[keep].reset_index(drop=True)
 
 
 def _step_axis() -> alt.X:

@@ -255,7 +255,7 @@ def summary_frame(results: dict[str, RunResult]) -> pd.DataFrame:
         c = result.config
         optimizer = t("runs.summary.optimizer", optimizer=c.optimizer, backend=backends[c.backend])
         rows.append({"run": label, "status": t(f"runs.status.{result.status}"), "optimizer": optimizer,
-                     "lr": c.lr, "batch": c.batch_size, "accumulate": c.accumulate,
+                     "lr": c.lr, "batch": c.batch_size, "accumulate": c.accumulate, "processes": c.nproc,
                      "dropout": c.dropout, "batchnorm": c.batchnorm, "epochs": len(result.epochs),
                      "test accuracy": fmt.points(result.test_accuracy),
                      "seconds": round(result.seconds, 1),

@@ -5,7 +5,9 @@ text saying why (so its value, and the link, survive switching back): momentum o
 SGD-with-velocity methods, warmup outside the warming schedules, dropout and batchnorm on the
 fast CIFAR net, which has its own fixed BatchNorm and no dropout, and on the MNIST-1D paper's
 models, built as the paper built them; augmentation and test-time augmentation on 1-D signals;
-hidden widths outside the MLP; mixed precision off CUDA, where every run computes in float32.
+hidden widths outside the MLP; conv channels outside the small CNN and the 1-D CNN; mixed precision
+off CUDA, where every run computes in float32; data-parallel processes where the server allows,
+or the device holds, only one.
 
 The defaults are the MNIST-1D recipe (``presets.PAGE_RECIPE``): a link that names none of the
 settings trains the paper's MLP on MNIST-1D, which every machine can generate, offline. Mixed
@@ -22,17 +24,20 @@ from typing import Any
 import streamlit as st
 
 from playground.datasets.images import DATASETS
+from playground.i18n import SettingsError
 from playground.optim import METHODS
 from playground.regularization.mlp import MAX_HIDDEN_LAYERS, MAX_WIDTH, parse_hidden
 from playground.schedules import SCHEDULES
 from playground.train import RunConfig
-from playground.train.device import available
-from playground.train.models import FIXED_ARCHITECTURE, MODELS
+from playground.train.device import available, pick_device
+from playground.train.distributed import process_counts
+from playground.train.models import CHANNELS, FIXED_ARCHITECTURE, MAX_CHANNELS, MODELS, STAGES, parse_channels
 from playground.train.presets import PAGE_RECIPE
 from playground.ui import policy
 from playground.ui.escape import in_code, said_literally
 from playground.ui.i18n import t
 from playground.ui.knobs import knob, method_knobs
+from playground.ui.runs.compute import run_queue
 from playground.ui.urlstate import QueryState
 
 WARMUP_SCHEDULES = ("warmup_cosine", "one_cycle")
@@ -53,11 +58,12 @@ def settings(qs: QueryState) -> RunConfig:
                            format_func=lambda name: auto if name == "auto" else name)
         amp = _mixed_precision(qs, devices[0] if device == "auto" else device)
         seed = qs.number("seed", t("runs.controls.seed"), 0, lo=0, hi=2**31 - 1)
+        nproc = _processes(qs, optimization["batch_size"], device)
     if regularization["batchnorm"] and optimization["accumulate"] > 1:
         # the one setting where accumulation changes more than memory: say so where both are set
         st.sidebar.caption(t("runs_accumulate.controls.batchnorm_note", batch=optimization["batch_size"],
                              effective=optimization["batch_size"] * optimization["accumulate"]))
-    return RunConfig(**optimization, **regularization, device=device, amp=amp, seed=seed)
+    return RunConfig(**optimization, **regularization, device=device, amp=amp, seed=seed, nproc=nproc)
 
 
 def _optimization(qs: QueryState) -> dict[str, Any]:
@@ -72,6 +78,7 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     model = qs.choice("model", t("runs.controls.model"), MODELS, recipe.model, where=side,
                       format_func=models.__getitem__)
     hidden = _hidden(qs, mlp=model == "mlp")
+    channels = _channels(qs, model)
     optimizer = qs.choice("optimizer", t("runs.controls.optimizer"), METHODS, recipe.optimizer, where=side)
     backend = qs.choice("backend", t("runs.controls.backend"), backends, recipe.backend, widget="radio",
                         where=side, horizontal=True, format_func=backends.__getitem__)
@@ -92,7 +99,8 @@ def _optimization(qs: QueryState) -> dict[str, Any]:
     warmup = qs.slider("warmup", t("runs.controls.warmup"), 0.2, lo=0.05, hi=0.5, step=0.05, where=side,
                        disabled=schedule not in WARMUP_SCHEDULES,
                        help=t("runs.controls.warmup_help", schedules=and_.join(WARMUP_SCHEDULES)))
-    return dict(dataset=dataset, model=model, hidden=hidden, optimizer=optimizer, backend=backend, lr=lr,
+    return dict(dataset=dataset, model=model, hidden=hidden, channels=channels, optimizer=optimizer,
+                backend=backend, lr=lr,
                 momentum=momentum if optimizer in MOMENTUM_METHODS else None,
                 hyper=tuple(sorted(hyper.items())), epochs=epochs, batch_size=batch, accumulate=accumulate,
                 schedule=schedule,
@@ -149,8 +157,51 @@ def _hidden(qs: QueryState, mlp: bool) -> tuple[int, ...]:
     return widths if mlp else PAGE_RECIPE.hidden
 
 
+def _channels(qs: QueryState, model: str) -> tuple[int, ...]:
+    """The CNNs' channel counts, typed as "32,64"; an empty field (the default) is the model's own,
+    shown greyed inside it. Counts that do not parse or do not fit the model fall back to its own
+    with a notice; outside the two small CNNs the field is disabled, its text kept for the link."""
+    key = qs.field("channels", "")
+    own = CHANNELS.get(model)
+    channels: tuple[int, ...] = ()
+    if own is not None:
+        text = str(st.session_state[key])
+        try:
+            channels = parse_channels(model, text)
+        except SettingsError as error:
+            qs.notices.append(t("runs_channels.bad", text=in_code(text), reason=said_literally(error),
+                                model=t(f"runs.models.{model}"), default=_text(own)))
+        st.session_state[key] = _text(channels)  # drawn below as the link writes it: "8, 16" as "8,16"
+    if own is None:
+        help_ = t("runs_channels.fixed_help")
+    elif model == "cnn":
+        help_ = t("runs_channels.cnn_help", stages=STAGES[model][1], most=MAX_CHANNELS, default=_text(own))
+    else:
+        help_ = t("runs_channels.cnn1d_help", most=MAX_CHANNELS, default=_text(own))
+    qs.text("channels", t("runs_channels.label"), "", where=st.sidebar, disabled=own is None, help=help_,
+            placeholder=_text(own or ()))
+    return channels
+
+
 def _text(widths: tuple[int, ...]) -> str:
     return ",".join(str(width) for width in widths)
+
+
+def _processes(qs: QueryState, batch: int, device: str) -> int:
+    """How many processes train the run, offering only the counts it can train as: those that
+    split the batch, that the device holds and that the server allows (``Limits.max_processes``,
+    which the queue enforces). Greyed out, saying why, where that is one process."""
+    limit = run_queue().limits.max_processes
+    counts = process_counts(batch, device, limit)
+    if qs.get("nproc", 1) not in counts:  # chosen before the batch or the device changed
+        qs.set("nproc", 1)
+    help_ = t("runs_nproc.help")
+    if limit == 1:
+        help_ = t("runs_nproc.help_server")
+    elif counts == [1]:
+        help_ = t("runs_nproc.help_device", device=pick_device(device).type.upper())
+    return qs.choice("nproc", t("runs_nproc.label"), counts, 1, widget="radio", horizontal=True,
+                     disabled=counts == [1], help=help_)
 
 
 def _mixed_precision(qs: QueryState, device: str) -> bool:

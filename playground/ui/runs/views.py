@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -28,12 +29,13 @@ from playground.datasets.images import (
 )
 from playground.train import Progress, RunConfig, RunResult, export
 from playground.train.attack import Attack
+from playground.train.layers import Filters
 from playground.train.loop import seconds_text, total_steps
 from playground.train.runs import Limits, Run, RunQueue
 from playground.ui import format as fmt
 from playground.ui.a11y import described
 from playground.ui.i18n import said_of, say, t
-from playground.ui.runs import charts, compute
+from playground.ui.runs import charts, compute, inside
 from playground.ui.runs.keys import COMPARED, SHOWN
 
 STATUS = {"finished": st.success, "early-stopped": st.success, "stopped": st.info, "diverged": st.error,
@@ -167,6 +169,8 @@ def _live_metrics(run: Run, latest: Progress) -> None:
     chart, table = st.columns([3, 2])
     steps = charts.steps_frame(run.progress)
     described(charts.steps_chart(steps), charts.steps_table(steps), charts.steps_summary(steps), where=chart)
+    _grad_norms(inside.grad_norms_frame((p.step, p.grad_norms) for p in run.progress if p.kind == "step"),
+                where=chart)
     _lr(charts.lr_frame(run.config, latest.total_steps, run.progress), where=chart)
     if len(epochs):
         table.dataframe(epochs, hide_index=True, height=min(35 * len(epochs) + 40, 240), column_config={
@@ -174,6 +178,35 @@ def _live_metrics(run: Run, latest: Progress) -> None:
             "test loss": st.column_config.NumberColumn(t("runs.columns.test_loss"), format="%.4g"),
             "test accuracy": st.column_config.NumberColumn(t("runs.columns.test_accuracy"),
                                                            format=fmt.PERCENT_COLUMN)})
+    newest = next(((p.filters, p.epoch) for p in reversed(run.progress) if p.filters is not None), None)
+    if newest is not None:
+        _filters(*newest)
+
+
+def _grad_norms(frame: pd.DataFrame, where: DeltaGenerator | None = None) -> None:
+    """Each layer's gradient norm against the step (nothing before the first report)."""
+    if len(frame):
+        described(inside.grad_norms_chart(frame), inside.grad_norms_table(frame),
+                  inside.grad_norms_summary(frame), where=where)
+
+
+def _filters(filters: Filters, epoch: int) -> None:
+    """The first convolution's filters after ``epoch``, with what to look for in them: a picture
+    of small squares for a 2-D convolution, a small line chart per kernel for a 1-D one."""
+    st.markdown(t("runs_inside.filters_title", layer=filters.layer, epoch=epoch))
+    summary, table = inside.filters_summary(filters, epoch), inside.filters_table(filters)
+    if len(filters.shape) == 3:  # a 1-D convolution's kernels
+        st.caption(t("runs_inside.look_kernels"))
+        described(inside.kernels_chart(filters), table, summary, width="content")
+        return
+    channels = filters.shape[1]
+    if channels == 1:
+        st.caption(t("runs_inside.look_gray"))
+    elif channels == 3:
+        st.caption(t("runs_inside.look_rgb"))
+    else:  # the fast net's first convolution that learns reads the whitened channels
+        st.caption(t("runs_inside.look_channels", layer=filters.layer, channels=channels))
+    _tiles([inside.filters_mosaic(filters)], None, summary, table, width="content")
 
 
 def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
@@ -197,6 +230,9 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     if run.latest is not None and run.config.schedule != "constant":
         _lr(charts.lr_frame(run.config, run.latest.total_steps, run.progress))
         st.caption(t("runs.results.lr_caption"))
+    _grad_norms(inside.grad_norms_frame(result.grad_norms))
+    if result.filters is not None:
+        _filters(result.filters, result.epochs[-1]["epoch"])
     left, right = st.columns([3, 2])
     confusion = charts.confusion_frame(result)
     described(charts.confusion_chart(confusion, result.classes), charts.confusion_table(confusion),
@@ -293,9 +329,10 @@ def _adversarial_examples(found: Attack, index: int, budget: str, classes: tuple
     _tiles(*charts.adversarial_tiles(found, index, classes), summary, table)
 
 
-def _tiles(images: list, captions: list[str], summary: str, table: pd.DataFrame) -> None:
+def _tiles(images: list, captions: list[str] | None, summary: str, table: pd.DataFrame,
+           width: int | Literal["content"] = 96) -> None:
     """Small images, each captioned, then their text alternative: a sentence and the list of them."""
-    st.image(images, caption=captions, width=96)
+    st.image(images, caption=captions, width=width)
     st.caption(summary)
     with st.expander(t("a11y.data"), icon=":material/table:"):
         st.dataframe(table, hide_index=True, width="stretch")
@@ -320,6 +357,7 @@ def compare(runs: list[Run]) -> None:
             "batch": number(t("runs_compare_columns.batch")),
             "accumulate": number(t("runs_compare_columns.accumulate"),
                                  help=t("runs_compare_columns.accumulate_help")),
+            "processes": number(t("runs_nproc.column"), help=t("runs_nproc.column_help")),
             "dropout": number(t("runs.columns.dropout")),
             "batchnorm": st.column_config.CheckboxColumn(t("runs.columns.batchnorm")),
             "epochs": number(t("runs.columns.epochs")),

@@ -184,3 +184,52 @@ def test_the_momentum_methods_keep_their_own_momentum_control_and_link(launched)
     run = launched[-1]
     assert run.momentum == 0.8 and run.hyper == (("nesterov", True),)  # momentum is not asked twice
     assert run.tuned == {"momentum": 0.8, "nesterov": True}
+
+
+@pytest.fixture
+def server(monkeypatch):
+    """The page's queue made afresh from the environment a test sets, training in threads (no
+    pool of processes to start); the next test gets its own."""
+    def start(**environ):
+        for name, value in {"PLAYGROUND_EXECUTOR": "thread", **environ}.items():
+            monkeypatch.setenv(name, value)
+        run_queue.clear()
+    yield start
+    run_queue.clear()
+
+
+def test_the_process_control_offers_only_counts_that_split_the_batch_and_lands_in_the_link(launched, server):
+    server(PLAYGROUND_MAX_PROCESSES="8")
+    at = open_page(PAGE, dataset="digits", batch="100", device="cpu")
+    processes = at.radio(key="runs.nproc")
+    assert processes.label == "Processes (data-parallel)" and not processes.disabled
+    assert processes.options == ["1", "2", "4", "5"]  # 100 splits into 1, 2, 4 or 5 equal shares, not 3
+    assert "each on 1/N of every batch" in processes.help
+    assert launched[-1].nproc == 1 and "nproc" not in at.query_params  # old links mean one process
+    processes.set_value(5).run()
+    assert at.query_params["nproc"] == "5" and launched[-1].nproc == 5
+    at.select_slider(key="runs.batch").set_value(128).run()  # 5 does not split 128: back to one process
+    assert at.radio(key="runs.nproc").options == ["1", "2", "4", "8"]
+    assert launched[-1].nproc == 1 and "nproc" not in at.query_params
+    assert not at.exception
+
+
+def test_a_link_asking_for_a_count_that_does_not_split_the_batch_trains_as_one_process(launched, server):
+    server(PLAYGROUND_MAX_PROCESSES="4")
+    at = open_page(PAGE, dataset="digits", batch="128", nproc="3", device="cpu")
+    assert any(notice.startswith("Ignored `nproc=3` from the link") for notice in notices(at))
+    assert launched[-1].nproc == 1
+    at = open_page(PAGE, dataset="digits", batch="128", nproc="4", device="cpu")
+    assert launched[-1].nproc == 4 and at.radio(key="runs.nproc").value == 4
+
+
+def test_where_the_server_allows_one_process_the_control_is_greyed_out_saying_why(launched, server):
+    server(PLAYGROUND_HOSTED="1")
+    at = open_page(PAGE, dataset="digits", nproc="2", device="cpu")
+    processes = at.radio(key="runs.nproc")
+    assert processes.disabled and processes.options == ["1"]
+    assert "This server trains every run as one process" in processes.help
+    assert launched[-1].nproc == 1
+    at = open_page(PAGE, lang="zh", device="cpu")
+    processes = at.radio(key="runs.nproc")
+    assert processes.label == "进程数（数据并行）" and "此服务器的每次训练都只用一个进程" in processes.help

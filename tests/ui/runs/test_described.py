@@ -66,17 +66,17 @@ def test_every_chart_of_a_finished_run_and_the_comparison_has_its_sentence_and_d
     specs = [json.loads(chart.proto.spec) for chart, _, _ in found]
     titles = [spec.get("title") or spec.get("layer", [{}])[0].get("title") for spec in specs]
     assert titles == ["η(t): learning rate at each optimizer step", None,  # before launch; loss | accuracy
-                      "η(t): learning rate at each optimizer step", "Confusion matrix (rows: true class)",
-                      "Test accuracy per epoch"]
+                      "η(t): learning rate at each optimizer step", "Gradient norm per layer, at each report",
+                      "Confusion matrix (rows: true class)", "Test accuracy per epoch"]
     assert all(caption and expander == DATA for _, caption, expander in found)
-    curves, confusion = found[1][1], found[3][1]
+    curves, confusion = found[1][1], found[4][1]
     assert curves.startswith("After epoch 2: training loss ")
     # the confusion matrix's sentence counts what its cells hold: the test set, and the run's accuracy
     counted = re.match(r"(\d+) of (\d+) test images .* \(([\d.]+%)\)", confusion)
     correct, total, accuracy = counted.groups()
     assert int(total) == table(at, "test examples")["test examples"].sum() == 359
     assert accuracy == metric(at, "Test accuracy")
-    cells = chart_data(found[3][0])
+    cells = chart_data(found[4][0])
     assert int(correct) == cells.query("true == predicted")["count"].sum()
     # the misclassified images: the first (at most 36) of all the matrix counts off its diagonal
     wrong = int(total) - int(correct)
