@@ -41,7 +41,7 @@ if launched and data is not None:
 # the panel reruns the page, rather than drawn twice, live and finished.
 ended = [run for run in queue.runs(owner) if not run.active]
 done = [run for run in ended if run.result is not None]
-view.live(queue, owner, {run.id for run in ended})
+view.live(queue, owner, {run.id for run in ended}, dataset)
 paper.table(config.dataset, [run.result for run in done])
 if done:
     st.subheader(t("runs.results.title"))

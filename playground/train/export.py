@@ -26,11 +26,13 @@ def metrics_csv(result: RunResult) -> str:
 
 def metrics_json(result: RunResult) -> str:
     """Everything but the weights: config, status, message and device (in English), per-step and
-    per-epoch metrics, confusion matrix and per-class accuracy."""
+    per-epoch metrics, each reported step's per-layer gradient norms, confusion matrix and
+    per-class accuracy."""
     return json.dumps({
         "config": result.config.to_dict(), "status": result.status, "message": str(result.message),
         "device": "" if result.device is None else str(result.device), "seconds": result.seconds,
         "classes": list(result.classes), "epochs": result.epochs, "steps": result.steps,
+        "grad_norms": [{"step": step, **dict(norms)} for step, norms in result.grad_norms],
         "confusion": result.confusion, "per_class_accuracy": result.per_class_accuracy,
     }, indent=1)
 

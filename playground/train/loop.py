@@ -159,6 +159,9 @@ class Progress:
     # optimizer stepped with (all micro-batches, averaged across processes), before clipping
     grad_norms: tuple[tuple[str, float], ...] = ()
     filters: Filters | None = None  # "epoch": the first convolution's weights (conv nets only)
+    # "epoch": the test set's confusion matrix (rows: true class) and first mistakes, as RunResult keeps them
+    confusion: tuple[tuple[int, ...], ...] | None = None
+    mistakes: tuple[dict[str, int], ...] = ()
 
 
 @dataclass
@@ -508,13 +511,17 @@ class _Run:
     def _report(self, kind: str, epoch: int, loss: float, accuracy: float, images_per_s: float,
                 test: ev.Evaluation | None = None, grad_norms: tuple[tuple[str, float], ...] = ()) -> None:
         """Tell the callback; a step report carries the layers' gradient norms, an epoch report
-        the first convolution's filters (both kept in the result too)."""
-        filters = self.layers.filters() if kind == "epoch" else None
+        the first convolution's filters and the test set's confusion matrix and first mistakes
+        (all kept in the result too)."""
+        epochal = kind == "epoch"
+        filters = self.layers.filters() if epochal else None
+        confusion = tuple(map(tuple, self.result.confusion)) if epochal and self.result.confusion else None
         progress = Progress(kind, epoch, self.step, self.total_steps, loss, accuracy,
                             self.optimizer.param_groups[-1]["lr"], images_per_s,
                             time.perf_counter() - self.started,
                             test.loss if test else None, test.accuracy if test else None, self.result.device,
-                            grad_norms=grad_norms, filters=filters)
+                            grad_norms=grad_norms, filters=filters, confusion=confusion,
+                            mistakes=tuple(self.result.mistakes) if epochal else ())
         if kind == "step":
             self.result.steps.append({"step": self.step, "epoch": epoch, "loss": loss, "accuracy": accuracy,
                                       "lr": progress.lr})

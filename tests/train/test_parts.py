@@ -84,11 +84,13 @@ def test_exports_hold_the_metrics_and_the_weights():
     cpu = describe(torch.device("cpu"))
     result = RunResult(RunConfig(), "finished", finished(1, 2.0, 0.6), cpu, ("a", "b"), epochs=[
         {"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.5, "test_loss": 0.9, "test_accuracy": 0.6,
-         "lr": 0.1, "seconds": 2.0, "images_per_s": 100.0}], confusion=[[3, 1], [0, 2]], state_dict=state)
+         "lr": 0.1, "seconds": 2.0, "images_per_s": 100.0}], confusion=[[3, 1], [0, 2]], state_dict=state,
+        grad_norms=[(5, (("conv 1", 0.25), ("linear 2", 1.5)))])
     assert metrics_csv(result).splitlines()[1].startswith("1,1.0,0.5,0.9,0.6,,0.1,2.0,100.0")
     document = json.loads(metrics_json(result))
     assert document["per_class_accuracy"] == [0.75, 1.0] and document["config"]["optimizer"] == "Adam"
     # the run's words in English, as the command line prints them
     assert document["message"] == "Finished 1 epoch in 2 s: test accuracy 60.0%."
     assert document["device"].startswith("CPU (")
+    assert document["grad_norms"] == [{"step": 5, "conv 1": 0.25, "linear 2": 1.5}]
     assert torch.equal(load_safetensors(weights_safetensors(result))["w"], state["w"])

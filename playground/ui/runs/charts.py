@@ -20,6 +20,7 @@ from playground.ui import format as fmt
 from playground.ui.i18n import say, t
 from playground.ui.runs.messages import class_name
 from playground.ui.theme import OKABE_ITO, SHAPES, TRAIN_COLOR, VALIDATION_COLOR
+from playground.ui.vega import memo
 
 SPLITS = ("train", "test")
 LR_POINTS = 1000  # the most steps the learning-rate chart draws; longer runs are sampled evenly
@@ -271,6 +272,7 @@ def confusion_frame(result: RunResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["true", "predicted", "count"])
 
 
+@memo  # the live panel redraws it twice a second; it changes once an epoch
 def confusion_chart(frame: pd.DataFrame, classes: tuple[str, ...]) -> alt.LayerChart:
     order = [class_name(name) for name in classes]
     true, predicted, count = t("runs.charts.true"), t("runs.charts.predicted"), t("runs.charts.count")

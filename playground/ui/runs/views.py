@@ -27,6 +27,7 @@ from playground.datasets.images import (
     load,
     missing_files,
 )
+from playground.i18n import said
 from playground.train import Progress, RunConfig, RunResult, export
 from playground.train.attack import Attack
 from playground.train.layers import Filters
@@ -117,9 +118,10 @@ def launch(queue: RunQueue, owner: str, config: RunConfig, data: ImageSet) -> No
         st.error(said_of(error))
 
 
-def live(queue: RunQueue, owner: str, shown: set[str]) -> None:
+def live(queue: RunQueue, owner: str, shown: set[str], load_data: Callable[[str], ImageSet]) -> None:
     """The active runs' progress, re-rendered every half second; the whole page reruns as soon as
-    a run has ended that is not among ``shown`` (the ended runs the page drew), so its results appear."""
+    a run has ended that is not among ``shown`` (the ended runs the page drew), so its results appear.
+    ``load_data`` gives the test images its mistakes show."""
     polling = any(run.active for run in queue.runs(owner))
 
     @st.fragment(run_every=0.5 if polling else None)
@@ -127,14 +129,14 @@ def live(queue: RunQueue, owner: str, shown: set[str]) -> None:
         runs = queue.runs(owner)
         for run in runs:
             if run.active:
-                _progress(queue, owner, run)
+                _progress(queue, owner, run, load_data)
         if any(not run.active and run.id not in shown for run in runs):
             st.rerun()
 
     panel()
 
 
-def _progress(queue: RunQueue, owner: str, run: Run) -> None:
+def _progress(queue: RunQueue, owner: str, run: Run, load_data: Callable[[str], ImageSet]) -> None:
     with st.container(border=True):
         top, button = st.columns([5, 1])
         latest = run.latest
@@ -150,6 +152,7 @@ def _progress(queue: RunQueue, owner: str, run: Run) -> None:
             queue.stop(owner, run.id)
         if latest is not None:
             _live_metrics(run, latest)
+            _test_so_far(run, load_data)
 
 
 def _live_metrics(run: Run, latest: Progress) -> None:
@@ -181,6 +184,39 @@ def _live_metrics(run: Run, latest: Progress) -> None:
     newest = next(((p.filters, p.epoch) for p in reversed(run.progress) if p.filters is not None), None)
     if newest is not None:
         _filters(*newest)
+
+
+def _test_so_far(run: Run, load_data: Callable[[str], ImageSet]) -> None:
+    """The test set after the run's latest evaluated epoch: its confusion matrix and first
+    mistakes, drawn as the results view draws the finished run's."""
+    tested = next((p for p in reversed(run.progress) if p.confusion is not None), None)
+    if tested is None:
+        return
+    try:
+        classes = load_data(run.config.dataset).classes
+    except DatasetError:
+        return  # the run read its data; a page that cannot is told so by the results view
+    so_far = RunResult(run.config, "running", said("runs_live_test.title", epoch=tested.epoch), None,
+                       classes=classes, confusion=[list(row) for row in tested.confusion or ()],
+                       mistakes=list(tested.mistakes))
+    st.markdown(say(so_far.message))
+    _confusion(so_far)
+    _mistakes(run.config.dataset, so_far, load_data)
+
+
+def _confusion(result: RunResult) -> None:
+    """The confusion matrix beside each class's accuracy."""
+    left, right = st.columns([3, 2])
+    confusion = charts.confusion_frame(result)
+    described(charts.confusion_chart(confusion, result.classes), charts.confusion_table(confusion),
+              charts.confusion_summary(confusion), where=left)
+    right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
+                    column_config={
+                        "class": st.column_config.TextColumn(t("runs.columns.class")),
+                        "accuracy": st.column_config.ProgressColumn(
+                            t("runs.columns.accuracy"), format=fmt.PERCENT_COLUMN, min_value=0.0,
+                            max_value=100.0),
+                        "test examples": st.column_config.NumberColumn(t("runs.columns.test_examples"))})
 
 
 def _grad_norms(frame: pd.DataFrame, where: DeltaGenerator | None = None) -> None:
@@ -233,17 +269,7 @@ def results(runs: list[Run], load_data: Callable[[str], ImageSet]) -> None:
     _grad_norms(inside.grad_norms_frame(result.grad_norms))
     if result.filters is not None:
         _filters(result.filters, result.epochs[-1]["epoch"])
-    left, right = st.columns([3, 2])
-    confusion = charts.confusion_frame(result)
-    described(charts.confusion_chart(confusion, result.classes), charts.confusion_table(confusion),
-              charts.confusion_summary(confusion), where=left)
-    right.dataframe(charts.per_class_frame(result), hide_index=True, height=35 * len(result.classes) + 40,
-                    column_config={
-                        "class": st.column_config.TextColumn(t("runs.columns.class")),
-                        "accuracy": st.column_config.ProgressColumn(
-                            t("runs.columns.accuracy"), format=fmt.PERCENT_COLUMN, min_value=0.0,
-                            max_value=100.0),
-                        "test examples": st.column_config.NumberColumn(t("runs.columns.test_examples"))})
+    _confusion(result)
     _mistakes(run.config.dataset, result, load_data)
     _adversarial(run, result, load_data)
     cols = st.columns(3)
