@@ -22,6 +22,7 @@ from playground.ui.home.experiments import EXPERIMENTS
 from playground.ui.i18n import LANGUAGES, catalogue
 from playground.ui.pages import PAGES
 from playground.ui.race.controls import SCHEDULE_CHOICES
+from playground.ui.runs.inside import KINDS as LAYER_KINDS
 from playground.ui.runs.messages import CLASSES
 from playground.ui.runs.views import STATUS
 from tests.ui.helpers import english_phrases, open_page
@@ -58,6 +59,7 @@ def used_keys() -> set[str]:
     keys |= {f"runs.datasets.{name}" for name in DATASETS} | {f"runs.models.{name}" for name in MODELS}
     keys |= {f"runs.schedules.{kind}" for kind in SCHEDULES} | {f"runs.status.{status}" for status in STATUS}
     keys |= {f"runs.classes.{name}" for name in CLASSES.values()}
+    keys |= {f"runs_inside.kinds.{kind}" for kind in LAYER_KINDS}
     return keys
 
 

@@ -35,9 +35,21 @@ COLUMNS = 8       # filters a row, for filters drawn as one square each
 GAP = 153         # the grey between filters (#999999, the theme's grey)
 
 
+# the layer kinds of playground.train.layers that the catalogues name ("runs_inside.kinds.<kind>")
+KINDS = ("conv", "linear", "batchnorm", "gru")
+
+
+def layer_name(name: str) -> str:
+    """A layer's name ("conv 1") in the page's language ("卷积层 1"); other kinds stay as named."""
+    kind, _, number = name.rpartition(" ")
+    return t(f"runs_inside.kinds.{kind}", number=number) if kind in KINDS else name
+
+
 def grad_norms_frame(reports: Iterable[tuple[int, Iterable[tuple[str, float]]]]) -> pd.DataFrame:
-    """Long form, from (step, ((layer, norm), ...)) reports: step, layer, norm; layers in forward order."""
-    rows = [{"step": step, "layer": layer, "norm": norm} for step, norms in reports for layer, norm in norms]
+    """Long form, from (step, ((layer, norm), ...)) reports: step, layer (named in the page's
+    language), norm; layers in forward order."""
+    rows = [{"step": step, "layer": layer_name(layer), "norm": norm}
+            for step, norms in reports for layer, norm in norms]
     return pd.DataFrame(rows, columns=["step", "layer", "norm"])
 
 
@@ -116,8 +128,9 @@ def filters_summary(filters: Filters, epoch: int) -> str:
     shape = filters.shape
     size = "×".join(map(str, shape[2:]))
     weights = filters.array()
-    return t("runs_inside.alt.filters", count=shape[0], size=size, channels=shape[1], layer=filters.layer,
-             epoch=epoch, low=fmt.number(float(weights.min())), high=fmt.number(float(weights.max())))
+    return t("runs_inside.alt.filters", count=shape[0], size=size, channels=shape[1],
+             layer=layer_name(filters.layer), epoch=epoch, low=fmt.number(float(weights.min())),
+             high=fmt.number(float(weights.max())))
 
 
 def filters_mosaic(filters: Filters) -> np.ndarray:

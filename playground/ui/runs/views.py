@@ -229,7 +229,8 @@ def _grad_norms(frame: pd.DataFrame, where: DeltaGenerator | None = None) -> Non
 def _filters(filters: Filters, epoch: int) -> None:
     """The first convolution's filters after ``epoch``, with what to look for in them: a picture
     of small squares for a 2-D convolution, a small line chart per kernel for a 1-D one."""
-    st.markdown(t("runs_inside.filters_title", layer=filters.layer, epoch=epoch))
+    layer = inside.layer_name(filters.layer)
+    st.markdown(t("runs_inside.filters_title", layer=layer, epoch=epoch))
     summary, table = inside.filters_summary(filters, epoch), inside.filters_table(filters)
     if len(filters.shape) == 3:  # a 1-D convolution's kernels
         st.caption(t("runs_inside.look_kernels"))
@@ -241,7 +242,7 @@ def _filters(filters: Filters, epoch: int) -> None:
     elif channels == 3:
         st.caption(t("runs_inside.look_rgb"))
     else:  # the fast net's first convolution that learns reads the whitened channels
-        st.caption(t("runs_inside.look_channels", layer=filters.layer, channels=channels))
+        st.caption(t("runs_inside.look_channels", layer=layer, channels=channels))
     _tiles([inside.filters_mosaic(filters)], None, summary, table, width="content")
 
 

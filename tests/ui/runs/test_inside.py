@@ -14,8 +14,11 @@ from altair.vegalite.v6.schema.core import load_schema
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from playground.datasets import load
+from playground.datasets.images import DATASETS
 from playground.train import RunConfig, train
-from playground.train.layers import Filters
+from playground.train.layers import Filters, Layers
+from playground.train.models import build_model
+from playground.ui import i18n
 from playground.ui.runs import inside
 from playground.ui.theme import OKABE_ITO
 from playground.ui.vega import spec_of
@@ -148,8 +151,6 @@ def test_an_mlp_run_shows_its_gradients_and_no_filters():
 
 
 def test_the_sentences_read_in_chinese(monkeypatch):
-    from playground.ui import i18n
-
     monkeypatch.setattr(i18n, "language", lambda: "zh")
     frame = pd.DataFrame({"step": [4, 4], "layer": ["conv 1", "linear 2"], "norm": [0.01, 1.0]})
     assert inside.grad_norms_summary(frame).startswith("第 4 步时，linear 2 的梯度范数最大")
@@ -166,3 +167,14 @@ def test_a_1d_cnn_run_draws_each_kernel_of_its_first_convolution_as_a_small_char
     assert any(c.value.startswith("Each small chart is one kernel of the first 1-D convolution")
                for c in at.caption)
     assert not at.exception
+
+
+@pytest.mark.parametrize(("model", "dataset"), [("mlp", "digits"), ("cnn", "digits"), ("fast", "cifar10"),
+                                                ("cnn1d", "mnist1d"), ("gru", "mnist1d")])
+def test_every_layer_of_every_model_is_named_in_chinese(monkeypatch, model, dataset):
+    monkeypatch.setattr(i18n, "language", lambda: "zh")
+    names = Layers(build_model(model, DATASETS[dataset].shape, 10, batchnorm=model == "mlp")).names
+    shown = [inside.layer_name(name) for name in names]
+    assert all(name.rpartition(" ")[0] in inside.KINDS for name in names), names
+    assert not any(word in " ".join(shown) for word in ("conv", "linear", "batchnorm")), shown
+    assert shown[0].endswith(" 1") and shown[-1] == f"全连接层 {len(names)}"
