@@ -130,6 +130,17 @@ class Run:
     def latest(self) -> Progress | None:
         return self.progress[-1] if self.progress else None
 
+    def record(self, progress: Progress) -> None:
+        """Keep ``progress``. Only the newest report keeps the first convolution's filters: each
+        is a copy of the layer's weights (the fast net's, 13,824 numbers an epoch), the page draws
+        only the newest, and a run's whole history stays in the queue until it is forgotten."""
+        if progress.filters is not None:
+            older = next((i for i in range(len(self.progress) - 1, -1, -1)
+                          if self.progress[i].filters is not None), None)
+            if older is not None:
+                self.progress[older] = replace(self.progress[older], filters=None)
+        self.progress.append(progress)
+
 
 class RunQueue:
     def __init__(self, limits: Limits = Limits(), trainer: Callable[..., RunResult] = train_data_parallel,
@@ -220,7 +231,7 @@ class RunQueue:
     def _work(self, run: Run) -> None:
         try:
             with torch_threads(training_threads(self.limits.max_running)):
-                result = self._trainer(run.config, callback=run.progress.append,
+                result = self._trainer(run.config, callback=run.record,
                                        should_stop=run.stop_requested.is_set, data=run.data)
         except Exception as error:  # a worker must always hand a result back
             result = failed(run.config, error)

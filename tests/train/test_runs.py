@@ -10,8 +10,9 @@ import pytest
 
 from playground.datasets import load
 from playground.train import RunConfig
-from playground.train.loop import RunResult
-from playground.train.runs import Limits, ProcessLimitError, QueueFullError, RunQueue
+from playground.train.layers import Filters
+from playground.train.loop import Progress, RunResult
+from playground.train.runs import Limits, ProcessLimitError, QueueFullError, Run, RunQueue
 
 
 class GatedTrainer:
@@ -161,3 +162,13 @@ def test_the_finished_runs_of_a_session_gone_for_the_time_limit_are_forgotten():
     assert queue.get("busy", training.id) is training and training.active  # a training run is never dropped
     queue.stop("busy", training.id)
     wait_until(lambda: not training.active)
+
+
+def test_a_run_keeps_only_its_newest_filters_and_every_report():
+    run = Run("r", "owner", 1, RunConfig())
+    filters = [Filters("conv 1", (1, 1, 1, 2), (float(epoch), 0.5)) for epoch in range(3)]
+    for epoch, kept in enumerate(filters, 1):
+        run.record(Progress("step", epoch, epoch, 9, 1.0, 0.5, 0.1, 10.0, 1.0))
+        run.record(Progress("epoch", epoch, epoch, 9, 1.0, 0.5, 0.1, 10.0, 1.0, filters=kept))
+    assert len(run.progress) == 6 and [p.epoch for p in run.progress if p.kind == "epoch"] == [1, 2, 3]
+    assert [p.filters for p in run.progress if p.filters is not None] == [filters[-1]]
